@@ -1,0 +1,37 @@
+import type * as k8s from "@pulumi/kubernetes";
+
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+
+/** A non-root user and group for images whose default user is root or unspecified. */
+export const DEFAULT_UID = 10001;
+
+/**
+ * Pod-level defaults that satisfy the Pod Security "restricted" profile.
+ * `fsGroup` makes mounted volumes writable by the non-root user.
+ */
+export function podSecurityContext(uid: number = DEFAULT_UID, gid: number = uid): PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    fsGroupChangePolicy: "OnRootMismatch",
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/**
+ * Container-level defaults: no privilege escalation, all capabilities dropped, read-only root.
+ * Pass `readOnlyRootFilesystem: false` only with a written reason (the image writes outside its volumes).
+ */
+export function containerSecurityContext(opts: { readOnlyRootFilesystem?: boolean } = {}): SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * GeneratedSecret: random values (random.RandomPassword, secret in state) stored once in a Kubernetes
+ * Secret via stringData, plus optional operator-supplied or derived entries. Consumers reference the
+ * Secret by name and key; the same generated value feeds every consumer.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { checksum } from "../lib/checksum";
+import { standardLabels } from "../lib/labels";
+
+export interface GeneratedValue {
+  /** @default 32 */
+  readonly length?: number;
+  /** Include punctuation. Off by default so values are safe in URLs and connection strings. @default false */
+  readonly special?: boolean;
+}
+
+export interface GeneratedSecretArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** Kubernetes Secret name. */
+  readonly secretName: string;
+  readonly instance: string;
+  /** Keys whose values are generated. */
+  readonly generate: Record<string, GeneratedValue>;
+  /** Further entries (operator-supplied secrets, derived values); undefined values are left out. */
+  readonly extra?: Record<string, pulumi.Input<string> | undefined>;
+  /** Secret type. @default Opaque */
+  readonly type?: string;
+}
+
+export class GeneratedSecret extends pulumi.ComponentResource {
+  readonly secretName: pulumi.Output<string>;
+  /** The generated values, as Pulumi secrets, for other resources (e.g. Helm values) to consume. */
+  readonly values: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Digest of the Secret's data, for checksum annotations. */
+  readonly checksum: pulumi.Output<string>;
+
+  constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:platform:GeneratedSecret", name, {}, opts);
+    const values: Record<string, pulumi.Output<string>> = {};
+    for (const [key, spec] of Object.entries(args.generate)) {
+      const length = spec.length ?? 32;
+      if (length < 16) throw new Error(`GeneratedSecret ${name}: ${key} length must be at least 16 (got ${length})`);
+      const password = new random.RandomPassword(
+        `${name}-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+        { length, special: spec.special ?? false, minLower: 1, minUpper: 1, minNumeric: 1 },
+        { parent: this },
+      );
+      values[key] = pulumi.secret(password.result);
+    }
+    const extra = Object.fromEntries(
+      Object.entries(args.extra ?? {}).filter((e): e is [string, pulumi.Input<string>] => e[1] !== undefined),
+    );
+    for (const key of Object.keys(extra)) {
+      if (key in values) throw new Error(`GeneratedSecret ${name}: ${key} is both generated and supplied`);
+    }
+    // The whole map is a secret, so operator-supplied entries stay encrypted in state too.
+    const stringData = pulumi.secret(pulumi.output({ ...values, ...extra }));
+    const secret = new k8s.core.v1.Secret(
+      name,
+      {
+        metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.secretName, args.instance) },
+        type: args.type ?? "Opaque",
+        stringData,
+      },
+      { parent: this },
+    );
+    this.secretName = secret.metadata.name;
+    this.values = values;
+    this.checksum = checksum(stringData);
+    this.registerOutputs({ secretName: this.secretName });
+  }
+}

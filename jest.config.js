@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/tests/e2e/"],
+  transform: { "^.+\\.ts$": "ts-jest" },
+  // Pulumi programs evaluate asynchronously; the whole-stack tests render hundreds of resources.
+  testTimeout: 60000,
+};

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: what `npm test` and .ci/run run. Tiers:
+#   1. static: TypeScript strict type-check and ESLint
+#   2. unit + whole-program invariants: Jest with Pulumi mocks (both stack files)
+#   3. end to end: a real API server + Pulumi CLI, when the offline toolchain is built (tests/e2e)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node_version=$(node --version)
+case "$node_version" in
+  v22.*) ;;
+  *) echo "error: expected Node 22 from node_modules/.bin (run through npm: npm test), got $node_version" >&2; exit 1 ;;
+esac
+echo "== node $node_version ($(command -v node))"
+
+echo "== tier 1: typecheck + lint"
+tsc --noEmit -p .
+eslint . --max-warnings 0
+
+echo "== tier 2: unit + invariant tests (Pulumi mocks)"
+jest --ci
+
+if [ -x tests/e2e/run.sh ]; then
+  echo "== tier 3: end to end"
+  bash tests/e2e/run.sh
+else
+  echo "== tier 3: end to end: not present in this checkout (skipped)"
+fi
