@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parseStackConfig, type StackConfig } from "../../components/config";
+
+function parse(values: Record<string, string>, secretKeys: string[] = []): StackConfig {
+  return parseStackConfig({ values, secretKeys: new Set(secretKeys) });
+}
+
+function problemsOf(values: Record<string, string>, secretKeys: string[] = []): string[] {
+  try {
+    parse(values, secretKeys);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    // A RunError is what makes the CLI print the message without a stack trace.
+    expect(pulumi.RunError.isInstance(e as Error)).toBe(true);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(values)}`);
+}
+
+describe("stack config defaults", () => {
+  test("an empty stack gets the documented defaults", () => {
+    const c = parse({});
+    expect(c.suites).toEqual(["llmctl"]);
+    expect(c.exposure.mode).toBe("clusterIP");
+    expect(c.llmctl.namespace).toBe("llmctl");
+    expect(c.llmctl.backend).toEqual({ nodePort: 30155, replicas: 1, maxReplicas: 0 });
+    expect(c.llmctl.frontend.nodePort).toBe(30157);
+    expect(c.llmctl.celery).toEqual({ workerReplicas: 4, workerConcurrency: 1 });
+    expect(c.gpu).toMatchObject({ enabled: false, limit: 0, resourceName: "nvidia.com/gpu" });
+    expect(c.llmctl.executor.liveCodeHostPath).toBeUndefined();
+    expect(c.llmctl.secrets.githubToken).toBeUndefined();
+  });
+
+  test("typed values are parsed from their string form", () => {
+    const c = parse({
+      exposure: "ingress",
+      ingressHost: "llm.example.com",
+      tlsClusterIssuer: "letsencrypt",
+      llmctlCeleryWorkerReplicas: "6",
+      persistence: "false",
+      gpuEnabled: "true",
+      executorGpuLimit: "2",
+      gpuNodeSelector: '["nvidia.com/gpu.present=true"]',
+      gpuTolerations: '["nvidia.com/gpu:NoSchedule","dedicated=gpu:NoExecute"]',
+      imageOverrides: '["postgres=docker.io/library/postgres:17.2"]',
+    });
+    expect(c.exposure.ingress).toEqual({ host: "llm.example.com", className: "nginx", tlsClusterIssuer: "letsencrypt" });
+    expect(c.llmctl.celery.workerReplicas).toBe(6);
+    expect(c.persistence).toBe(false);
+    expect(c.gpu.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
+    expect(c.gpu.tolerations).toEqual([
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+      { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoExecute" },
+    ]);
+    expect(c.images.overrides).toEqual({ postgres: "docker.io/library/postgres:17.2" });
+  });
+
+  test("an operator secret set with --secret becomes a Pulumi secret", async () => {
+    const c = parse({ githubToken: "ghp_abc" }, ["githubToken"]);
+    expect(c.llmctl.secrets.githubToken).toBeDefined();
+    expect(await pulumi.isSecret(c.llmctl.secrets.githubToken!)).toBe(true);
+  });
+});
+
+// Each bad input: the raw config, the key the message must name, and words that say what is allowed.
+const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
+  ["wrong integer type", { llmctlBackendNodePort: "abc" }, "llm-platform:llmctlBackendNodePort", /must be an integer/],
+  ["NodePort below range", { llmctlBackendNodePort: "8080" }, "llm-platform:llmctlBackendNodePort", /between 30000 and 32767/],
+  ["NodePort above range", { llmctlFrontendNodePort: "40000" }, "llm-platform:llmctlFrontendNodePort", /between 30000 and 32767/],
+  ["duplicate NodePort", { exposure: "nodePort", llmctlFrontendNodePort: "30155" }, "llm-platform:llmctlFrontendNodePort", /duplicates llmctlBackendNodePort/],
+  ["unknown suite", { suites: '["llmctl","chatbot"]' }, "llm-platform:suites", /unknown suite "chatbot"; allowed: llmctl/],
+  ["planned suite", { suites: '["mlops"]' }, "llm-platform:suites", /planned but not implemented/],
+  ["suites not a list", { suites: "llmctl" }, "llm-platform:suites", /list of strings/],
+  ["duplicate suite", { suites: '["llmctl","llmctl"]' }, "llm-platform:suites", /twice/],
+  ["unknown exposure", { exposure: "loadBalancer" }, "llm-platform:exposure", /one of nodePort, ingress, clusterIP/],
+  ["ingress without host", { exposure: "ingress" }, "llm-platform:ingressHost", /required when exposure is ingress/],
+  ["ingress host not DNS", { exposure: "ingress", ingressHost: "Not A Host" }, "llm-platform:ingressHost", /DNS name/],
+  ["boolean typo", { persistence: "yes" }, "llm-platform:persistence", /true or false/],
+  ["malformed image override", { imageOverrides: '["postgres=Postgres:::16"]' }, "llm-platform:imageOverrides", /not a valid image reference/],
+  ["override of unknown image", { imageOverrides: '["mysql=mysql:8"]' }, "llm-platform:imageOverrides", /image-name one of/],
+  ["malformed registry", { imageRegistry: "https://harbor.local" }, "llm-platform:imageRegistry", /registry host/],
+  ["malformed tag", { imageTag: "v1 beta" }, "llm-platform:imageTag", /valid image tag/],
+  ["unpinned image when pins required", { requirePinnedImages: "true", imageTag: "latest" }, "llm-platform:imageTag", /not pinned/],
+  ["unpinned override when pins required", { requirePinnedImages: "true", imageTag: "1.2.3", imageOverrides: '["redis=redis"]' }, "llm-platform:imageOverrides", /not pinned/],
+  ["negative GPU limit", { executorGpuLimit: "-1" }, "llm-platform:executorGpuLimit", /between 0 and 8/],
+  ["GPU limit without GPUs", { executorGpuLimit: "1" }, "llm-platform:executorGpuLimit", /must be 0 when gpuEnabled is false/],
+  ["GPUs without a limit", { gpuEnabled: "true" }, "llm-platform:executorGpuLimit", /at least 1 when gpuEnabled/],
+  ["bad toleration effect", { gpuTolerations: '["nvidia.com/gpu:Sometimes"]' }, "llm-platform:gpuTolerations", /Effect one of NoSchedule/],
+  ["bad node selector", { gpuNodeSelector: '["gpu"]' }, "llm-platform:gpuNodeSelector", /key=value/],
+  ["bad storage size", { llmctlPostgresStorageSize: "10GB" }, "llm-platform:llmctlPostgresStorageSize", /storage size such as/],
+  ["bad access mode", { llmctlDataAccessMode: "ReadWriteSometimes" }, "llm-platform:llmctlDataAccessMode", /ReadWriteOnce, ReadWriteMany/],
+  ["zero worker replicas", { llmctlCeleryWorkerReplicas: "0" }, "llm-platform:llmctlCeleryWorkerReplicas", /between 1 and 100/],
+  ["HPA max below min", { llmctlBackendReplicas: "3", llmctlBackendMaxReplicas: "2" }, "llm-platform:llmctlBackendMaxReplicas", /at least llmctlBackendReplicas/],
+  ["namespace not a DNS label", { llmctlNamespace: "LLMCTL_NS" }, "llm-platform:llmctlNamespace", /DNS label/],
+  ["unknown resource profile", { resourceProfile: "huge" }, "llm-platform:resourceProfile", /small, standard, large/],
+  ["MCP wait timeout out of range", { llmctlMcpWaitTimeoutSeconds: "5" }, "llm-platform:llmctlMcpWaitTimeoutSeconds", /between 10 and 3600/],
+  ["public base URL not a URL", { mcpPublicBaseUrl: "llm.example.com" }, "llm-platform:mcpPublicBaseUrl", /http\(s\) URL/],
+  ["public base URL with a path", { mcpPublicBaseUrl: "https://llm.example.com/x" }, "llm-platform:mcpPublicBaseUrl", /origin without a path/],
+  ["relative live-code path", { llmctlLiveCode: "true", llmctlLiveCodeHostPath: "workspace" }, "llm-platform:llmctlLiveCodeHostPath", /absolute path/],
+  ["plaintext credential", { githubToken: "ghp_plaintext" }, "llm-platform:githubToken", /pulumi config set --secret githubToken/],
+  ["unknown key (typo)", { exposre: "nodePort" }, "llm-platform:exposre", /unknown config key/],
+  ["bad impersonation user", { googleWorkspaceImpersonateUser: "admin" }, "llm-platform:googleWorkspaceImpersonateUser", /email address/],
+  ["bad pull secret name", { imagePullSecrets: '["Harbor Creds"]' }, "llm-platform:imagePullSecrets", /not a valid Secret name/],
+  ["runtime class to manage without a name", { gpuManageRuntimeClass: "true", gpuRuntimeClassName: "" }, "llm-platform:gpuManageRuntimeClass", /needs gpuRuntimeClassName/],
+];
+
+describe("bad stack config is rejected at preview with the key and what is allowed", () => {
+  test.each(BAD)("%s", (_what, values, key, allowed) => {
+    const problems = problemsOf(values);
+    const mine = problems.filter((p) => p.startsWith(`${key}:`));
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    expect(mine.join("\n")).toMatch(allowed);
+  });
+
+  test("every problem is reported at once, not just the first", () => {
+    const problems = problemsOf({ exposure: "lb", llmctlBackendNodePort: "1", persistence: "maybe" });
+    expect(problems.map((p) => p.split(":")[1])).toEqual(expect.arrayContaining(["exposure", "llmctlBackendNodePort", "persistence"]));
+  });
+
+  test("the error message lists the problems, one per line", () => {
+    expect(() => parse({ exposure: "lb" })).toThrow(/Invalid stack configuration \(1 problem\):\n {2}- llm-platform:exposure: must be one of/);
+  });
+});
