@@ -8,6 +8,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 export const ROOT = path.resolve(__dirname, "../..");
+
+// Each mocked program run registers process exit hooks inside the Pulumi SDK; many runs per file are expected.
+process.setMaxListeners(64);
 export const PROJECT = "llm-platform";
 
 // The SDK's wire markers for a secret value inside mock inputs.
@@ -118,6 +121,12 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
+let last: RecordingMocks | undefined;
+/** What the most recent renderStack registered, also when it threw. */
+export function lastRecorded(): Recorded[] {
+  return last ? [...last.resources] : [];
+}
+
 /** Evaluates index.ts for `stack` (plus overrides) under mocks and returns every registered resource. */
 export async function renderStack(stack: StackName, opts: RenderOptions = {}): Promise<Rendered> {
   const config = stackFileConfig(stack);
@@ -129,6 +138,7 @@ export async function renderStack(stack: StackName, opts: RenderOptions = {}): P
     secretKeys.push(`${PROJECT}:${k}`);
   }
   const mocks = new RecordingMocks();
+  last = mocks;
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   pulumi.runtime.setAllConfig(config, secretKeys);
   let program: Record<string, unknown> = {};

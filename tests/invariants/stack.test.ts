@@ -1,0 +1,228 @@
+/**
+ * Whole-program invariants: evaluate index.ts for each stack file, exactly as `pulumi preview` would
+ * (under mocks), and check properties over every registered resource.
+ */
+import { ConfigError } from "../../components/config";
+import { isPinned } from "../../components/lib/images";
+import {
+  at,
+  containersOf,
+  isSecretValue,
+  k8sName,
+  ofType,
+  podSpecOf,
+  lastRecorded,
+  renderStack,
+  WORKLOAD_KINDS,
+  type Json,
+  type JsonObject,
+  type Recorded,
+  type StackName,
+} from "../helpers/harness";
+
+const OPERATOR_SECRET = "ghp_operator-supplied-token-value";
+
+function namespaceOf(r: Recorded): string | undefined {
+  return at(r.inputs, "metadata.namespace") as string | undefined;
+}
+
+function workloads(res: Recorded[]): Recorded[] {
+  return WORKLOAD_KINDS.flatMap((k) => ofType(res, k));
+}
+
+function allContainers(w: Recorded): Array<{ c: JsonObject; init: boolean }> {
+  return [...containersOf(w).map((c) => ({ c, init: false })), ...containersOf(w, true).map((c) => ({ c, init: true }))];
+}
+
+/** Every string in a JSON value that is NOT inside a secret wrapper. */
+function plaintextStrings(v: Json | undefined, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => plaintextStrings(x, out));
+  else if (v && typeof v === "object" && !isSecretValue(v)) Object.values(v).forEach((x) => plaintextStrings(x, out));
+  return out;
+}
+
+describe.each<StackName>(["dev", "prod"])("stack %s", (stack) => {
+  let res: Recorded[];
+  let outputs: Record<string, unknown>;
+  beforeAll(async () => {
+    ({ resources: res, outputs } = await renderStack(stack, { secrets: { githubToken: OPERATOR_SECRET } }));
+  });
+
+  test("every Service selects the pod template of a workload in its namespace", () => {
+    const services = ofType(res, "core/v1:Service");
+    expect(services.length).toBeGreaterThan(10);
+    for (const svc of services) {
+      const selector = at(svc.inputs, "spec.selector") as Record<string, string>;
+      expect(Object.keys(selector ?? {}).length).toBeGreaterThan(0);
+      const matches = workloads(res).filter((w) => {
+        const labels = (at(w.inputs, "spec.template.metadata.labels") ?? {}) as Record<string, string>;
+        return namespaceOf(w) === namespaceOf(svc) && Object.entries(selector).every(([k, v]) => labels[k] === v);
+      });
+      expect({ service: k8sName(svc), matches: matches.length }).toEqual({ service: k8sName(svc), matches: 1 });
+      // Named target ports exist on the selected pods.
+      const podPorts = new Set(containersOf(matches[0]).flatMap((c) => ((c.ports ?? []) as JsonObject[]).map((p) => p.name)));
+      for (const p of (at(svc.inputs, "spec.ports") ?? []) as JsonObject[]) {
+        if (typeof p.targetPort === "string") expect({ service: k8sName(svc), port: p.targetPort, found: podPorts.has(p.targetPort) }).toMatchObject({ found: true });
+      }
+    }
+  });
+
+  test("every Deployment/StatefulSet selector matches its own pod template labels", () => {
+    for (const w of [...ofType(res, "apps/v1:Deployment"), ...ofType(res, "apps/v1:StatefulSet")]) {
+      const match = at(w.inputs, "spec.selector.matchLabels") as Record<string, string>;
+      const labels = at(w.inputs, "spec.template.metadata.labels") as Record<string, string>;
+      expect(labels).toMatchObject(match);
+    }
+  });
+
+  test("every secretKeyRef, configMapKeyRef, envFrom, volume and service account resolves (or is explicitly optional)", () => {
+    const secrets = new Map(ofType(res, "core/v1:Secret").map((s) => [`${namespaceOf(s)}/${k8sName(s)}`, Object.keys((s.inputs.stringData ?? s.inputs.data ?? {}) as JsonObject)]));
+    const configMaps = new Map(ofType(res, "core/v1:ConfigMap").map((c) => [`${namespaceOf(c)}/${k8sName(c)}`, Object.keys((c.inputs.data ?? {}) as JsonObject)]));
+    const claims = new Set(ofType(res, "core/v1:PersistentVolumeClaim").map((c) => `${namespaceOf(c)}/${k8sName(c)}`));
+    const accounts = new Set(ofType(res, "core/v1:ServiceAccount").map((a) => `${namespaceOf(a)}/${k8sName(a)}`));
+    let checked = 0;
+    for (const w of workloads(res)) {
+      const ns = namespaceOf(w);
+      const pod = podSpecOf(w);
+      if (pod.serviceAccountName) expect(accounts.has(`${ns}/${pod.serviceAccountName}`)).toBe(true);
+      for (const v of (pod.volumes ?? []) as JsonObject[]) {
+        const claim = at(v, "persistentVolumeClaim.claimName");
+        if (claim) expect({ claim, ok: claims.has(`${ns}/${claim}`) }).toMatchObject({ ok: true });
+      }
+      for (const { c } of allContainers(w)) {
+        for (const e of (c.env ?? []) as JsonObject[]) {
+          for (const [kind, store] of [["secretKeyRef", secrets], ["configMapKeyRef", configMaps]] as const) {
+            const ref = at(e, `valueFrom.${kind}`) as JsonObject | undefined;
+            if (!ref) continue;
+            checked++;
+            // optional: true covers a missing object and a missing key (Kubernetes semantics).
+            if (ref.optional === true) continue;
+            const keys = store.get(`${ns}/${ref.name}`);
+            const id = `${k8sName(w)}: ${kind} ${ref.name}/${ref.key}`;
+            expect({ id, resolves: keys?.includes(String(ref.key)) ?? false }).toEqual({ id, resolves: true });
+          }
+        }
+        for (const from of (c.envFrom ?? []) as JsonObject[]) {
+          const secretRef = from.secretRef as JsonObject | undefined;
+          const cmRef = from.configMapRef as JsonObject | undefined;
+          const ref = secretRef ?? cmRef!;
+          checked++;
+          const exists = (secretRef ? secrets : configMaps).has(`${ns}/${ref.name}`);
+          expect({ envFrom: ref.name, ok: exists || ref.optional === true }).toMatchObject({ ok: true });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  test("every Ingress backend names an existing Service and one of its ports", () => {
+    const services = new Map(ofType(res, "core/v1:Service").map((s) => [`${namespaceOf(s)}/${k8sName(s)}`, ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.port)]));
+    for (const ing of ofType(res, "networking.k8s.io/v1:Ingress")) {
+      for (const rule of (at(ing.inputs, "spec.rules") ?? []) as JsonObject[]) {
+        for (const p of (at(rule, "http.paths") ?? []) as JsonObject[]) {
+          const svc = at(p, "backend.service") as JsonObject;
+          const ports = services.get(`${namespaceOf(ing)}/${svc.name}`);
+          expect({ backend: svc.name, ok: ports?.includes(at(svc, "port.number") as number) ?? false }).toMatchObject({ ok: true });
+        }
+      }
+    }
+    if (stack === "prod") expect(ofType(res, "networking.k8s.io/v1:Ingress").length).toBeGreaterThan(0);
+  });
+
+  test("every HPA targets an existing Deployment, which then leaves replicas unset", () => {
+    for (const hpa of ofType(res, "autoscaling/v2:HorizontalPodAutoscaler")) {
+      const target = at(hpa.inputs, "spec.scaleTargetRef") as JsonObject;
+      const dep = ofType(res, "apps/v1:Deployment").find((d) => k8sName(d) === target.name && namespaceOf(d) === namespaceOf(hpa));
+      expect(dep).toBeDefined();
+      expect(at(dep!.inputs, "spec.replicas")).toBeUndefined();
+    }
+  });
+
+  test("every container has cpu/memory requests and limits; every long-running container has readiness and liveness probes", () => {
+    for (const w of workloads(res)) {
+      const longRunning = w.type !== "kubernetes:batch/v1:Job";
+      for (const { c, init } of allContainers(w)) {
+        const id = `${k8sName(w)}/${c.name}`;
+        for (const k of ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"]) {
+          expect({ id, k, set: at(c, `resources.${k}`) !== undefined }).toMatchObject({ set: true });
+        }
+        if (longRunning && !init) {
+          expect({ id, readiness: !!c.readinessProbe, liveness: !!c.livenessProbe }).toMatchObject({ readiness: true, liveness: true });
+        }
+      }
+    }
+  });
+
+  test("every pod meets Pod Security 'restricted' (unless its namespace declares why not)", () => {
+    for (const w of workloads(res)) {
+      const pod = podSpecOf(w);
+      expect({ w: k8sName(w), pod: pod.securityContext }).toMatchObject({ pod: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });
+      expect(pod.hostNetwork ?? false).toBe(false);
+      for (const { c } of allContainers(w)) {
+        expect({ c: `${k8sName(w)}/${c.name}`, sc: c.securityContext }).toMatchObject({
+          sc: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        });
+      }
+      for (const v of (pod.volumes ?? []) as JsonObject[]) expect(v.hostPath).toBeUndefined();
+    }
+    for (const ns of ofType(res, "core/v1:Namespace")) {
+      expect(((ns.inputs.metadata as JsonObject).labels as JsonObject)["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    }
+  });
+
+  test("every Secret's data is a Pulumi secret, and no generated or operator secret appears in plaintext anywhere", () => {
+    for (const s of ofType(res, "core/v1:Secret")) {
+      expect({ secret: k8sName(s), secretData: isSecretValue(s.raw.stringData ?? s.raw.data) }).toMatchObject({ secretData: true });
+    }
+    const generated = res.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => `generated-${r.name}`);
+    expect(generated.length).toBeGreaterThan(0);
+    const forbidden = [...generated, OPERATOR_SECRET];
+    for (const r of res) {
+      const leaks = plaintextStrings(r.raw).filter((s) => forbidden.some((f) => s.includes(f)));
+      expect({ resource: `${r.type} ${r.name}`, leaks }).toEqual({ resource: `${r.type} ${r.name}`, leaks: [] });
+    }
+    const out = JSON.stringify(outputs);
+    for (const f of forbidden) expect(out).not.toContain(f);
+  });
+
+  test("no two Services claim the same NodePort", () => {
+    const ports = ofType(res, "core/v1:Service").flatMap((s) => ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.nodePort).filter((p) => p !== undefined));
+    expect(new Set(ports).size).toBe(ports.length);
+    if (stack === "dev") expect(ports).toEqual(expect.arrayContaining([30155, 30157]));
+  });
+
+  test("every Kubernetes object carries the standard labels", () => {
+    for (const r of res.filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("kubernetes:helm"))) {
+      expect({ r: `${r.type} ${k8sName(r)}`, labels: at(r.inputs, "metadata.labels") }).toMatchObject({
+        labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "llm-platform" },
+      });
+    }
+  });
+
+  test("images: prod pins every image; dev may float", () => {
+    const images = workloads(res).flatMap((w) => allContainers(w).map(({ c }) => String(c.image)));
+    expect(images.length).toBeGreaterThan(10);
+    if (stack === "prod") {
+      const unpinned = images.filter((i) => !isPinned(i));
+      expect(unpinned).toEqual([]);
+    }
+  });
+});
+
+describe("bad config never half-applies", () => {
+  test.each<StackName>(["dev", "prod"])("%s: an invalid key fails before any resource is registered", async (stack) => {
+    const error = await renderStack(stack, { set: { llmctlBackendNodePort: 80 } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    // index.ts is loaded in an isolated module registry, so compare by name rather than class identity.
+    expect(error?.name).toBe(ConfigError.name);
+    expect(error?.message).toMatch(/llm-platform:llmctlBackendNodePort: must be between 30000 and 32767 \(got 80\)/);
+    expect(lastRecorded()).toEqual([]);
+  });
+
+  test("prod refuses a floating tag because it requires pinned images", async () => {
+    await expect(renderStack("prod", { set: { imageTag: "latest" } })).rejects.toThrow(/llm-platform:imageTag: image llmctl-studio-backend resolves to .* not pinned/);
+  });
+});
