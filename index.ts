@@ -29,6 +29,9 @@ const llmctlSuite = config.suites.includes("llmctl")
         podDisruptionBudgets: config.podDisruptionBudgets,
         images,
         imagePullSecrets: config.images.pullSecrets,
+        harbor: config.harbor,
+        pgadmin: config.pgadmin,
+        pullCredentials: config.pullCredentials,
       },
       opts,
     )
@@ -43,4 +46,18 @@ export const llmctl = llmctlSuite && {
   mcpEndpoints: llmctlSuite.mcpEndpoints,
   mcpPublicEndpoints: llmctlSuite.mcpPublicEndpoints,
   nodeIpHint: config.exposure.mode === "nodePort" && !config.exposure.nodePortHost ? "minikube -p llmctl ip" : undefined,
+  imagePullSecrets: llmctlSuite.imagePullSecrets,
+  harbor: llmctlSuite.harbor && {
+    url: llmctlSuite.harbor.url,
+    adminUsername: llmctlSuite.harbor.adminUsername,
+    // A secret output: `pulumi stack output --show-secrets llmctl` reveals it.
+    adminPassword: llmctlSuite.harbor.adminPassword,
+    imagePrefix: llmctlSuite.harbor.imagePrefix,
+    chartVersion: llmctlSuite.harbor.chartVersion,
+  },
+  pgadmin: llmctlSuite.pgadmin && {
+    url: llmctlSuite.pgadmin.url,
+    email: llmctlSuite.pgadmin.email,
+    password: llmctlSuite.pgadmin.password,
+  },
 };

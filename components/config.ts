@@ -107,6 +107,45 @@ export interface LlmctlConfig {
   readonly secrets: OperatorSecrets;
 }
 
+export interface ChartConfig {
+  /** Helm repository URL (https://, http:// or oci://). */
+  readonly repo: string;
+  readonly version: string;
+}
+
+export interface HarborConfig {
+  readonly enabled: boolean;
+  readonly chart: ChartConfig;
+  readonly namespace: string;
+  readonly nodePort: number;
+  /** Ingress host; present when exposure is ingress. */
+  readonly host?: string;
+  /** Explicit externalURL; undefined derives it from the exposure. */
+  readonly externalUrl?: string;
+  readonly registryStorageSize: string;
+  readonly trivy: boolean;
+  /** Registry host nodes pull Harbor images from. */
+  readonly registryEndpoint: string;
+  readonly project: string;
+}
+
+export interface PgAdminConfig {
+  readonly enabled: boolean;
+  readonly chart: ChartConfig;
+  readonly namespace: string;
+  readonly nodePort: number;
+  readonly host?: string;
+  readonly email: string;
+}
+
+/** Where pull credentials for llmctl-built images come from. */
+export type PullCredentials =
+  | { readonly kind: "none" }
+  /** The in-cluster Harbor's generated admin credentials. */
+  | { readonly kind: "harbor"; readonly server: string }
+  /** Operator-supplied credentials for an external registry. */
+  | { readonly kind: "operator"; readonly server: string; readonly username: string; readonly password: pulumi.Output<string> };
+
 export interface StackConfig {
   readonly suites: readonly Suite[];
   readonly kubeContext?: string;
@@ -118,6 +157,9 @@ export interface StackConfig {
   readonly images: ImagesConfig;
   readonly gpu: GpuConfig;
   readonly llmctl: LlmctlConfig;
+  readonly harbor: HarborConfig;
+  readonly pgadmin: PgAdminConfig;
+  readonly pullCredentials: PullCredentials;
 }
 
 /** Raised for invalid stack config. A RunError prints its message without a stack trace. */
@@ -323,10 +365,21 @@ function parseSuites(r: Reader): Suite[] {
   return out;
 }
 
-function parseImages(r: Reader): ImagesConfig {
-  const registry = r.get("imageRegistry");
-  if (registry !== "" && !isValidRegistry(registry)) {
-    r.problem("imageRegistry", `must be a registry host with an optional project path, such as harbor.example.com/llmctl (got ${JSON.stringify(registry)})`);
+function parseImages(r: Reader, harbor: HarborConfig): ImagesConfig {
+  const configured = r.get("imageRegistry");
+  if (configured !== "" && !isValidRegistry(configured)) {
+    r.problem("imageRegistry", `must be a registry host with an optional project path, such as harbor.example.com/llmctl (got ${JSON.stringify(configured)})`);
+  }
+  let registry = configured;
+  if (r.get("useHarborRegistry")) {
+    if (!harbor.enabled) {
+      r.problem("useHarborRegistry", "needs harborEnabled: true (for an external Harbor, set imageRegistry to its host/project instead)");
+    } else if (configured !== "") {
+      r.problem("useHarborRegistry", `conflicts with imageRegistry (${JSON.stringify(configured)}): choose the in-cluster Harbor or an external registry`);
+    } else {
+      // The seed's configure-harbor-image-overlays.sh: every llmctl image from <harbor endpoint>/<project>.
+      registry = `${harbor.registryEndpoint}/${harbor.project}`;
+    }
   }
   const tag = r.get("imageTag");
   if (!isValidTag(tag)) r.problem("imageTag", `must be a valid image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) (got ${JSON.stringify(tag)})`);
@@ -412,15 +465,12 @@ function replicaPair(r: Reader, replicasKey: ConfigKey, maxKey: ConfigKey): { re
   return { replicas, maxReplicas };
 }
 
-function parseLlmctl(r: Reader, mode: ExposureMode): LlmctlConfig {
+function parseLlmctl(r: Reader): LlmctlConfig {
   const namespace = r.get("llmctlNamespace");
   if (!DNS_LABEL.test(namespace)) r.problem("llmctlNamespace", `must be a DNS label (lower-case, digits, '-', max 63) (got ${JSON.stringify(namespace)})`);
 
   const backendPort = r.nodePort("llmctlBackendNodePort");
   const frontendPort = r.nodePort("llmctlFrontendNodePort");
-  if (mode === "nodePort" && backendPort === frontendPort) {
-    r.problem("llmctlFrontendNodePort", `duplicates llmctlBackendNodePort (${backendPort}); every NodePort must be unique`);
-  }
 
   const dataAccessMode = r.oneOf("llmctlDataAccessMode", ["ReadWriteOnce", "ReadWriteMany"] as const);
   const liveCode = r.get("llmctlLiveCode");
@@ -473,6 +523,98 @@ function parseLlmctl(r: Reader, mode: ExposureMode): LlmctlConfig {
   };
 }
 
+const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+function chart(r: Reader, repoKey: ConfigKey, versionKey: ConfigKey): ChartConfig {
+  const repo = r.get(repoKey) as unknown as string;
+  if (!/^(https?|oci):\/\/[^\s/]+(\/[^\s]*)?$/.test(repo)) r.problem(repoKey, `must be an https://, http:// or oci:// repository URL (got ${JSON.stringify(repo)})`);
+  const version = r.get(versionKey) as unknown as string;
+  if (!SEMVER.test(version)) r.problem(versionKey, `must be an exact chart version such as 1.18.2 (got ${JSON.stringify(version)})`);
+  return { repo, version };
+}
+
+function addonHost(r: Reader, key: ConfigKey, mode: ExposureMode, enabled: boolean, ingressHost: string | undefined): string | undefined {
+  const host = r.get(key) as unknown as string;
+  if (host !== "" && !DNS_SUBDOMAIN.test(host)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
+  if (mode !== "ingress" || !enabled) return host || undefined;
+  if (host === "") r.problem(key, "is required when exposure is ingress (each add-on is served on its own host)");
+  else if (host === ingressHost) r.problem(key, `must differ from ingressHost (${host}): the studio owns / on that host`);
+  return host || undefined;
+}
+
+function namespaceKey(r: Reader, key: ConfigKey, taken: string[]): string {
+  const ns = r.get(key) as unknown as string;
+  if (!DNS_LABEL.test(ns)) r.problem(key, `must be a DNS label (got ${JSON.stringify(ns)})`);
+  else if (taken.includes(ns)) r.problem(key, `must differ from the other namespaces (${taken.join(", ")}) (got ${JSON.stringify(ns)})`);
+  taken.push(ns);
+  return ns;
+}
+
+function parseHarbor(r: Reader, exposure: ExposureConfig, namespaces: string[]): HarborConfig {
+  const enabled = r.get("harborEnabled");
+  const namespace = namespaceKey(r, "harborNamespace", namespaces);
+  const endpoint = r.get("harborRegistryEndpoint");
+  if (endpoint !== "" && !isValidRegistry(endpoint)) r.problem("harborRegistryEndpoint", `must be a registry host[:port] (got ${JSON.stringify(endpoint)})`);
+  const project = r.matching("harborProject", /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "a Harbor project name (lower-case, digits, . _ -)");
+  return {
+    enabled,
+    chart: chart(r, "harborChartRepo", "harborChartVersion"),
+    namespace,
+    nodePort: r.nodePort("harborNodePort"),
+    host: addonHost(r, "harborHost", exposure.mode, enabled, exposure.ingress?.host),
+    externalUrl: r.url("harborExternalUrl", { originOnly: true }),
+    registryStorageSize: r.quantity("harborRegistryStorageSize"),
+    trivy: r.get("harborTrivy"),
+    registryEndpoint: endpoint || `harbor.${namespace}.svc.cluster.local`,
+    project,
+  };
+}
+
+function parsePgAdmin(r: Reader, exposure: ExposureConfig, namespaces: string[]): PgAdminConfig {
+  const enabled = r.get("pgadminEnabled");
+  const email = r.get("pgadminEmail");
+  if (!EMAIL.test(email)) r.problem("pgadminEmail", `must be an email address (got ${JSON.stringify(email)})`);
+  return {
+    enabled,
+    chart: chart(r, "pgadminChartRepo", "pgadminChartVersion"),
+    namespace: namespaceKey(r, "pgadminNamespace", namespaces),
+    nodePort: r.nodePort("pgadminNodePort"),
+    host: addonHost(r, "pgadminHost", exposure.mode, enabled, exposure.ingress?.host),
+    email,
+  };
+}
+
+function parsePullCredentials(r: Reader, images: ImagesConfig, harbor: HarborConfig): PullCredentials {
+  const username = r.get("registryUsername");
+  const password = r.secret("registryPassword");
+  if ((username === "") !== (password === undefined)) {
+    r.problem(username === "" ? "registryUsername" : "registryPassword", "registryUsername and registryPassword must be set together");
+  }
+  if (r.get("useHarborRegistry") && harbor.enabled) {
+    if (username !== "") r.problem("registryUsername", "is not used with useHarborRegistry (the pull secret comes from Harbor's generated credentials)");
+    return { kind: "harbor", server: harbor.registryEndpoint };
+  }
+  if (username !== "" && password) {
+    if (images.registry === "") {
+      r.problem("registryUsername", "needs imageRegistry: credentials are for the registry the llmctl images come from");
+      return { kind: "none" };
+    }
+    return { kind: "operator", server: images.registry.split("/")[0], username, password };
+  }
+  return { kind: "none" };
+}
+
+/** NodePorts must be unique across everything the stack exposes. */
+function checkNodePorts(r: Reader, claims: Array<[ConfigKey, number, boolean]>): void {
+  const seen = new Map<number, ConfigKey>();
+  for (const [key, port, active] of claims) {
+    if (!active) continue;
+    const other = seen.get(port);
+    if (other) r.problem(key, `duplicates ${other} (${port}); every NodePort must be unique`);
+    else seen.set(port, key);
+  }
+}
+
 /** Pure: raw config in, typed config out, or a ConfigError naming every bad key. */
 export function parseStackConfig(raw: RawConfig): StackConfig {
   const r = new Reader(raw);
@@ -482,6 +624,18 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     }
   }
   const exposure = parseExposure(r);
+  const llmctl = parseLlmctl(r);
+  const namespaces = [llmctl.namespace];
+  const harbor = parseHarbor(r, exposure, namespaces);
+  const pgadmin = parsePgAdmin(r, exposure, namespaces);
+  const images = parseImages(r, harbor);
+  const nodePorts = exposure.mode === "nodePort";
+  checkNodePorts(r, [
+    ["llmctlBackendNodePort", llmctl.backend.nodePort, nodePorts],
+    ["llmctlFrontendNodePort", llmctl.frontend.nodePort, nodePorts],
+    ["harborNodePort", harbor.nodePort, nodePorts && harbor.enabled],
+    ["pgadminNodePort", pgadmin.nodePort, nodePorts && pgadmin.enabled],
+  ]);
   const config: StackConfig = {
     suites: parseSuites(r),
     kubeContext: r.optional("kubeContext"),
@@ -490,9 +644,12 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     storageClass: r.matching("storageClass", DNS_SUBDOMAIN, "a StorageClass name") || undefined,
     resourceProfile: r.oneOf("resourceProfile", RESOURCE_PROFILES),
     podDisruptionBudgets: r.get("podDisruptionBudgets"),
-    images: parseImages(r),
+    images,
     gpu: parseGpu(r),
-    llmctl: parseLlmctl(r, exposure.mode),
+    llmctl,
+    harbor,
+    pgadmin,
+    pullCredentials: parsePullCredentials(r, images, harbor),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -33,12 +33,15 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   readonly secretName: pulumi.Output<string>;
   /** The generated values, as Pulumi secrets, for other resources (e.g. Helm values) to consume. */
   readonly values: Readonly<Record<string, pulumi.Output<string>>>;
+  /** bcrypt hashes of the generated values (stable: computed once and kept in state), as secrets. */
+  readonly bcrypt: Readonly<Record<string, pulumi.Output<string>>>;
   /** Digest of the Secret's data, for checksum annotations. */
   readonly checksum: pulumi.Output<string>;
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:platform:GeneratedSecret", name, {}, opts);
     const values: Record<string, pulumi.Output<string>> = {};
+    const bcrypt: Record<string, pulumi.Output<string>> = {};
     for (const [key, spec] of Object.entries(args.generate)) {
       const length = spec.length ?? 32;
       if (length < 16) throw new Error(`GeneratedSecret ${name}: ${key} length must be at least 16 (got ${length})`);
@@ -48,6 +51,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         { parent: this },
       );
       values[key] = pulumi.secret(password.result);
+      bcrypt[key] = pulumi.secret(password.bcryptHash);
     }
     const extra = Object.fromEntries(
       Object.entries(args.extra ?? {}).filter((e): e is [string, pulumi.Input<string>] => e[1] !== undefined),
@@ -68,6 +72,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     );
     this.secretName = secret.metadata.name;
     this.values = values;
+    this.bcrypt = bcrypt;
     this.checksum = checksum(stringData);
     this.registerOutputs({ secretName: this.secretName });
   }

@@ -18,6 +18,12 @@ export interface NamespaceArgs {
   readonly enforce?: PodSecurityLevel;
   /** Why enforcement is weaker than restricted; required when it is. */
   readonly enforceReason?: string;
+  /**
+   * Default-deny ingress (pods of the namespace may still talk to each other). Turn off only for
+   * namespaces whose pods come from a third-party chart with labels this program does not own.
+   * @default true
+   */
+  readonly defaultDenyIngress?: boolean;
 }
 
 export class Namespace extends pulumi.ComponentResource {
@@ -49,7 +55,7 @@ export class Namespace extends pulumi.ComponentResource {
     );
     this.name = ns.metadata.name;
 
-    new k8s.networking.v1.NetworkPolicy(
+    if (args.defaultDenyIngress ?? true) new k8s.networking.v1.NetworkPolicy(
       `${name}-default-deny-ingress`,
       {
         metadata: { name: "default-deny-ingress", namespace: this.name, labels: standardLabels(args.name, args.instance) },

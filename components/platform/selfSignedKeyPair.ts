@@ -7,6 +7,7 @@
  * only when its inputs change.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type * as Crypto from "crypto";
 import { selfSignedCertificate } from "../lib/x509";
 
 export interface SelfSignedKeyPairArgs {
@@ -34,7 +35,7 @@ export const keyPairProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> =
   async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     // A built-in module required at run time: this function runs serialized in the provider process.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const crypto = require("crypto") as typeof import("crypto");
+    const crypto = require("crypto") as typeof Crypto;
     const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: inputs.rsaBits });
     const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     const notAfter = new Date(notBefore.getTime() + inputs.validityDays * 86_400_000);

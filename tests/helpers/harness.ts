@@ -109,9 +109,15 @@ async function settle(mocks: RecordingMocks): Promise<void> {
   }
 }
 
+/**
+ * Resolves stack outputs to plain JSON. A secret Output becomes the same secret wrapper the mock monitor
+ * uses for inputs, so isSecretValue/unwrapSecrets work on outputs too (and plaintext scans skip them).
+ */
 async function resolve(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolve(await new Promise((r) => (value as pulumi.Output<unknown>).apply((v) => r(v))));
+    const output = value as pulumi.Output<unknown>;
+    const inner = await resolve(await new Promise((r) => output.apply((v) => r(v))));
+    return (await pulumi.isSecret(output)) ? { [SIG_KEY]: SECRET_SIG, value: inner } : inner;
   }
   if (Array.isArray(value)) return Promise.all(value.map(resolve));
   if (value && typeof value === "object") {

@@ -35,6 +35,8 @@ describe("stack config defaults", () => {
     const c = parse({
       exposure: "ingress",
       ingressHost: "llm.example.com",
+      harborHost: "harbor.example.com",
+      pgadminEnabled: "false",
       tlsClusterIssuer: "letsencrypt",
       llmctlCeleryWorkerReplicas: "6",
       persistence: "false",
@@ -102,6 +104,20 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["bad impersonation user", { googleWorkspaceImpersonateUser: "admin" }, "llm-platform:googleWorkspaceImpersonateUser", /email address/],
   ["bad pull secret name", { imagePullSecrets: '["Harbor Creds"]' }, "llm-platform:imagePullSecrets", /not a valid Secret name/],
   ["runtime class to manage without a name", { gpuManageRuntimeClass: "true", gpuRuntimeClassName: "" }, "llm-platform:gpuManageRuntimeClass", /needs gpuRuntimeClassName/],
+  // Harbor and pgAdmin
+  ["chart version not exact", { harborChartVersion: "latest" }, "llm-platform:harborChartVersion", /exact chart version such as 1.18.2/],
+  ["chart repo not a repository URL", { pgadminChartRepo: "ftp://charts.example.com" }, "llm-platform:pgadminChartRepo", /https:\/\/, http:\/\/ or oci:\/\//],
+  ["Harbor host missing under ingress", { exposure: "ingress", ingressHost: "llm.example.com", pgadminEnabled: "false" }, "llm-platform:harborHost", /required when exposure is ingress/],
+  ["pgAdmin host equals the studio host", { exposure: "ingress", ingressHost: "llm.example.com", harborHost: "h.example.com", pgadminHost: "llm.example.com" }, "llm-platform:pgadminHost", /must differ from ingressHost/],
+  ["Harbor NodePort collides with the backend", { exposure: "nodePort", harborNodePort: "30155" }, "llm-platform:harborNodePort", /duplicates llmctlBackendNodePort/],
+  ["pgAdmin NodePort collides with Harbor", { exposure: "nodePort", pgadminNodePort: "30082" }, "llm-platform:pgadminNodePort", /duplicates harborNodePort/],
+  ["pgAdmin email", { pgadminEmail: "admin" }, "llm-platform:pgadminEmail", /email address/],
+  ["Harbor registry without Harbor", { useHarborRegistry: "true", harborEnabled: "false" }, "llm-platform:useHarborRegistry", /needs harborEnabled/],
+  ["Harbor registry and an external registry", { useHarborRegistry: "true", imageRegistry: "r.example.com/x" }, "llm-platform:useHarborRegistry", /conflicts with imageRegistry/],
+  ["pull user without password", { imageRegistry: "r.example.com/x", registryUsername: "bot" }, "llm-platform:registryPassword", /must be set together/],
+  ["pull password in plaintext", { imageRegistry: "r.example.com/x", registryUsername: "bot", registryPassword: "pw" }, "llm-platform:registryPassword", /--secret registryPassword/],
+  ["Harbor namespace reuses llmctl's", { harborNamespace: "llmctl" }, "llm-platform:harborNamespace", /must differ from the other namespaces/],
+  ["Harbor project name", { harborProject: "LLMCTL" }, "llm-platform:harborProject", /Harbor project name/],
 ];
 
 describe("bad stack config is rejected at preview with the key and what is allowed", () => {

@@ -39,12 +39,13 @@ describe("self-signed certificate (hand-built DER)", () => {
 describe("SelfSignedKeyPair dynamic provider", () => {
   test("create makes a key and a matching CA certificate; diff replaces only on input change", async () => {
     const res = await keyPairProvider.create({ commonName: "harbor-token-ca", validityDays: 30, rsaBits: 2048 });
-    const cert = new X509Certificate(res.outs.certificatePem);
-    expect(cert.checkPrivateKey(createPrivateKey(res.outs.privateKeyPem))).toBe(true);
-    expect(res.outs.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
-    const same = await keyPairProvider.diff!(res.id, res.outs, { commonName: "harbor-token-ca", validityDays: 30, rsaBits: 2048 });
+    const outs = res.outs!;
+    const cert = new X509Certificate(outs.certificatePem);
+    expect(cert.checkPrivateKey(createPrivateKey(outs.privateKeyPem))).toBe(true);
+    expect(outs.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const same = await keyPairProvider.diff!(res.id, outs, { commonName: "harbor-token-ca", validityDays: 30, rsaBits: 2048 });
     expect(same.changes).toBe(false);
-    const changed = await keyPairProvider.diff!(res.id, res.outs, { commonName: "other", validityDays: 30, rsaBits: 2048 });
+    const changed = await keyPairProvider.diff!(res.id, outs, { commonName: "other", validityDays: 30, rsaBits: 2048 });
     expect(changed).toMatchObject({ changes: true, replaces: ["commonName"] });
   });
 

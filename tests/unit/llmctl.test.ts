@@ -89,7 +89,7 @@ describe("llmctl suite on the dev stack", () => {
       { secretRef: { name: "llmctl-mcp-secrets", optional: true } },
     ]);
     // No llmctl-mcp-secrets without operator credentials (optional for boot).
-    expect(ofType(res, "core/v1:Secret").map(k8sName)).toEqual(["llmctl-studio-secrets"]);
+    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName)).toEqual(["llmctl-studio-secrets"]);
   });
 
   test("backend start-up gates: datastores, then wait-for-integrated-mcp on every required endpoint with the timeout", () => {
@@ -248,7 +248,7 @@ describe("llmctl suite variations", () => {
   test("clusterIP exposure: no NodePorts, no external allow rules, in-cluster URLs", async () => {
     const { resources, outputs } = await renderStack("dev", { set: { exposure: "clusterIP" } });
     for (const s of ofType(resources, "core/v1:Service")) expect(at(s.inputs, "spec.type")).not.toBe("NodePort");
-    expect(ofType(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName)).toEqual(["default-deny-ingress"]);
+    expect(ofType(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).sort()).toEqual(["default-deny-ingress", "llmctl-postgres-allow-pgadmin"]);
     expect((outputs.llmctl as JsonObject).frontendUrl).toBe("http://llmctl-studio-frontend.llmctl.svc.cluster.local:8080/");
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig, GpuConfig, LlmctlConfig } from "../../config";
+import type { ExposureConfig, GpuConfig, HarborConfig, LlmctlConfig, PgAdminConfig, PullCredentials } from "../../config";
 import { checksum } from "../../lib/checksum";
 import type { ImageName } from "../../lib/images";
 import { standardLabels } from "../../lib/labels";
@@ -20,6 +20,8 @@ import { waitForContainer, type WaitTarget } from "../../workloads/waitFor";
 import { WebService } from "../../workloads/webService";
 import { MCP_SECRET_KEYS, MCP_SERVERS, type McpSecretKey, mcpUrl } from "./mcp";
 import { CELERY_APP, CELERY_QUEUES, studioConfigData } from "./studioConfig";
+import { Harbor } from "./harbor";
+import { PgAdmin } from "./pgadmin";
 
 export const INSTANCE = "llmctl";
 export const NAMES = {
@@ -39,6 +41,10 @@ export const NAMES = {
   executorServiceAccount: "llmctl-executor",
   smokeJob: "llmctl-executor-smoke",
   ingress: "llmctl-studio",
+  harbor: "llmctl-harbor",
+  pgadmin: "llmctl-pgadmin",
+  harborPullSecret: "llmctl-harbor-regcred",
+  registryPullSecret: "llmctl-registry-regcred",
 } as const;
 export const PORTS = { backend: 5155, frontend: 8080 } as const;
 export const POSTGRES = { database: "llmctl", user: "llmctl", passwordKey: "LLMCTL_POSTGRES_PASSWORD" } as const;
@@ -58,8 +64,27 @@ export interface LlmctlSuiteArgs {
   readonly podDisruptionBudgets: boolean;
   /** Resolved reference of every image (registry rewrite already applied). */
   readonly images: Readonly<Record<ImageName, string>>;
-  /** dockerconfigjson Secrets in the llmctl namespace for every pod and executor Job. */
+  /** Existing dockerconfigjson Secrets in the llmctl namespace for every pod and executor Job. */
   readonly imagePullSecrets: readonly string[];
+  readonly harbor: HarborConfig;
+  readonly pgadmin: PgAdminConfig;
+  /** Where a generated pull secret for the llmctl images gets its credentials. */
+  readonly pullCredentials: PullCredentials;
+}
+
+export interface HarborOutputs {
+  readonly url: string;
+  readonly adminUsername: string;
+  readonly adminPassword: pulumi.Output<string>;
+  /** <registry endpoint>/<project>, the prefix of the llmctl images when useHarborRegistry is on. */
+  readonly imagePrefix: string;
+  readonly chartVersion: string;
+}
+
+export interface PgAdminOutputs {
+  readonly url: string;
+  readonly email: string;
+  readonly password: pulumi.Output<string>;
 }
 
 export interface Endpoint {
@@ -81,6 +106,10 @@ export class LlmctlSuite extends pulumi.ComponentResource {
   /** The generated Postgres password (a Pulumi secret): pgAdmin's server definition uses the same value. */
   readonly postgresPassword: pulumi.Output<string>;
   readonly postgresHost: pulumi.Output<string>;
+  readonly harbor?: HarborOutputs;
+  readonly pgadmin?: PgAdminOutputs;
+  /** Every pull secret the llmctl pods and executor Jobs use (existing plus generated). */
+  readonly imagePullSecrets: readonly string[];
 
   constructor(name: string, args: LlmctlSuiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:Llmctl", name, {}, opts);
@@ -88,7 +117,11 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const ns = cfg.namespace;
     const child = { parent: this };
     const liveCode = cfg.executor.liveCodeHostPath;
-    const common = { instance: INSTANCE, profile: args.profile, imagePullSecrets: args.imagePullSecrets };
+    const creds = args.pullCredentials;
+    const generatedPullSecret =
+      creds.kind === "harbor" ? NAMES.harborPullSecret : creds.kind === "operator" ? NAMES.registryPullSecret : undefined;
+    this.imagePullSecrets = [...args.imagePullSecrets, ...(generatedPullSecret ? [generatedPullSecret] : [])];
+    const common = { instance: INSTANCE, profile: args.profile, imagePullSecrets: this.imagePullSecrets };
 
     const namespace = new Namespace(
       `${name}-namespace`,
@@ -143,6 +176,51 @@ export class LlmctlSuite extends pulumi.ComponentResource {
         )
       : undefined;
 
+    // ---- Harbor (optional) and the pull secret for llmctl images
+    let harbor: Harbor | undefined;
+    if (args.harbor.enabled) {
+      harbor = new Harbor(
+        NAMES.harbor,
+        {
+          config: args.harbor,
+          exposure: args.exposure,
+          persistence: args.persistence,
+          storageClass: args.storageClass,
+          profile: args.profile,
+          curlImage: args.images["wait-for"],
+        },
+        child,
+      );
+      this.harbor = {
+        url: harbor.externalUrl,
+        adminUsername: harbor.adminUsername,
+        adminPassword: harbor.adminPassword,
+        imagePrefix: `${harbor.registryEndpoint}/${harbor.project}`,
+        chartVersion: harbor.chartVersion,
+      };
+    }
+    const pullAuth =
+      creds.kind === "harbor" && harbor
+        ? { server: creds.server, username: pulumi.output(harbor.adminUsername), password: harbor.adminPassword }
+        : creds.kind === "operator"
+          ? { server: creds.server, username: pulumi.output(creds.username), password: creds.password }
+          : undefined;
+    const pullSecret =
+      pullAuth && generatedPullSecret
+        ? new GeneratedSecret(
+            generatedPullSecret,
+            {
+              namespace: this.namespace,
+              secretName: generatedPullSecret,
+              instance: INSTANCE,
+              type: "kubernetes.io/dockerconfigjson",
+              generate: {},
+              extra: { ".dockerconfigjson": dockerConfigJson(pullAuth) },
+            },
+            inNs,
+          )
+        : undefined;
+
     // ---- datastores
     const storage = (size: string) => ({ persistence: args.persistence, size, storageClass: args.storageClass });
     const pg = postgres(
@@ -162,6 +240,35 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const rd = redis(NAMES.redis, { ...common, namespace: this.namespace, image: args.images.redis, storage: storage(cfg.storage.redis) }, inNs);
     const ch = chroma(NAMES.chroma, { ...common, namespace: this.namespace, image: args.images.chromadb, storage: storage(cfg.storage.chroma) }, inNs);
     this.postgresHost = pg.dnsName;
+
+    // ---- pgAdmin (optional): the studio's generated Postgres password, no copy
+    if (args.pgadmin.enabled) {
+      const pgadmin = new PgAdmin(
+        NAMES.pgadmin,
+        {
+          config: args.pgadmin,
+          exposure: args.exposure,
+          persistence: args.persistence,
+          storageClass: args.storageClass,
+          profile: args.profile,
+          postgres: { host: pg.dnsName, port: POSTGRES_PORT, database: POSTGRES.database, user: POSTGRES.user, password: this.postgresPassword },
+          initImage: args.images["wait-for"],
+        },
+        child,
+      );
+      allowIngress(
+        `${NAMES.postgres}-allow-pgadmin`,
+        {
+          namespace: this.namespace,
+          selector: pg.selector,
+          port: POSTGRES_PORT,
+          fromNamespaces: [args.pgadmin.namespace],
+          labels: standardLabels(NAMES.postgres, INSTANCE),
+        },
+        inNs,
+      );
+      this.pgadmin = { url: pgadmin.url, email: pgadmin.email, password: pgadmin.password };
+    }
 
     // Shared Studio data (integration-managed credential files read by the Google MCP servers).
     let dataVolume: Volume;
@@ -194,9 +301,9 @@ export class LlmctlSuite extends pulumi.ComponentResource {
         controllerServiceAccount: NAMES.controllerServiceAccount,
         executorServiceAccount: NAMES.executorServiceAccount,
         gpu: args.gpu,
-        imagePullSecrets: args.imagePullSecrets,
+        imagePullSecrets: this.imagePullSecrets,
       },
-      inNs,
+      { ...inNs, dependsOn: [namespace, ...(pullSecret ? [pullSecret] : [])] },
     );
 
     // ---- studio config
@@ -275,7 +382,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
         gpuLimit: args.gpu.enabled ? args.gpu.limit : 0,
         gpuResourceName: args.gpu.resourceName,
         jobTtlSeconds: cfg.executor.jobTtlSeconds,
-        imagePullSecrets: args.imagePullSecrets,
+        imagePullSecrets: this.imagePullSecrets,
         liveCodeHostPath: liveCode,
         placement: executor.placement,
       },
@@ -290,7 +397,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
       secret: studioSecret.checksum,
       ...(mcpSecret ? { "mcp-secret": mcpSecret.checksum } : {}),
     };
-    const studioDeps = [namespace, configMap, studioSecret, ...(mcpSecret ? [mcpSecret] : [])];
+    const studioDeps = [namespace, configMap, studioSecret, ...(mcpSecret ? [mcpSecret] : []), ...(pullSecret ? [pullSecret] : [])];
 
     // ---- start-up gates
     const gates: ContainerArgs[] = [
@@ -445,7 +552,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
             ttlSecondsAfterFinished: cfg.executor.jobTtlSeconds,
             template: {
               metadata: { labels: standardLabels(NAMES.smokeJob, INSTANCE, "executor") },
-              spec: smokePodSpec(args, executor.executorServiceAccount, placement),
+              spec: smokePodSpec(args, this.imagePullSecrets, executor.executorServiceAccount, placement),
             },
           },
         },
@@ -528,6 +635,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
 
 function smokePodSpec(
   args: LlmctlSuiteArgs,
+  pullSecrets: readonly string[],
   serviceAccount: pulumi.Output<string>,
   placement: ExecutorPlumbing["placement"],
 ): pulumi.Output<k8s.types.input.core.v1.PodSpec> {
@@ -536,7 +644,7 @@ function smokePodSpec(
     profile: args.profile,
     restartPolicy: "Never",
     serviceAccountName: serviceAccount,
-    imagePullSecrets: args.imagePullSecrets,
+    imagePullSecrets: pullSecrets,
     nodeSelector: placement.nodeSelector,
     tolerations: placement.tolerations,
     runtimeClassName: placement.runtimeClassName,
@@ -551,4 +659,15 @@ function smokePodSpec(
       },
     ],
   });
+}
+
+/** A kubernetes.io/dockerconfigjson payload for one registry. */
+function dockerConfigJson(auth: { server: string; username: pulumi.Input<string>; password: pulumi.Input<string> }): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.all([auth.username, auth.password]).apply(([username, password]) =>
+      JSON.stringify({
+        auths: { [auth.server]: { username, password, auth: Buffer.from(`${username}:${password}`).toString("base64") } },
+      }),
+    ),
+  );
 }

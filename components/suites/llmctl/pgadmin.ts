@@ -1,0 +1,173 @@
+/**
+ * pgAdmin, from the runix chart, logged in with a generated password and bootstrapped with a server
+ * definition for llmctl-postgres that uses the SAME generated Postgres password as the studio (one
+ * RandomPassword, two consumers; no copy).
+ *
+ * helm.v4.Chart: the chart has no `lookup`, no random values and only a `helm test` hook (which v4 drops
+ * and nothing here needs); v4 gives per-resource diffs and policy visibility (see harbor.ts).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ExposureConfig, PgAdminConfig } from "../../config";
+import { resources, type ResourceProfile } from "../../lib/resources";
+import { GeneratedSecret } from "../../platform/generatedSecret";
+import { Namespace } from "../../platform/namespace";
+
+export const PGADMIN = {
+  release: "llmctl-pgadmin",
+  credentials: "llmctl-pgadmin-credentials",
+  passwordKey: "password",
+  pgpassKey: "pgpass",
+  /** libpq ignores a pgpass file that is group-readable, which a Secret mount with fsGroup always is. */
+  pgpassPath: "/pgpass/pgpass",
+  containerPort: 8080,
+} as const;
+
+export interface PostgresConnection {
+  readonly host: pulumi.Input<string>;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  /** The generated password (a Pulumi secret). */
+  readonly password: pulumi.Output<string>;
+}
+
+export interface PgAdminArgs {
+  readonly config: PgAdminConfig;
+  readonly exposure: ExposureConfig;
+  readonly persistence: boolean;
+  readonly storageClass?: string;
+  readonly profile: ResourceProfile;
+  readonly postgres: PostgresConnection;
+  /** Image of the init container that installs the pgpass file with mode 0600 (needs sh, cp, chmod). */
+  readonly initImage: string;
+}
+
+export class PgAdmin extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly url: string;
+  readonly email: string;
+  /** Generated login password (a Pulumi secret). */
+  readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: PgAdminArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:llmctl:PgAdmin", name, {}, opts);
+    const cfg = args.config;
+    const ns = new Namespace(
+      `${name}-namespace`,
+      {
+        name: cfg.namespace,
+        instance: name,
+        enforce: "baseline",
+        enforceReason: "the chart's pod spec is the chart's; restricted is warned and audited",
+        // The chart ships its own NetworkPolicy for the pgAdmin pod.
+        defaultDenyIngress: false,
+      },
+      { parent: this },
+    );
+    this.namespace = ns.name;
+    const pg = args.postgres;
+    const credentials = new GeneratedSecret(
+      PGADMIN.credentials,
+      {
+        namespace: this.namespace,
+        secretName: PGADMIN.credentials,
+        instance: name,
+        generate: { [PGADMIN.passwordKey]: { length: 24 } },
+        // host:port:database:user:password; generated passwords have no ':' or '\\' to escape.
+        extra: { [PGADMIN.pgpassKey]: pulumi.interpolate`${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n` },
+      },
+      { parent: this, dependsOn: [ns] },
+    );
+    this.password = credentials.values[PGADMIN.passwordKey];
+    this.email = cfg.email;
+
+    const mode = args.exposure.mode;
+    const tls = mode === "ingress" && args.exposure.ingress?.tlsClusterIssuer !== undefined;
+    this.url =
+      mode === "ingress"
+        ? `${tls ? "https" : "http"}://${cfg.host}/`
+        : mode === "nodePort"
+          ? `http://${args.exposure.nodePortHost ?? "<node-ip>"}:${cfg.nodePort}/`
+          : `http://${PGADMIN.release}.${cfg.namespace}.svc.cluster.local/`;
+
+    const values = {
+      fullnameOverride: PGADMIN.release,
+      env: {
+        email: cfg.email,
+        pgpassfile: PGADMIN.pgpassPath,
+        // Port 80 would need NET_BIND_SERVICE; listen unprivileged instead.
+        variables: [{ name: "PGADMIN_LISTEN_PORT", value: String(PGADMIN.containerPort) }],
+      },
+      containerPorts: { http: PGADMIN.containerPort },
+      existingSecret: PGADMIN.credentials,
+      secretKeys: { pgadminPasswordKey: PGADMIN.passwordKey },
+      serverDefinitions: {
+        enabled: true,
+        resourceType: "ConfigMap",
+        servers: {
+          llmctl: {
+            Name: "llmctl",
+            Group: "Servers",
+            Host: pg.host,
+            Port: pg.port,
+            MaintenanceDB: pg.database,
+            Username: pg.user,
+            ConnectionParameters: { sslmode: "prefer", connect_timeout: 10, passfile: PGADMIN.pgpassPath },
+          },
+        },
+      },
+      extraVolumes: [
+        { name: "pgpass-secret", secret: { secretName: PGADMIN.credentials, items: [{ key: PGADMIN.pgpassKey, path: "pgpass" }] } },
+        { name: "pgpass", emptyDir: { sizeLimit: "1Mi" } },
+      ],
+      extraVolumeMounts: [{ name: "pgpass", mountPath: "/pgpass", readOnly: true }],
+      // A tpl'd YAML string in this chart version.
+      extraInitContainers: [
+        "- name: install-pgpass",
+        `  image: ${JSON.stringify(args.initImage)}`,
+        `  command: ["/bin/sh", "-c", "cp /pgpass-secret/pgpass ${PGADMIN.pgpassPath} && chmod 0600 ${PGADMIN.pgpassPath}"]`,
+        "  securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsNonRoot: true}",
+        `  resources: ${JSON.stringify(resources(args.profile, "tiny"))}`,
+        "  volumeMounts:",
+        "    - {name: pgpass-secret, mountPath: /pgpass-secret, readOnly: true}",
+        "    - {name: pgpass, mountPath: /pgpass}",
+      ].join("\n"),
+      service: {
+        type: mode === "nodePort" ? "NodePort" : "ClusterIP",
+        port: 80,
+        targetPort: PGADMIN.containerPort,
+        ...(mode === "nodePort" ? { nodePort: cfg.nodePort } : {}),
+      },
+      ingress:
+        mode === "ingress"
+          ? {
+              enabled: true,
+              ingressClassName: args.exposure.ingress?.className,
+              annotations: tls ? { "cert-manager.io/cluster-issuer": args.exposure.ingress!.tlsClusterIssuer! } : {},
+              hosts: [{ host: cfg.host, paths: [{ path: "/", pathType: "Prefix" }] }],
+              tls: tls ? [{ secretName: `${PGADMIN.release}-tls`, hosts: [cfg.host] }] : [],
+            }
+          : { enabled: false },
+      persistentVolume: { enabled: args.persistence, size: "1Gi", ...(args.storageClass ? { storageClass: args.storageClass } : {}) },
+      containerSecurityContext: { enabled: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
+      securityContext: { runAsUser: 5050, runAsGroup: 5050, fsGroup: 5050, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      resources: resources(args.profile, "small"),
+      test: { enabled: false },
+    };
+
+    new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: PGADMIN.release,
+        chart: "pgadmin4",
+        version: cfg.chart.version,
+        repositoryOpts: { repo: cfg.chart.repo },
+        namespace: this.namespace,
+        values,
+      },
+      { parent: this, dependsOn: [ns, credentials] },
+    );
+    this.registerOutputs({ url: this.url, email: this.email });
+  }
+}
