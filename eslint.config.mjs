@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "coverage/**", "jest.config.js", "eslint.config.mjs"] },
+  { ignores: ["node_modules/**", "bin/**", "coverage/**", "jest.config.js", "jest.e2e.config.js", "eslint.config.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { keyPairProvider } from "../../components/platform/selfSignedKeyPair";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -47,7 +48,7 @@ export function unwrapSecrets(v: Json): Json {
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: Recorded[] = [];
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+  async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
     const raw = args.inputs as JsonObject;
     const inputs = unwrapSecrets(raw) as JsonObject;
     this.resources.push({ type: args.type, name: args.name, raw, inputs });
@@ -59,6 +60,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     if (args.type === "random:index/randomPassword:RandomPassword") {
       // Deterministic per resource so tests can follow one value to every consumer.
       state.result = `generated-${args.name}`;
+      state.bcryptHash = `$2a$10$mock-bcrypt-of-${args.name}`;
+    }
+    if (args.type === "pulumi-nodejs:dynamic/llm-platform:SelfSignedKeyPair:Resource") {
+      // Run the real provider (at 2048 bits, for speed) so rendered TLS Secrets hold a real key and certificate.
+      const created = await keyPairProvider.create({ commonName: String(inputs.commonName), validityDays: Number(inputs.validityDays), rsaBits: 2048 });
+      Object.assign(state, created.outs);
     }
     return { id: `${args.name}-id`, state };
   }

@@ -1,0 +1,118 @@
+/**
+ * End to end against a real Kubernetes API server (tests/e2e/cluster.sh: etcd, kube-apiserver,
+ * controller-manager, scheduler, kwok fake nodes). For each stack file the objects the program registers
+ * are rendered and:
+ *   1. validated by the API server (`--dry-run=server`: OpenAPI schema, defaulting, Pod Security admission),
+ *   2. applied for real: the scheduler places every pod by its requests on minikube-sized nodes (GPU pods
+ *      on the tainted GPU node), PVCs bind, every Deployment/StatefulSet becomes available, Jobs complete,
+ *   3. re-applied: `kubectl diff` reports no change (the rendered objects are stable),
+ *   4. deleted: the namespaces and cluster-scoped objects are gone.
+ * What this tier cannot do here is run the Pulumi engine itself (see README: the provider plugins cannot
+ * be built from the package registries).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderStack, type RenderOptions, type StackName } from "../helpers/harness";
+import { manifestSet, writeManifests, type Manifest } from "./manifests";
+
+const KUBECONFIG = process.env.KUBECONFIG;
+const WAIT = process.env.E2E_WAIT_TIMEOUT ?? "240s";
+
+function kubectl(args: string[], opts: { allowFail?: boolean } = {}): { code: number; out: string } {
+  const r = spawnSync("kubectl", args, { encoding: "utf8", env: process.env, maxBuffer: 64 * 1024 * 1024 });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`kubectl ${args.join(" ")} failed (${r.status}):\n${out}`);
+  return { code: r.status ?? -1, out };
+}
+
+function log(message: string): void {
+  process.stdout.write(`e2e: ${message}\n`);
+}
+
+const STACKS: Array<[StackName, RenderOptions, string]> = [
+  ["dev", { set: { llmctlExecutorSmokeTest: true } }, "dev stack (minikube profile) with the executor smoke Job"],
+  // The prod profile on the local cluster: the GPU smoke Job must land on the GPU node; the RuntimeClass is
+  // created by the program here because no GPU operator runs.
+  ["prod", { set: { llmctlExecutorSmokeTest: true, gpuManageRuntimeClass: true, storageClass: "standard", llmctlDataAccessMode: "ReadWriteOnce" } }, "prod stack with GPUs"],
+];
+
+const describeCluster = KUBECONFIG ? describe : describe.skip;
+
+describeCluster.each(STACKS)("%s against a real API server", (stack, options, what) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${stack}-`));
+  let namespaces: Manifest[] = [];
+  let rest: Manifest[] = [];
+  let restFile = "";
+  let clusterScoped: Manifest[] = [];
+
+  beforeAll(async () => {
+    log(`rendering ${what}`);
+    const { resources } = await renderStack(stack, options);
+    const set = manifestSet(resources);
+    namespaces = set.namespaces;
+    rest = set.rest;
+    clusterScoped = rest.filter((m) => m.metadata.namespace === undefined);
+    log(`${stack}: ${namespaces.length} namespaces, ${rest.length} objects; not rendered here: ${set.skipped.join(", ") || "none"}`);
+    writeManifests(dir, "00-namespaces.yaml", namespaces);
+    restFile = writeManifests(dir, "10-objects.yaml", rest);
+  });
+
+  afterAll(() => {
+    // Leave the cluster clean even when a step failed.
+    for (const ns of namespaces) kubectl(["delete", "namespace", String(ns.metadata.name), "--wait=false", "--ignore-not-found"], { allowFail: true });
+    for (const m of clusterScoped) kubectl(["delete", m.kind, String(m.metadata.name), "--ignore-not-found"], { allowFail: true });
+  });
+
+  test("the API server accepts every object (server-side dry run, Pod Security admission included)", () => {
+    kubectl(["apply", "--server-side", "-f", path.join(dir, "00-namespaces.yaml")]);
+    const r = kubectl(["apply", "--server-side", "--dry-run=server", "-f", restFile]);
+    const accepted = r.out.split("\n").filter((l) => /serverside-applied \(server dry run\)/.test(l));
+    log(`${stack}: dry run accepted ${accepted.length}/${rest.length} objects`);
+    expect(accepted).toHaveLength(rest.length);
+    expect(r.out).not.toMatch(/Warning: would violate PodSecurity/);
+  });
+
+  test("apply: every pod is scheduled by its requests, PVCs bind, workloads become available, Jobs complete", () => {
+    const started = Date.now();
+    kubectl(["apply", "--server-side", "-f", restFile]);
+    for (const ns of namespaces.map((n) => String(n.metadata.name))) {
+      const kinds = new Set(rest.filter((m) => m.metadata.namespace === ns).map((m) => m.kind));
+      if (kinds.has("PersistentVolumeClaim")) kubectl(["-n", ns, "wait", "--for=jsonpath={.status.phase}=Bound", "pvc", "--all", `--timeout=${WAIT}`]);
+      if (kinds.has("Deployment")) kubectl(["-n", ns, "wait", "--for=condition=Available", "deployment", "--all", `--timeout=${WAIT}`]);
+      for (const sts of rest.filter((m) => m.metadata.namespace === ns && m.kind === "StatefulSet")) {
+        kubectl(["-n", ns, "rollout", "status", `statefulset/${sts.metadata.name}`, `--timeout=${WAIT}`]);
+      }
+      if (kinds.has("Job")) kubectl(["-n", ns, "wait", "--for=condition=Complete", "job", "--all", `--timeout=${WAIT}`]);
+    }
+    const pods = JSON.parse(kubectl(["get", "pods", "-A", "-o", "json"]).out) as {
+      items: Array<{ metadata: { name: string; namespace: string }; spec: { nodeName?: string }; status: { phase: string } }>;
+    };
+    const mine = pods.items.filter((p) => namespaces.some((n) => n.metadata.name === p.metadata.namespace));
+    log(`${stack}: ${mine.length} pods scheduled and running/succeeded in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    for (const p of mine) expect({ pod: p.metadata.name, phase: p.status.phase, scheduled: !!p.spec.nodeName }).toMatchObject({ scheduled: true });
+    const smoke = mine.filter((p) => p.metadata.name.startsWith("llmctl-executor-smoke"));
+    expect(smoke.length).toBeGreaterThan(0);
+    if (stack === "prod") {
+      // The GPU smoke Job may only land on the tainted GPU node.
+      for (const p of smoke) expect(p.spec.nodeName).toBe("e2e-gpu-1");
+    }
+  });
+
+  test("a second apply changes nothing (kubectl diff is empty)", () => {
+    const r = kubectl(["diff", "--server-side", "-f", restFile], { allowFail: true });
+    if (r.code !== 0) log(r.out.slice(0, 4000));
+    expect(r.code).toBe(0);
+  });
+
+  test("delete leaves nothing behind", () => {
+    for (const ns of namespaces) kubectl(["delete", "namespace", String(ns.metadata.name), `--timeout=${WAIT}`]);
+    for (const m of clusterScoped) kubectl(["delete", m.kind, String(m.metadata.name), "--ignore-not-found"]);
+    for (const ns of namespaces) {
+      expect(kubectl(["get", "namespace", String(ns.metadata.name)], { allowFail: true }).out).toMatch(/NotFound/);
+    }
+    const pvs = JSON.parse(kubectl(["get", "pv", "-o", "json"]).out) as { items: Array<{ spec: { claimRef?: { namespace: string } } }> };
+    expect(pvs.items.filter((pv) => namespaces.some((n) => n.metadata.name === pv.spec.claimRef?.namespace))).toEqual([]);
+  });
+});
