@@ -100,6 +100,16 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     }
   });
 
+  test("HPA-owned Deployments (no replicas field) are scaled to the HPA minimum by the controller", () => {
+    const hpas = rest.filter((m) => m.kind === "HorizontalPodAutoscaler");
+    if (stack === "prod") expect(hpas.length).toBeGreaterThan(0);
+    for (const hpa of hpas) {
+      const spec = hpa.spec as { minReplicas: number; scaleTargetRef: { name: string } };
+      kubectl(["-n", String(hpa.metadata.namespace), "wait", `--for=jsonpath={.status.readyReplicas}=${spec.minReplicas}`, `deployment/${spec.scaleTargetRef.name}`, `--timeout=${WAIT}`]);
+    }
+    log(`${stack}: ${hpas.length} HPAs scaled their Deployments to minReplicas`);
+  });
+
   test("a second apply changes nothing (kubectl diff is empty)", () => {
     const r = kubectl(["diff", "--server-side", "-f", restFile], { allowFail: true });
     if (r.code !== 0) log(r.out.slice(0, 4000));
