@@ -14,6 +14,7 @@ import type { ExposureConfig, HarborConfig } from "../../config";
 import { standardLabels } from "../../lib/labels";
 import { resources, type ResourceProfile } from "../../lib/resources";
 import { GeneratedSecret } from "../../platform/generatedSecret";
+import { ingressOrigin, ingressTls } from "../../platform/ingress";
 import { Namespace } from "../../platform/namespace";
 import { SelfSignedKeyPair } from "../../platform/selfSignedKeyPair";
 import { buildPodSpec } from "../../workloads/pod";
@@ -117,12 +118,12 @@ export class Harbor extends pulumi.ComponentResource {
       inNs,
     );
 
-    const tls = mode === "ingress" && args.exposure.ingress?.tlsClusterIssuer !== undefined;
+    const tls = ingressTls(args.exposure);
     const inCluster = `http://${HARBOR.service}.${cfg.namespace}.svc.cluster.local`;
     this.externalUrl =
       cfg.externalUrl ??
       (mode === "ingress"
-        ? `${tls ? "https" : "http"}://${cfg.host}`
+        ? ingressOrigin(args.exposure, cfg.host!)
         : mode === "nodePort" && args.exposure.nodePortHost
           ? `http://${args.exposure.nodePortHost}:${cfg.nodePort}`
           : inCluster);

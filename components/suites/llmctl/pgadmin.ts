@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExposureConfig, PgAdminConfig } from "../../config";
 import { resources, type ResourceProfile } from "../../lib/resources";
 import { GeneratedSecret } from "../../platform/generatedSecret";
+import { ingressOrigin, ingressTls } from "../../platform/ingress";
 import { Namespace } from "../../platform/namespace";
 
 export const PGADMIN = {
@@ -83,10 +84,10 @@ export class PgAdmin extends pulumi.ComponentResource {
     this.email = cfg.email;
 
     const mode = args.exposure.mode;
-    const tls = mode === "ingress" && args.exposure.ingress?.tlsClusterIssuer !== undefined;
+    const tls = ingressTls(args.exposure);
     this.url =
       mode === "ingress"
-        ? `${tls ? "https" : "http"}://${cfg.host}/`
+        ? `${ingressOrigin(args.exposure, cfg.host!)}/`
         : mode === "nodePort"
           ? `http://${args.exposure.nodePortHost ?? "<node-ip>"}:${cfg.nodePort}/`
           : `http://${PGADMIN.release}.${cfg.namespace}.svc.cluster.local/`;
