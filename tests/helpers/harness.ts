@@ -8,7 +8,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { keyPairProvider } from "../../components/platform/selfSignedKeyPair";
 
-export const ROOT = path.resolve(__dirname, "../..");
+/** The project root: the nearest directory with a package.json (also when compiled into bin/). */
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, "package.json")) ? dir : findRoot(path.dirname(dir));
+}
+export const ROOT = findRoot(path.resolve(__dirname, "../.."));
 
 // Each mocked program run registers process exit hooks inside the Pulumi SDK; many runs per file are expected.
 process.setMaxListeners(64);
