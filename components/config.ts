@@ -245,8 +245,26 @@ class Reader {
     return parsed as Typed<K>;
   }
 
+  /** For keys only known as ConfigKey: the value, after checking the key is declared with that type. */
+  private typed(key: ConfigKey, type: "string" | "integer" | "array"): unknown {
+    if (CONFIG_SCHEMA[key].type !== type) throw new Error(`config.ts: ${key} is declared as ${CONFIG_SCHEMA[key].type}, read as ${type}`);
+    return this.get(key);
+  }
+
+  string(key: ConfigKey): string {
+    return this.typed(key, "string") as string;
+  }
+
+  integer(key: ConfigKey): number {
+    return this.typed(key, "integer") as number;
+  }
+
+  list(key: ConfigKey): string[] {
+    return this.typed(key, "array") as string[];
+  }
+
   oneOf<T extends string>(key: ConfigKey, allowed: readonly T[]): T {
-    const value = this.get(key) as unknown as string;
+    const value = this.string(key);
     if (!(allowed as readonly string[]).includes(value)) {
       this.problem(key, `must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`);
       return CONFIG_SCHEMA[key].default as T;
@@ -255,13 +273,13 @@ class Reader {
   }
 
   intInRange(key: ConfigKey, min: number, max: number): number {
-    const value = this.get(key) as unknown as number;
+    const value = this.integer(key);
     if (value < min || value > max) this.problem(key, `must be between ${min} and ${max} (got ${value})`);
     return value;
   }
 
   matching(key: ConfigKey, pattern: RegExp, what: string): string {
-    const value = this.get(key) as unknown as string;
+    const value = this.string(key);
     if (value !== "" && !pattern.test(value)) this.problem(key, `must be ${what} (got ${JSON.stringify(value)})`);
     return value;
   }
@@ -275,7 +293,7 @@ class Reader {
   }
 
   url(key: ConfigKey, opts: { originOnly?: boolean } = {}): string | undefined {
-    const value = this.get(key) as unknown as string;
+    const value = this.string(key);
     if (value === "") return undefined;
     let u: URL | undefined;
     try {
@@ -308,14 +326,14 @@ class Reader {
   }
 
   optional(key: ConfigKey): string | undefined {
-    const value = this.get(key) as unknown as string;
+    const value = this.string(key);
     return value === "" ? undefined : value;
   }
 }
 
 function parseKeyValues(r: Reader, key: ConfigKey): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of r.get(key) as unknown as string[]) {
+  for (const entry of r.list(key)) {
     const eq = entry.indexOf("=");
     const k = eq > 0 ? entry.slice(0, eq) : "";
     const v = eq > 0 ? entry.slice(eq + 1) : "";
@@ -526,15 +544,15 @@ function parseLlmctl(r: Reader): LlmctlConfig {
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 function chart(r: Reader, repoKey: ConfigKey, versionKey: ConfigKey): ChartConfig {
-  const repo = r.get(repoKey) as unknown as string;
+  const repo = r.string(repoKey);
   if (!/^(https?|oci):\/\/[^\s/]+(\/[^\s]*)?$/.test(repo)) r.problem(repoKey, `must be an https://, http:// or oci:// repository URL (got ${JSON.stringify(repo)})`);
-  const version = r.get(versionKey) as unknown as string;
+  const version = r.string(versionKey);
   if (!SEMVER.test(version)) r.problem(versionKey, `must be an exact chart version such as 1.18.2 (got ${JSON.stringify(version)})`);
   return { repo, version };
 }
 
 function addonHost(r: Reader, key: ConfigKey, mode: ExposureMode, enabled: boolean, ingressHost: string | undefined): string | undefined {
-  const host = r.get(key) as unknown as string;
+  const host = r.string(key);
   if (host !== "" && !DNS_SUBDOMAIN.test(host)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
   if (mode !== "ingress" || !enabled) return host || undefined;
   if (host === "") r.problem(key, "is required when exposure is ingress (each add-on is served on its own host)");
@@ -543,7 +561,7 @@ function addonHost(r: Reader, key: ConfigKey, mode: ExposureMode, enabled: boole
 }
 
 function namespaceKey(r: Reader, key: ConfigKey, taken: string[]): string {
-  const ns = r.get(key) as unknown as string;
+  const ns = r.string(key);
   if (!DNS_LABEL.test(ns)) r.problem(key, `must be a DNS label (got ${JSON.stringify(ns)})`);
   else if (taken.includes(ns)) r.problem(key, `must differ from the other namespaces (${taken.join(", ")}) (got ${JSON.stringify(ns)})`);
   taken.push(ns);

@@ -206,12 +206,11 @@ export function at(v: Json | undefined, pathExpr: string): Json | undefined {
 }
 
 export function podSpecOf(r: Recorded): JsonObject {
-  const spec = r.type.endsWith("Job") ? at(r.inputs, "spec.template.spec") : at(r.inputs, "spec.template.spec");
-  return (spec ?? {}) as JsonObject;
+  return (at(r.inputs, "spec.template.spec") ?? {}) as JsonObject;
 }
 
 export function containersOf(r: Recorded, init = false): JsonObject[] {
-  return ((podSpecOf(r)[init ? "initContainers" : "containers"] ?? []) as JsonObject[]) ?? [];
+  return (podSpecOf(r)[init ? "initContainers" : "containers"] ?? []) as JsonObject[];
 }
 
 export function envOf(container: JsonObject): Record<string, JsonObject> {
