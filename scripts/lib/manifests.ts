@@ -1,11 +1,12 @@
 /**
- * Turns what the program registered (under mocks, via the test harness) into Kubernetes manifests, so a
- * real API server can validate, admit and run exactly those objects.
+ * Turns what the program registered (under mocks, see render.ts) into Kubernetes manifests, so a real API
+ * server can validate, admit and run exactly those objects (tests/e2e, `npm run sandbox`), and so two
+ * renders can be compared (compare.ts).
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { k8sName, type JsonObject, type Recorded } from "../helpers/harness";
+import { k8sName, type JsonObject, type Recorded } from "./render";
 
 export interface Manifest {
   readonly apiVersion: string;
@@ -45,6 +46,20 @@ export function manifestSet(resources: readonly Recorded[]): ManifestSet {
   }
   all.sort((a, b) => rank(a.kind) - rank(b.kind));
   return { namespaces: all.filter((m) => m.kind === "Namespace"), rest: all.filter((m) => m.kind !== "Namespace"), skipped };
+}
+
+/**
+ * The Helm charts as they were asked for (release, chart, version, repository, namespace, values): not
+ * objects an API server takes, but what decides the objects the engine will render from them, so a
+ * refactor's comparison covers them too. kind "Chart" under apiVersion "helm.sh/v4", named by the Pulumi name.
+ */
+export function chartManifests(resources: readonly Recorded[]): Manifest[] {
+  return resources
+    .filter((r) => r.type === "kubernetes:helm.sh/v4:Chart")
+    .map((r) => {
+      const { name, namespace, ...rest } = r.inputs;
+      return { apiVersion: "helm.sh/v4", kind: "Chart", metadata: { name: r.name, ...(namespace !== undefined ? { namespace } : {}) }, release: name, ...rest } as Manifest;
+    });
 }
 
 export function writeManifests(dir: string, file: string, manifests: readonly Manifest[]): string {
