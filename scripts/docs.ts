@@ -1,12 +1,13 @@
 /**
- * Renders the config documentation from components/configSchema.ts: the `config:` block of Pulumi.yaml
+ * Renders the config documentation from the merged schema (components/stack.ts: the platform slice, every
+ * registered suite's slice and the add-ons' slices): the `config:` block of Pulumi.yaml
  * and the README's config table. `npm run docs` writes them; tests/unit/docs.test.ts fails when either
  * is stale.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { CONFIG_KEYS, CONFIG_SCHEMA, type KeySpec } from "../components/configSchema";
+import { stackSchema } from "../components/stack";
 
 /** The project root: the nearest directory above this file with a package.json (works from bin/ too). */
 function findRoot(dir: string): string {
@@ -24,8 +25,7 @@ const PROJECT_HEADER = {
 
 export function renderPulumiYaml(): string {
   const config: Record<string, Record<string, unknown>> = {};
-  for (const key of CONFIG_KEYS) {
-    const spec: KeySpec = CONFIG_SCHEMA[key];
+  for (const [key, spec] of Object.entries(stackSchema())) {
     config[key] = {
       type: spec.type,
       ...(spec.type === "array" ? { items: { type: "string" } } : {}),
@@ -34,7 +34,7 @@ export function renderPulumiYaml(): string {
     };
   }
   return (
-    "# Generated from components/configSchema.ts by `npm run docs`; edit the schema, not this file.\n" +
+    "# Generated from the config schema slices (components/stack.ts) by `npm run docs`; edit a slice, not this file.\n" +
     yaml.dump({ ...PROJECT_HEADER, config }, { lineWidth: 200, noRefs: true, quotingType: '"' })
   );
 }
@@ -46,8 +46,7 @@ function cell(value: unknown): string {
 
 export function renderConfigTable(): string {
   const groups = new Map<string, string[]>();
-  for (const key of CONFIG_KEYS) {
-    const spec: KeySpec = CONFIG_SCHEMA[key];
+  for (const [key, spec] of Object.entries(stackSchema())) {
     const rows = groups.get(spec.group) ?? [];
     rows.push(`| \`${key}\` | ${spec.type}${spec.secret ? " (secret)" : ""} | ${cell(spec.default)} | ${spec.description.replace(/\|/g, "\\|")} |`);
     groups.set(spec.group, rows);

@@ -58,64 +58,68 @@ export function isPinned(reference: string): boolean {
   return ref.digest !== "" || (ref.tag !== "" && ref.tag !== "latest");
 }
 
-/** Images built from the llmctl repository: these follow imageRegistry/imageTag (and the Harbor switch). */
-export const LLMCTL_IMAGES = [
-  "llmctl-studio-backend",
-  "llmctl-studio-frontend",
-  "llmctl-mcp",
-  "llmctl-celery-worker",
-  "llmctl-executor-frontier",
-  "llmctl-executor-vllm",
-] as const;
-export type LlmctlImage = (typeof LLMCTL_IMAGES)[number];
-
 /**
- * Third-party images with pinned defaults. They are not rewritten to the llmctl registry; override them
- * with `imageOverrides` (e.g. to mirror them into Harbor).
+ * A module's images: those it builds (they follow imageRegistry/imageTag and the Harbor switch) and
+ * third-party ones with pinned default references (changed only by an explicit override).
  */
-export const THIRD_PARTY_IMAGES = {
-  postgres: "docker.io/library/postgres:16.6",
-  redis: "docker.io/library/redis:7.4.2",
-  chromadb: "docker.io/chromadb/chroma:1.0.15",
-  "mcp-github": "ghcr.io/github/github-mcp-server:v0.20.2",
-  "mcp-atlassian": "ghcr.io/sooperset/mcp-atlassian:0.11.9",
-  "mcp-chroma": "ghcr.io/chroma-core/chroma-mcp:0.2.6",
-  "mcp-google-cloud": "ghcr.io/googleapis/gcloud-mcp:0.3.0",
-  "mcp-google-workspace": "ghcr.io/taylorwilsdon/google_workspace_mcp:1.4.1",
-  "wait-for": "docker.io/curlimages/curl:8.11.1",
-} as const;
-export type ThirdPartyImage = keyof typeof THIRD_PARTY_IMAGES;
-
-export type ImageName = LlmctlImage | ThirdPartyImage;
-export const IMAGE_NAMES: readonly ImageName[] = [
-  ...LLMCTL_IMAGES,
-  ...(Object.keys(THIRD_PARTY_IMAGES) as ThirdPartyImage[]),
-];
-
-export function isLlmctlImage(name: string): name is LlmctlImage {
-  return (LLMCTL_IMAGES as readonly string[]).includes(name);
+export interface ImageCatalogue<I extends string = string> {
+  readonly built: readonly I[];
+  readonly thirdParty: Readonly<Record<string, string>>;
 }
 
 export interface ImageSettings {
-  /** Registry/project prefix for llmctl-built images; empty keeps unqualified local names. */
+  /** Registry/project prefix for built images; empty keeps unqualified local names. */
   readonly registry: string;
-  /** Tag for llmctl-built images. */
+  /** Tag for built images. */
   readonly tag: string;
   /** Explicit references by image name; they win over everything else. */
-  readonly overrides: Readonly<Partial<Record<ImageName, string>>>;
+  readonly overrides: Readonly<Record<string, string>>;
 }
 
-/** The reference a workload runs for `name` under `settings`. */
-export function resolveImage(name: ImageName, settings: ImageSettings): string {
+export function imageNames<I extends string>(catalogue: ImageCatalogue<I>): I[] {
+  return [...catalogue.built, ...(Object.keys(catalogue.thirdParty) as I[])];
+}
+
+/** The reference a workload runs for `name` of `catalogue` under `settings`. */
+export function resolveImage<I extends string>(catalogue: ImageCatalogue<I>, name: I, settings: ImageSettings): string {
   const override = settings.overrides[name];
   if (override) return override;
-  if (isLlmctlImage(name)) {
+  if ((catalogue.built as readonly string[]).includes(name)) {
     return formatImage({ registry: settings.registry, repository: name, tag: settings.tag, digest: "" });
   }
-  return THIRD_PARTY_IMAGES[name];
+  return catalogue.thirdParty[name];
 }
 
-/** Every image reference of the catalogue, resolved; used to validate a whole stack at preview time. */
-export function resolveAllImages(settings: ImageSettings): Record<ImageName, string> {
-  return Object.fromEntries(IMAGE_NAMES.map((n) => [n, resolveImage(n, settings)])) as Record<ImageName, string>;
+/** Every image of the catalogue, resolved. */
+export function resolveImages<I extends string>(catalogue: ImageCatalogue<I>, settings: ImageSettings): Readonly<Record<I, string>> {
+  return Object.fromEntries(imageNames(catalogue).map((n) => [n, resolveImage(catalogue, n, settings)])) as Record<I, string>;
 }
+
+/**
+ * Several catalogues as one, for the override key's allowed names. Two modules may share a third-party
+ * image only with the same default reference (one override then changes both); anything else is a
+ * programming error.
+ */
+export function mergeCatalogues(catalogues: readonly ImageCatalogue[]): ImageCatalogue {
+  const built = new Set<string>();
+  const thirdParty: Record<string, string> = {};
+  for (const c of catalogues) {
+    for (const name of c.built) {
+      if (name in thirdParty) throw new Error(`image ${name} is both built and third-party`);
+      built.add(name);
+    }
+    for (const [name, ref] of Object.entries(c.thirdParty)) {
+      if (built.has(name)) throw new Error(`image ${name} is both built and third-party`);
+      if (thirdParty[name] !== undefined && thirdParty[name] !== ref) throw new Error(`image ${name} has two defaults: ${thirdParty[name]} and ${ref}`);
+      thirdParty[name] = ref;
+    }
+  }
+  return { built: [...built], thirdParty };
+}
+
+/** Images the platform itself runs (init gates, bootstrap Jobs), shared by suites and add-ons. */
+export type PlatformImage = "wait-for";
+export const PLATFORM_IMAGES: ImageCatalogue<PlatformImage> = {
+  built: [],
+  thirdParty: { "wait-for": "docker.io/curlimages/curl:8.11.1" },
+};

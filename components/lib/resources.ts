@@ -1,5 +1,3 @@
-import type * as k8s from "@pulumi/kubernetes";
-
 export const RESOURCE_PROFILES = ["small", "standard", "large"] as const;
 export type ResourceProfile = (typeof RESOURCE_PROFILES)[number];
 
@@ -38,7 +36,13 @@ const PRESETS: Record<ResourceProfile, Record<Size, Preset>> = {
   },
 };
 
-export function resources(profile: ResourceProfile, size: Size): k8s.types.input.core.v1.ResourceRequirements {
+/** Plain requests and limits (assignable to a container's `resources`, and readable by the capacity check). */
+export interface Resources {
+  readonly requests: Readonly<Record<string, string>>;
+  readonly limits: Readonly<Record<string, string>>;
+}
+
+export function resources(profile: ResourceProfile, size: Size): Resources {
   const preset = PRESETS[profile][size];
   return { requests: { ...preset.requests }, limits: { ...preset.limits } };
 }

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuConfig } from "../config";
+import { type GpuConfig, type GpuPlacement, gpuPlacement } from "./gpu";
 import { standardLabels } from "../lib/labels";
 
 export interface ExecutorPlumbingArgs {
@@ -27,24 +27,6 @@ export const EXECUTOR_MANAGER_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
   { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
   { apiGroups: [""], resources: ["events"], verbs: ["get", "list", "watch"] },
 ];
-
-/** Pod placement of GPU executor pods. */
-export interface GpuPlacement {
-  readonly nodeSelector?: Record<string, string>;
-  readonly tolerations?: k8s.types.input.core.v1.Toleration[];
-  readonly runtimeClassName?: string;
-  readonly limits?: Record<string, string>;
-}
-
-export function gpuPlacement(gpu: GpuConfig): GpuPlacement {
-  if (!gpu.enabled) return {};
-  return {
-    nodeSelector: Object.keys(gpu.nodeSelector).length > 0 ? { ...gpu.nodeSelector } : undefined,
-    tolerations: gpu.tolerations.length > 0 ? gpu.tolerations.map((t) => ({ ...t })) : undefined,
-    runtimeClassName: gpu.runtimeClassName,
-    limits: { [gpu.resourceName]: String(gpu.limit) },
-  };
-}
 
 export class ExecutorPlumbing extends pulumi.ComponentResource {
   readonly controllerServiceAccount: pulumi.Output<string>;

@@ -4,18 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig } from "../config";
 import { standardLabels } from "../lib/labels";
-
-/** Whether ingress routes on `exposure` get cert-manager TLS. */
-export function ingressTls(exposure: ExposureConfig): boolean {
-  return exposure.mode === "ingress" && exposure.ingress?.tlsClusterIssuer !== undefined;
-}
-
-/** The public origin of `host` under `exposure`'s ingress: https when a TLS issuer is configured. */
-export function ingressOrigin(exposure: ExposureConfig, host: string): string {
-  return `${ingressTls(exposure) ? "https" : "http"}://${host}`;
-}
 
 export interface Route {
   /** Short name, used in the Ingress name of a rewritten route. */

@@ -1,8 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseStackConfig, type StackConfig } from "../../components/config";
+import { ConfigError, parseStackConfig, type StackConfig } from "../../components/stack";
+import { Problems, Reader } from "../../components/config/reader";
+import { llmctl } from "../../components/suites/llmctl";
+import type { LlmctlConfig } from "../../components/suites/llmctl/config";
 
 function parse(values: Record<string, string>, secretKeys: string[] = []): StackConfig {
   return parseStackConfig({ values, secretKeys: new Set(secretKeys) });
+}
+
+/** The llmctl slice of the same raw config, as its module parses it (after the whole stack validated). */
+function llmctlOf(values: Record<string, string>, secretKeys: string[] = []): LlmctlConfig {
+  const stack = parse(values, secretKeys);
+  const raw = { values, secretKeys: new Set(secretKeys) };
+  return llmctl.module.parse(new Reader(llmctl.module.schema, raw, new Problems()), stack.platform).config;
 }
 
 function problemsOf(values: Record<string, string>, secretKeys: string[] = []): string[] {
@@ -20,19 +30,21 @@ function problemsOf(values: Record<string, string>, secretKeys: string[] = []): 
 describe("stack config defaults", () => {
   test("an empty stack gets the documented defaults", () => {
     const c = parse({});
-    expect(c.suites).toEqual(["llmctl"]);
-    expect(c.exposure.mode).toBe("clusterIP");
-    expect(c.llmctl.namespace).toBe("llmctl");
-    expect(c.llmctl.backend).toEqual({ nodePort: 30155, replicas: 1, maxReplicas: 0 });
-    expect(c.llmctl.frontend.nodePort).toBe(30157);
-    expect(c.llmctl.celery).toEqual({ workerReplicas: 4, workerConcurrency: 1 });
-    expect(c.gpu).toMatchObject({ enabled: false, limit: 0, resourceName: "nvidia.com/gpu" });
-    expect(c.llmctl.executor.liveCodeHostPath).toBeUndefined();
-    expect(c.llmctl.secrets.githubToken).toBeUndefined();
+    expect(c.suites.map((s) => s.name)).toEqual(["llmctl"]);
+    expect(c.platform.exposure.mode).toBe("clusterIP");
+    expect(c.platform.gpu).toMatchObject({ enabled: false, limit: 0, resourceName: "nvidia.com/gpu" });
+    expect(c.platform.cluster).toEqual({ nodes: 1, nodeCpu: "8", nodeMemory: "16Gi", gpuNodes: 0, gpusPerNode: 1 });
+    const l = llmctlOf({});
+    expect(l.namespace).toBe("llmctl");
+    expect(l.backend).toEqual({ nodePort: 30155, replicas: 1, maxReplicas: 0 });
+    expect(l.frontend.nodePort).toBe(30157);
+    expect(l.celery).toEqual({ workerReplicas: 4, workerConcurrency: 1 });
+    expect(l.executor.liveCodeHostPath).toBeUndefined();
+    expect(l.secrets.githubToken).toBeUndefined();
   });
 
   test("typed values are parsed from their string form", () => {
-    const c = parse({
+    const values = {
       exposure: "ingress",
       ingressHost: "llm.example.com",
       harborHost: "harbor.example.com",
@@ -45,12 +57,13 @@ describe("stack config defaults", () => {
       gpuNodeSelector: '["nvidia.com/gpu.present=true"]',
       gpuTolerations: '["nvidia.com/gpu:NoSchedule","dedicated=gpu:NoExecute"]',
       imageOverrides: '["postgres=docker.io/library/postgres:17.2"]',
-    });
-    expect(c.exposure.ingress).toEqual({ host: "llm.example.com", className: "nginx", tlsClusterIssuer: "letsencrypt" });
-    expect(c.llmctl.celery.workerReplicas).toBe(6);
-    expect(c.persistence).toBe(false);
-    expect(c.gpu.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
-    expect(c.gpu.tolerations).toEqual([
+    };
+    const c = parse(values);
+    expect(c.platform.exposure.ingress).toEqual({ host: "llm.example.com", className: "nginx", tlsClusterIssuer: "letsencrypt" });
+    expect(llmctlOf(values).celery.workerReplicas).toBe(6);
+    expect(c.platform.persistence).toBe(false);
+    expect(c.platform.gpu.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
+    expect(c.platform.gpu.tolerations).toEqual([
       { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
       { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoExecute" },
     ]);
@@ -58,9 +71,9 @@ describe("stack config defaults", () => {
   });
 
   test("an operator secret set with --secret becomes a Pulumi secret", async () => {
-    const c = parse({ githubToken: "ghp_abc" }, ["githubToken"]);
-    expect(c.llmctl.secrets.githubToken).toBeDefined();
-    expect(await pulumi.isSecret(c.llmctl.secrets.githubToken!)).toBe(true);
+    const l = llmctlOf({ githubToken: "ghp_abc" }, ["githubToken"]);
+    expect(l.secrets.githubToken).toBeDefined();
+    expect(await pulumi.isSecret(l.secrets.githubToken!)).toBe(true);
   });
 });
 
@@ -118,6 +131,14 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["pull password in plaintext", { imageRegistry: "r.example.com/x", registryUsername: "bot", registryPassword: "pw" }, "llm-platform:registryPassword", /--secret registryPassword/],
   ["Harbor namespace reuses llmctl's", { harborNamespace: "llmctl" }, "llm-platform:harborNamespace", /must differ from the other namespaces/],
   ["Harbor project name", { harborProject: "LLMCTL" }, "llm-platform:harborProject", /Harbor project name/],
+  // The cluster profile the capacity check fits against
+  ["no nodes", { clusterNodes: "0" }, "llm-platform:clusterNodes", /between 1 and 1000/],
+  ["node CPU not a quantity", { clusterNodeCpu: "eight" }, "llm-platform:clusterNodeCpu", /CPU quantity such as 8 or 7500m/],
+  ["node memory without a unit suffix we know", { clusterNodeMemory: "16GB" }, "llm-platform:clusterNodeMemory", /memory quantity such as 16Gi/],
+  ["more GPU nodes than nodes", { clusterNodes: "2", clusterGpuNodes: "3" }, "llm-platform:clusterGpuNodes", /at most clusterNodes \(2\)/],
+  ["GPUs per node out of range", { clusterGpusPerNode: "0" }, "llm-platform:clusterGpusPerNode", /between 1 and 16/],
+  ["requests over a too-small cluster", { clusterNodeCpu: "500m", clusterNodeMemory: "1Gi" }, "llm-platform:clusterNodes", /CPU requests total [\d.]+ but the cluster has 0\.5 \(1 node x 0\.5 CPU \/ 1Gi\): [\d.]+ over/],
+  ["a GPU Job on a GPU-less profile", { gpuEnabled: "true", executorGpuLimit: "1", llmctlExecutorSmokeTest: "true" }, "llm-platform:clusterNodes", /llmctl\/llmctl-executor-smoke \(Job\): one pod requests 1 GPU but the cluster profile has no GPU nodes/],
 ];
 
 describe("bad stack config is rejected at preview with the key and what is allowed", () => {

@@ -1,12 +1,14 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { CONFIG_KEYS, CONFIG_SCHEMA } from "../../components/configSchema";
-import { parseStackConfig } from "../../components/config";
+import { parseStackConfig, stackSchema } from "../../components/stack";
 import { renderPulumiYaml, renderReadme } from "../../scripts/docs";
 import { ROOT, stackFileConfig, type StackName } from "../helpers/harness";
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+
+const SCHEMA = stackSchema();
+const CONFIG_KEYS = Object.keys(SCHEMA);
 
 describe("config documentation cannot go stale", () => {
   test("Pulumi.yaml declares exactly the schema's keys, types and defaults (run `npm run docs` to refresh)", () => {
@@ -14,8 +16,8 @@ describe("config documentation cannot go stale", () => {
     const project = yaml.load(read("Pulumi.yaml")) as { config: Record<string, { type: string; default: unknown; description: string }> };
     expect(Object.keys(project.config)).toEqual(CONFIG_KEYS);
     for (const key of CONFIG_KEYS) {
-      expect(project.config[key].type).toBe(CONFIG_SCHEMA[key].type);
-      expect(project.config[key].default).toEqual(CONFIG_SCHEMA[key].default);
+      expect(project.config[key].type).toBe(SCHEMA[key].type);
+      expect(project.config[key].default).toEqual(SCHEMA[key].default);
       expect(project.config[key].description.length).toBeGreaterThan(10);
     }
   });
@@ -35,7 +37,7 @@ describe("config documentation cannot go stale", () => {
     }
     for (const key of Object.keys(values)) {
       expect(CONFIG_KEYS).toContain(key);
-      expect(CONFIG_SCHEMA[key as keyof typeof CONFIG_SCHEMA]).not.toHaveProperty("secret", true);
+      expect(SCHEMA[key]).not.toHaveProperty("secret", true);
     }
     expect(() => parseStackConfig({ values, secretKeys: new Set() })).not.toThrow();
   });

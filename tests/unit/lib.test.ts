@@ -1,6 +1,7 @@
 import { spawn } from "child_process";
 import * as net from "net";
-import { formatImage, isPinned, parseImage, resolveImage, LLMCTL_IMAGES, THIRD_PARTY_IMAGES } from "../../components/lib/images";
+import { formatImage, isPinned, parseImage, PLATFORM_IMAGES, resolveImage } from "../../components/lib/images";
+import { LLMCTL_CATALOGUE, LLMCTL_IMAGES, LLMCTL_THIRD_PARTY_IMAGES } from "../../components/suites/llmctl/images";
 import { sha256 } from "../../components/lib/checksum";
 import { resources, RESOURCE_PROFILES } from "../../components/lib/resources";
 import { WAIT_SCRIPT, waitForContainer } from "../../components/workloads/waitFor";
@@ -30,15 +31,15 @@ describe("image references", () => {
 
   test("llmctl-built images follow registry and tag; third-party images keep their pins; overrides win", () => {
     const settings = { registry: "harbor.example.com/llmctl", tag: "2026.11.0", overrides: { "llmctl-celery-worker": "harbor.example.com/llmctl/llmctl-celery-worker:latest" } } as const;
-    expect(resolveImage("llmctl-studio-backend", settings)).toBe("harbor.example.com/llmctl/llmctl-studio-backend:2026.11.0");
-    expect(resolveImage("llmctl-celery-worker", settings)).toBe("harbor.example.com/llmctl/llmctl-celery-worker:latest");
-    expect(resolveImage("postgres", settings)).toBe(THIRD_PARTY_IMAGES.postgres);
-    expect(resolveImage("llmctl-mcp", { registry: "", tag: "latest", overrides: {} })).toBe("llmctl-mcp:latest");
+    expect(resolveImage(LLMCTL_CATALOGUE, "llmctl-studio-backend", settings)).toBe("harbor.example.com/llmctl/llmctl-studio-backend:2026.11.0");
+    expect(resolveImage(LLMCTL_CATALOGUE, "llmctl-celery-worker", settings)).toBe("harbor.example.com/llmctl/llmctl-celery-worker:latest");
+    expect(resolveImage(LLMCTL_CATALOGUE, "postgres", settings)).toBe(LLMCTL_THIRD_PARTY_IMAGES.postgres);
+    expect(resolveImage(LLMCTL_CATALOGUE, "llmctl-mcp", { registry: "", tag: "latest", overrides: {} })).toBe("llmctl-mcp:latest");
     expect(LLMCTL_IMAGES).toHaveLength(6);
   });
 
   test("every third-party default is pinned", () => {
-    for (const ref of Object.values(THIRD_PARTY_IMAGES)) expect(isPinned(ref)).toBe(true);
+    for (const ref of [...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(PLATFORM_IMAGES.thirdParty)]) expect(isPinned(ref)).toBe(true);
   });
 });
 

@@ -1,0 +1,274 @@
+/**
+ * The platform slice: keys every suite and add-on shares (which suites, exposure, storage, sizing, images,
+ * GPUs, the cluster the stack must fit).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterProfile } from "../lib/capacity";
+import { isValidRegistry, isValidTag, parseImage } from "../lib/images";
+import { RESOURCE_PROFILES, type ResourceProfile } from "../lib/resources";
+import { EXPOSURE_MODES, type ExposureConfig } from "../platform/exposure";
+import { TAINT_EFFECTS, type GpuConfig, type Toleration } from "../platform/gpu";
+import { DNS_SUBDOMAIN, LABEL_KEY, RESOURCE_NAME } from "./patterns";
+import type { Reader } from "./reader";
+import type { KeySpec } from "./schema";
+
+const g = {
+  platform: "Platform",
+  exposure: "Exposure",
+  storage: "Storage and sizing",
+  images: "Images",
+  gpu: "llmctl executors and GPUs",
+  cluster: "Cluster profile (capacity check)",
+} as const;
+
+export const PLATFORM_SCHEMA = {
+  suites: { type: "array", group: g.platform, default: ["llmctl"], description: "Suites to deploy." },
+  kubeContext: { type: "string", group: g.platform, default: "", description: "kubeconfig context to deploy into; empty uses the current context." },
+  resourceProfile: {
+    type: "string",
+    group: g.platform,
+    default: "standard",
+    description: "Requests/limits preset for every container: small (laptop), standard or large.",
+  },
+  podDisruptionBudgets: {
+    type: "boolean",
+    group: g.platform,
+    default: false,
+    description: "Create a PodDisruptionBudget for every stateless service with 2+ replicas.",
+  },
+  exposure: {
+    type: "string",
+    group: g.exposure,
+    default: "clusterIP",
+    description: "How user-facing services are reached: nodePort (minikube), ingress, or clusterIP (port-forward only).",
+  },
+  nodePortHost: {
+    type: "string",
+    group: g.exposure,
+    default: "",
+    description: "Node address used in NodePort URLs (e.g. the output of `minikube -p llmctl ip`); empty prints a placeholder.",
+  },
+  ingressHost: { type: "string", group: g.exposure, default: "", description: "DNS host of the ingress (required when exposure=ingress)." },
+  ingressClassName: {
+    type: "string",
+    group: g.exposure,
+    default: "nginx",
+    description: "IngressClass. The /mcp/<name> path rewrites use ingress-nginx annotations.",
+  },
+  tlsClusterIssuer: { type: "string", group: g.exposure, default: "", description: "cert-manager ClusterIssuer for ingress TLS; empty serves plain HTTP." },
+  persistence: {
+    type: "boolean",
+    group: g.storage,
+    default: true,
+    description: "Use PersistentVolumeClaims for stateful services; false uses emptyDir (data is lost on restart).",
+  },
+  storageClass: { type: "string", group: g.storage, default: "", description: "StorageClass for every PVC; empty uses the cluster default." },
+  imageRegistry: {
+    type: "string",
+    group: g.images,
+    default: "",
+    description: "Registry/project prefix for llmctl-built images (e.g. harbor.example.com/llmctl); empty uses local names.",
+  },
+  imageTag: { type: "string", group: g.images, default: "latest", description: "Tag of llmctl-built images." },
+  imageOverrides: {
+    type: "array",
+    group: g.images,
+    default: [],
+    description: "Per-image overrides, each `<image-name>=<reference>` (e.g. llmctl-celery-worker=llmctl-celery-worker:latest).",
+  },
+  imagePullSecrets: {
+    type: "array",
+    group: g.images,
+    default: [],
+    description: "Names of existing dockerconfigjson Secrets in the llmctl namespace, attached to every pod and executor Job.",
+  },
+  requirePinnedImages: {
+    type: "boolean",
+    group: g.images,
+    default: false,
+    description: "Reject any image that is untagged or tagged latest (set in production).",
+  },
+  registryUsername: {
+    type: "string",
+    group: g.images,
+    default: "",
+    description: "Pull user for imageRegistry (an external registry); with registryPassword, a pull secret is generated.",
+  },
+  registryPassword: { type: "string", group: g.images, default: "", secret: true, description: "Pull password/token for imageRegistry." },
+  gpuEnabled: { type: "boolean", group: g.gpu, default: false, description: "Schedule executor Jobs on NVIDIA GPU nodes." },
+  executorGpuLimit: {
+    type: "integer",
+    group: g.gpu,
+    default: 0,
+    description: "GPUs per executor Job (0-8); must be > 0 when gpuEnabled and 0 otherwise.",
+  },
+  gpuResourceName: { type: "string", group: g.gpu, default: "nvidia.com/gpu", description: "Extended resource name of the GPU." },
+  gpuNodeSelector: { type: "array", group: g.gpu, default: [], description: "Node labels for GPU executor pods, each `key=value`." },
+  gpuTolerations: {
+    type: "array",
+    group: g.gpu,
+    default: [],
+    description: "Tolerations for GPU executor pods, each `key[=value]:Effect` (Effect: NoSchedule, PreferNoSchedule, NoExecute).",
+  },
+  gpuRuntimeClassName: {
+    type: "string",
+    group: g.gpu,
+    default: "nvidia",
+    description: "RuntimeClass of GPU executor pods; empty uses the node's default runtime.",
+  },
+  gpuManageRuntimeClass: {
+    type: "boolean",
+    group: g.gpu,
+    default: false,
+    description: "Create the RuntimeClass (handler nvidia) instead of relying on the GPU operator's.",
+  },
+  clusterNodes: {
+    type: "integer",
+    group: g.cluster,
+    default: 1,
+    description: "Schedulable nodes of the target cluster (1-1000). The default profile is the minikube the dev stack targets (1 x 8 CPU / 16Gi).",
+  },
+  clusterNodeCpu: { type: "string", group: g.cluster, default: "8", description: "Allocatable CPU per node (a Kubernetes quantity: 8, 7500m)." },
+  clusterNodeMemory: { type: "string", group: g.cluster, default: "16Gi", description: "Allocatable memory per node (a Kubernetes quantity: 16Gi, 64Gi)." },
+  clusterGpuNodes: { type: "integer", group: g.cluster, default: 0, description: "How many of clusterNodes carry GPUs (0-clusterNodes)." },
+  clusterGpusPerNode: { type: "integer", group: g.cluster, default: 1, description: "GPUs on each GPU node (1-16)." },
+} as const satisfies Record<string, KeySpec>;
+
+export type PlatformSchema = typeof PLATFORM_SCHEMA;
+
+/** Image keys as parsed; the registry switch to an in-cluster Harbor is applied by the stack parser. */
+export interface ImageKeys {
+  /** imageRegistry as configured (validated). */
+  readonly registry: string;
+  readonly tag: string;
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly pullSecrets: readonly string[];
+  readonly requirePinned: boolean;
+  /** Operator-supplied pull credentials for imageRegistry. */
+  readonly registryUsername?: string;
+  readonly registryPassword?: pulumi.Output<string>;
+}
+
+export interface PlatformConfig {
+  /** Suite names as listed (validated against the registry by the stack parser). */
+  readonly suites: readonly string[];
+  readonly kubeContext?: string;
+  readonly exposure: ExposureConfig;
+  readonly persistence: boolean;
+  readonly storageClass?: string;
+  readonly resourceProfile: ResourceProfile;
+  readonly podDisruptionBudgets: boolean;
+  readonly images: ImageKeys;
+  readonly gpu: GpuConfig;
+  readonly cluster: ClusterProfile;
+}
+
+function parseExposure(r: Reader<PlatformSchema>): ExposureConfig {
+  const mode = r.oneOf("exposure", EXPOSURE_MODES);
+  const nodePortHost = r.matching("nodePortHost", /^[A-Za-z0-9.:\-[\]]+$/, "a host name or IP address");
+  if (mode !== "ingress") return { mode, nodePortHost: nodePortHost || undefined };
+  const host = r.get("ingressHost");
+  if (host === "") r.problem("ingressHost", "is required when exposure is ingress");
+  else if (!DNS_SUBDOMAIN.test(host)) r.problem("ingressHost", `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
+  const className = r.matching("ingressClassName", DNS_SUBDOMAIN, "an IngressClass name");
+  const issuer = r.matching("tlsClusterIssuer", DNS_SUBDOMAIN, "a ClusterIssuer name");
+  return { mode, nodePortHost: nodePortHost || undefined, ingress: { host, className, tlsClusterIssuer: issuer || undefined } };
+}
+
+function parseTolerations(r: Reader<PlatformSchema>): Toleration[] {
+  const out: Toleration[] = [];
+  for (const entry of r.get("gpuTolerations")) {
+    const m = /^([^=:]+)(?:=([^:]*))?:(.+)$/.exec(entry);
+    const effect = TAINT_EFFECTS.find((e) => e === m?.[3]);
+    if (!m || !LABEL_KEY.test(m[1]) || !effect) {
+      r.problem("gpuTolerations", `entries must be key[=value]:Effect with Effect one of ${TAINT_EFFECTS.join(", ")} (got ${JSON.stringify(entry)})`);
+      continue;
+    }
+    out.push(m[2] === undefined ? { key: m[1], operator: "Exists", effect } : { key: m[1], operator: "Equal", value: m[2], effect });
+  }
+  return out;
+}
+
+function parseGpu(r: Reader<PlatformSchema>): GpuConfig {
+  const enabled = r.get("gpuEnabled");
+  const limit = r.intInRange("executorGpuLimit", 0, 8);
+  if (enabled && limit === 0) r.problem("executorGpuLimit", "must be at least 1 when gpuEnabled is true");
+  if (!enabled && limit > 0) r.problem("executorGpuLimit", "must be 0 when gpuEnabled is false (set gpuEnabled: true to request GPUs)");
+  const resourceName = r.matching("gpuResourceName", RESOURCE_NAME, "an extended resource name such as nvidia.com/gpu");
+  const runtimeClassName = r.matching("gpuRuntimeClassName", DNS_SUBDOMAIN, "a RuntimeClass name");
+  const manageRuntimeClass = r.get("gpuManageRuntimeClass");
+  if (manageRuntimeClass && runtimeClassName === "") r.problem("gpuManageRuntimeClass", "needs gpuRuntimeClassName to name the RuntimeClass to create");
+  return {
+    enabled,
+    limit,
+    resourceName,
+    nodeSelector: r.labels("gpuNodeSelector"),
+    tolerations: parseTolerations(r),
+    runtimeClassName: runtimeClassName || undefined,
+    manageRuntimeClass,
+  };
+}
+
+/** @param imageNames every image name a module declares: the names imageOverrides may use. */
+function parseImageKeys(r: Reader<PlatformSchema>, imageNames: readonly string[]): ImageKeys {
+  const registry = r.get("imageRegistry");
+  if (registry !== "" && !isValidRegistry(registry)) {
+    r.problem("imageRegistry", `must be a registry host with an optional project path, such as harbor.example.com/llmctl (got ${JSON.stringify(registry)})`);
+  }
+  const tag = r.get("imageTag");
+  if (!isValidTag(tag)) r.problem("imageTag", `must be a valid image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) (got ${JSON.stringify(tag)})`);
+  const overrides: Record<string, string> = {};
+  for (const entry of r.get("imageOverrides")) {
+    const eq = entry.indexOf("=");
+    const name = entry.slice(0, Math.max(eq, 0));
+    const ref = entry.slice(eq + 1);
+    if (eq <= 0 || !imageNames.includes(name)) {
+      r.problem("imageOverrides", `entries must be <image-name>=<reference> with image-name one of ${imageNames.join(", ")} (got ${JSON.stringify(entry)})`);
+    } else if (!parseImage(ref)) {
+      r.problem("imageOverrides", `${name}: ${JSON.stringify(ref)} is not a valid image reference`);
+    } else if (overrides[name]) {
+      r.problem("imageOverrides", `overrides ${name} twice`);
+    } else {
+      overrides[name] = ref;
+    }
+  }
+  const pullSecrets = r.get("imagePullSecrets");
+  for (const s of pullSecrets) {
+    if (!DNS_SUBDOMAIN.test(s)) r.problem("imagePullSecrets", `${JSON.stringify(s)} is not a valid Secret name`);
+  }
+  const registryUsername = r.optional("registryUsername");
+  const registryPassword = r.secret("registryPassword");
+  if ((registryUsername === undefined) !== (registryPassword === undefined)) {
+    r.problem(registryUsername === undefined ? "registryUsername" : "registryPassword", "registryUsername and registryPassword must be set together");
+  }
+  return { registry, tag, overrides, pullSecrets, requirePinned: r.get("requirePinnedImages"), registryUsername, registryPassword };
+}
+
+const CPU = /^([0-9]+(\.[0-9]+)?|[0-9]+m)$/;
+const MEMORY = /^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+
+function parseCluster(r: Reader<PlatformSchema>): ClusterProfile {
+  const nodes = r.intInRange("clusterNodes", 1, 1000);
+  const nodeCpu = r.matching("clusterNodeCpu", CPU, "a CPU quantity such as 8 or 7500m");
+  const nodeMemory = r.matching("clusterNodeMemory", MEMORY, "a memory quantity such as 16Gi");
+  if (nodeCpu === "") r.problem("clusterNodeCpu", "must be a CPU quantity such as 8 or 7500m (got \"\")");
+  if (nodeMemory === "") r.problem("clusterNodeMemory", "must be a memory quantity such as 16Gi (got \"\")");
+  const gpuNodes = r.intInRange("clusterGpuNodes", 0, 1000);
+  if (gpuNodes > nodes) r.problem("clusterGpuNodes", `must be at most clusterNodes (${nodes}) (got ${gpuNodes})`);
+  return { nodes, nodeCpu: nodeCpu || "8", nodeMemory: nodeMemory || "16Gi", gpuNodes, gpusPerNode: r.intInRange("clusterGpusPerNode", 1, 16) };
+}
+
+export function parsePlatform(r: Reader<PlatformSchema>, imageNames: readonly string[]): PlatformConfig {
+  return {
+    suites: r.get("suites"),
+    kubeContext: r.optional("kubeContext"),
+    exposure: parseExposure(r),
+    persistence: r.get("persistence"),
+    storageClass: r.matching("storageClass", DNS_SUBDOMAIN, "a StorageClass name") || undefined,
+    resourceProfile: r.oneOf("resourceProfile", RESOURCE_PROFILES),
+    podDisruptionBudgets: r.get("podDisruptionBudgets"),
+    images: parseImageKeys(r, imageNames),
+    gpu: parseGpu(r),
+    cluster: parseCluster(r),
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The stack's config, whole: the platform slice, the add-on slices and every registered suite's slice,
+ * parsed into one typed StackConfig, with every problem (bad values, unknown keys, plaintext credentials,
+ * colliding NodePorts or namespaces, unpinned images, a cluster too small for the requests) reported at
+ * once in one error, before any resource exists.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { HARBOR_SCHEMA, type HarborConfig, parseHarbor } from "./addons/harbor/config";
+import { harborDemand } from "./addons/harbor/values";
+import { PGADMIN_SCHEMA, type PgAdminConfig, parsePgAdmin } from "./addons/pgadmin/config";
+import { pgadminDemand } from "./addons/pgadmin";
+import { checkClaims } from "./config/claims";
+import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
+import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
+import { mergeSchemas, type Schema } from "./config/schema";
+import { checkFit, profileProblems, type WorkloadDemand } from "./lib/capacity";
+import { type ImageCatalogue, type ImageSettings, imageNames, isPinned, mergeCatalogues, PLATFORM_IMAGES, resolveImages } from "./lib/images";
+import { PLANNED_SUITES, SUITES } from "./suites/registry";
+import type { ParsedSuite, RegisteredSuite } from "./suites/types";
+
+/** Where pull credentials for built images come from. */
+export type PullCredentials =
+  | { readonly kind: "none" }
+  /** The in-cluster Harbor's generated admin credentials. */
+  | { readonly kind: "harbor"; readonly server: string }
+  /** Operator-supplied credentials for an external registry. */
+  | { readonly kind: "operator"; readonly server: string; readonly username: string; readonly password: pulumi.Output<string> };
+
+export interface StackConfig {
+  readonly platform: PlatformConfig;
+  readonly harbor: HarborConfig;
+  readonly pgadmin: PgAdminConfig;
+  /** Registry, tag and overrides for built images, with the Harbor switch applied. */
+  readonly images: ImageSettings;
+  readonly pullCredentials: PullCredentials;
+  /** The enabled suites, in the order `suites` lists them. */
+  readonly suites: readonly ParsedSuite[];
+  /** Every pod the enabled suites and add-ons will run (what the capacity check summed). */
+  readonly demand: readonly WorkloadDemand[];
+}
+
+/** Raised for invalid stack config. A RunError prints its message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + problems.map((p) => `  - ${p}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+function suitesSchema(suites: readonly RegisteredSuite[]): Schema {
+  const names = suites.map((s) => s.name);
+  return {
+    ...PLATFORM_SCHEMA,
+    suites: { ...PLATFORM_SCHEMA.suites, description: `Suites to deploy. Implemented: ${names.join(", ")}. Planned: ${PLANNED_SUITES.join(", ")}.` },
+  };
+}
+
+/** Every key of the stack: Pulumi.yaml and the README table are generated from this. */
+export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema {
+  return mergeSchemas([
+    { owner: "platform", schema: suitesSchema(suites) },
+    ...suites.map((s) => ({ owner: `suite ${s.name}`, schema: s.schema })),
+    { owner: "add-on harbor", schema: HARBOR_SCHEMA },
+    { owner: "add-on pgadmin", schema: PGADMIN_SCHEMA },
+  ]);
+}
+
+function enabledSuites(problems: Problems, listed: readonly string[], suites: readonly RegisteredSuite[]): RegisteredSuite[] {
+  const names = suites.map((s) => s.name);
+  const out: RegisteredSuite[] = [];
+  for (const name of listed) {
+    const suite = suites.find((s) => s.name === name);
+    if (suite) {
+      if (out.includes(suite)) problems.add("suites", `lists ${JSON.stringify(name)} twice`);
+      else out.push(suite);
+    } else if (PLANNED_SUITES.includes(name)) {
+      problems.add("suites", `suite ${JSON.stringify(name)} is planned but not implemented yet; implemented: ${names.join(", ")}`);
+    } else {
+      problems.add("suites", `unknown suite ${JSON.stringify(name)}; allowed: ${names.join(", ")}`);
+    }
+  }
+  return out;
+}
+
+function pullCredentials(problems: Problems, platform: PlatformConfig, harbor: HarborConfig): PullCredentials {
+  const { registryUsername: username, registryPassword: password, registry } = platform.images;
+  if (harbor.useAsRegistry) return { kind: "harbor", server: harbor.registryEndpoint };
+  if (username === undefined || password === undefined) return { kind: "none" };
+  if (registry === "") {
+    problems.add("registryUsername", "needs imageRegistry: credentials are for the registry the llmctl images come from");
+    return { kind: "none" };
+  }
+  return { kind: "operator", server: registry.split("/")[0], username, password };
+}
+
+/** With requirePinnedImages, every image an enabled module runs must be pinned. */
+function checkPins(problems: Problems, settings: ImageSettings, catalogues: readonly ImageCatalogue[]): void {
+  const catalogue = mergeCatalogues(catalogues);
+  for (const [name, ref] of Object.entries(resolveImages(catalogue, settings))) {
+    if (isPinned(ref)) continue;
+    const key = settings.overrides[name] ? "imageOverrides" : "imageTag";
+    problems.add(key, `image ${name} resolves to ${JSON.stringify(ref)}, which is not pinned (requirePinnedImages is true: use a fixed tag or digest, not latest)`);
+  }
+}
+
+export interface ParseOptions {
+  /**
+   * Check the declared demand against the cluster profile. Off only for `npm run capacity`, which prints the
+   * table whether or not the stack fits. @default true
+   */
+  readonly checkCapacity?: boolean;
+}
+
+/** Pure: raw config in, typed config out, or a ConfigError naming every bad key. */
+export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuite[] = SUITES, options: ParseOptions = {}): StackConfig {
+  const problems = new Problems();
+  const schema = stackSchema(suites);
+  for (const key of Object.keys(raw.values)) {
+    if (!(key in schema)) problems.list.push(`${PROJECT}:${key}: unknown config key (see Pulumi.yaml for the declared keys)`);
+  }
+  const allImages = imageNames(mergeCatalogues([PLATFORM_IMAGES, ...suites.map((s) => s.images)]));
+  const platform = parsePlatform(new Reader(PLATFORM_SCHEMA, raw, problems), allImages);
+  const enabled = enabledSuites(problems, platform.suites, suites);
+  // Every suite's slice is read, enabled or not, so a typo in a disabled suite's key is still caught.
+  const parsed = suites.map((s) => s.parse(raw, problems, platform));
+  const harbor = parseHarbor(new Reader(HARBOR_SCHEMA, raw, problems), platform);
+  const pgadmin = parsePgAdmin(new Reader(PGADMIN_SCHEMA, raw, problems), platform);
+  const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
+  checkClaims(problems, [
+    ...active.map((p) => p.claims),
+    ...(harbor.config.enabled ? [harbor.claims] : []),
+    ...(pgadmin.config.enabled ? [pgadmin.claims] : []),
+  ]);
+
+  const images: ImageSettings = {
+    registry: harbor.config.useAsRegistry ? `${harbor.config.registryEndpoint}/${harbor.config.project}` : platform.images.registry,
+    tag: platform.images.tag,
+    overrides: platform.images.overrides,
+  };
+  if (platform.images.requirePinned) checkPins(problems, images, [PLATFORM_IMAGES, ...active.map((p) => p.images)]);
+  const credentials = pullCredentials(problems, platform, harbor.config);
+
+  const ordered = enabled.map((e) => active.find((p) => p.name === e.name)!);
+  const demand = [
+    ...ordered.flatMap((p) => p.demand(platform)),
+    ...(harbor.config.enabled ? harborDemand(harbor.config, platform.exposure, platform.resourceProfile) : []),
+    ...(pgadmin.config.enabled && enabled.some((s) => s.name === "llmctl") ? pgadminDemand(pgadmin.config, platform.resourceProfile) : []),
+  ];
+  const profile = profileProblems(platform.cluster);
+  if (profile.length > 0) problems.add("clusterNodes", `the cluster profile is invalid: ${profile.join("; ")}`);
+  else if (options.checkCapacity !== false) for (const p of checkFit(demand, platform.cluster)) problems.add("clusterNodes", `${p} (clusterNodes, clusterNodeCpu, clusterNodeMemory, clusterGpuNodes; see \`npm run capacity\`)`);
+
+  if (problems.list.length > 0) throw new ConfigError(problems.list);
+  return { platform, harbor: harbor.config, pgadmin: pgadmin.config, images, pullCredentials: credentials, suites: ordered, demand };
+}
+
+/**
+ * Whether a full config key ("project:key") is stored encrypted. The SDK keeps this in its runtime store
+ * (filled by the CLI or the Automation API) behind an internal function; fall back to the environment
+ * variable the language host sets if that function ever moves.
+ */
+function isConfigSecret(fullKey: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+  if (typeof runtimeConfig.isConfigSecret === "function") return runtimeConfig.isConfigSecret(fullKey);
+  try {
+    return (JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[]).includes(fullKey);
+  } catch {
+    return false;
+  }
+}
+
+/** This stack's raw config from the Pulumi runtime (the CLI, the Automation API, or the test mocks). */
+export function runtimeConfig(): RawConfig {
+  const prefix = `${PROJECT}:`;
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!k.startsWith(prefix)) continue;
+    const key = k.slice(prefix.length);
+    values[key] = v;
+    if (isConfigSecret(k)) secretKeys.add(key);
+  }
+  return { values, secretKeys };
+}
+
+export function loadStackConfig(suites: readonly RegisteredSuite[] = SUITES): StackConfig {
+  return parseStackConfig(runtimeConfig(), suites);
+}
