@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { execProbes, httpProbes } from "../lib/probes";
-import type { ResourceProfile } from "../lib/resources";
+import type { ResourceProfile, Size } from "../lib/resources";
 import { emptyDir } from "./pod";
 import { StatefulService, type StorageArgs } from "./statefulService";
 
@@ -15,6 +15,8 @@ interface DatastoreArgs {
   readonly profile: ResourceProfile;
   readonly storage: Omit<StorageArgs, "mountPath" | "subPath">;
   readonly imagePullSecrets?: readonly string[];
+  /** Container size; each datastore has a default. */
+  readonly size?: Size;
 }
 
 export const POSTGRES_PORT = 5432;
@@ -30,6 +32,19 @@ export interface PostgresArgs extends DatastoreArgs {
   readonly passwordChecksum?: pulumi.Input<string>;
 }
 
+/** What every datastore's StatefulService shares: placement, labels, pull secrets, its one port and its volume. */
+function base(args: DatastoreArgs, component: string, port: { port: number; name: string }, mountPath: string) {
+  return {
+    namespace: args.namespace,
+    instance: args.instance,
+    component,
+    profile: args.profile,
+    imagePullSecrets: args.imagePullSecrets,
+    port,
+    storage: { ...args.storage, mountPath },
+  };
+}
+
 /** PostgreSQL (official image; UID 999 is its postgres user). */
 export function postgres(name: string, args: PostgresArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
   const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -38,20 +53,14 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
   return new StatefulService(
     name,
     {
-      namespace: args.namespace,
-      instance: args.instance,
-      component: "database",
-      profile: args.profile,
-      uid: 999,
-      imagePullSecrets: args.imagePullSecrets,
-      port: { port: POSTGRES_PORT, name: "postgres" },
       // PGDATA must be a sub-directory: the volume root holds lost+found and belongs to root.
-      storage: { ...args.storage, mountPath: "/var/lib/postgresql/data" },
+      ...base(args, "database", { port: POSTGRES_PORT, name: "postgres" }, "/var/lib/postgresql/data"),
+      uid: 999,
       volumes: [emptyDir("run"), emptyDir("tmp")],
       checksums: args.passwordChecksum ? { secret: args.passwordChecksum } : undefined,
       container: {
         image: args.image,
-        size: "medium",
+        size: args.size ?? "medium",
         env: {
           POSTGRES_DB: args.database,
           POSTGRES_USER: args.user,
@@ -74,17 +83,11 @@ export function redis(name: string, args: DatastoreArgs, opts: pulumi.ComponentR
   return new StatefulService(
     name,
     {
-      namespace: args.namespace,
-      instance: args.instance,
-      component: "cache",
-      profile: args.profile,
+      ...base(args, "cache", { port: REDIS_PORT, name: "redis" }, "/data"),
       uid: 999,
-      imagePullSecrets: args.imagePullSecrets,
-      port: { port: REDIS_PORT, name: "redis" },
-      storage: { ...args.storage, mountPath: "/data" },
       container: {
         image: args.image,
-        size: "small",
+        size: args.size ?? "small",
         args: ["redis-server", "--appendonly", args.storage.persistence ? "yes" : "no", "--dir", "/data"],
         probes: execProbes(["redis-cli", "ping"]),
       },
@@ -98,17 +101,11 @@ export function chroma(name: string, args: DatastoreArgs, opts: pulumi.Component
   return new StatefulService(
     name,
     {
-      namespace: args.namespace,
-      instance: args.instance,
-      component: "vector-store",
-      profile: args.profile,
-      imagePullSecrets: args.imagePullSecrets,
-      port: { port: CHROMA_PORT, name: "http" },
-      storage: { ...args.storage, mountPath: "/data" },
+      ...base(args, "vector-store", { port: CHROMA_PORT, name: "http" }, "/data"),
       volumes: [emptyDir("tmp")],
       container: {
         image: args.image,
-        size: "medium",
+        size: args.size ?? "medium",
         env: { IS_PERSISTENT: "TRUE", PERSIST_DIRECTORY: "/data", ANONYMIZED_TELEMETRY: "FALSE" },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         probes: httpProbes("http", "/api/v2/heartbeat"),

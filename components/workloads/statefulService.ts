@@ -51,7 +51,7 @@ export class StatefulService extends pulumi.ComponentResource {
     const portName = args.port.name ?? "tcp";
     const headlessName = `${name}-headless`;
 
-    const headless = new k8s.core.v1.Service(
+    new k8s.core.v1.Service(
       `${name}-headless`,
       {
         metadata: { name: headlessName, namespace: args.namespace, labels },
@@ -88,7 +88,8 @@ export class StatefulService extends pulumi.ComponentResource {
         metadata: { name, namespace: args.namespace, labels },
         spec: {
           replicas: 1,
-          serviceName: headless.metadata.name,
+          // The name, not the Service's output: the StatefulSet need not wait for the Service's endpoints.
+          serviceName: headlessName,
           selector: { matchLabels: this.selector },
           podManagementPolicy: "OrderedReady",
           updateStrategy: { type: "RollingUpdate" },

@@ -22,6 +22,9 @@ export interface WaitForArgs {
   readonly timeoutSeconds?: number;
 }
 
+/** Size of every gate container (it runs curl in a loop). */
+export const GATE_SIZE = "tiny";
+
 export function targetLabel(t: WaitTarget): string {
   return t.kind === "tcp" ? `tcp://${t.host}:${t.port}` : t.url;
 }
@@ -53,6 +56,6 @@ export function waitForContainer(args: WaitForArgs): ContainerArgs {
       WAIT_TARGETS: urls.join(" "),
       WAIT_TIMEOUT_SECONDS: String(args.timeoutSeconds ?? 0),
     },
-    size: "tiny",
+    size: GATE_SIZE,
   };
 }

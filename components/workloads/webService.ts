@@ -135,7 +135,8 @@ export class WebService extends pulumi.ComponentResource {
         {
           metadata,
           spec: {
-            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            // The name, not the Deployment's output: the HPA need not wait for the Deployment's rollout.
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
             minReplicas: Math.max(replicas, 1),
             maxReplicas,
             metrics: [

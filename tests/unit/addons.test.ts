@@ -1,5 +1,6 @@
-import { LLMCTL_IMAGES, THIRD_PARTY_IMAGES } from "../../components/lib/images";
-import { HARBOR_GENERATED } from "../../components/suites/llmctl/harbor";
+import { HARBOR_GENERATED } from "../../components/addons/harbor";
+import { PLATFORM_IMAGES } from "../../components/lib/images";
+import { LLMCTL_IMAGES, LLMCTL_THIRD_PARTY_IMAGES } from "../../components/suites/llmctl/images";
 import {
   at,
   byName,
@@ -78,7 +79,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     expect(isSecretValue(creds.raw.stringData)).toBe(true);
     expect(Object.keys(creds.inputs.stringData as JsonObject).sort()).toEqual(Object.keys(HARBOR_GENERATED).sort());
     for (const [key, spec] of Object.entries(HARBOR_GENERATED)) {
-      const pw = passwords(res).find((p) => p.name === `harbor-credentials-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`);
+      const pw = passwords(res).find((p) => p.name === `llmctl-harbor-credentials-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`);
       expect({ key, length: pw?.inputs.length }).toEqual({ key, length: spec.length });
     }
     // htpasswd from the stable bcrypt hash, not the chart's per-render htpasswd.
@@ -91,7 +92,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     expect(token.inputs.type).toBe("kubernetes.io/tls");
     expect(isSecretValue(token.raw.stringData)).toBe(true);
     // The internal database password is generated; the values that carry it are secret.
-    expect(at(h, "database.internal.password")).toBe("generated-harbor-credentials-database-password");
+    expect(at(h, "database.internal.password")).toBe("generated-llmctl-harbor-credentials-database-password");
     expect(isSecretValue(chart(res, "harbor").raw.values)).toBe(true);
   });
 
@@ -145,7 +146,7 @@ describe("registry wiring", () => {
     const prefix = "harbor.llmctl-harbor.svc.cluster.local/llmctl/";
     const images = WORKLOAD_KINDS.flatMap((k) => ofType(resources, k)).flatMap((w) => [...containersOf(w), ...containersOf(w, true)].map((c) => String(c.image)));
     const rewritten = new Set(images.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length).split(":")[0]));
-    const thirdParty = new Set<string>(Object.values(THIRD_PARTY_IMAGES));
+    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
     for (const image of images) expect({ image, ok: image.startsWith(prefix) || thirdParty.has(image) }).toMatchObject({ ok: true });
     // Every running llmctl image is rewritten; the executor images go through the ConfigMap.
     expect([...rewritten].sort()).toEqual(["llmctl-celery-worker", "llmctl-mcp", "llmctl-studio-backend", "llmctl-studio-frontend"]);
@@ -163,7 +164,7 @@ describe("registry wiring", () => {
     const config = JSON.parse(String((regcred.inputs.stringData as JsonObject)[".dockerconfigjson"])) as { auths: Record<string, { username: string; password: string; auth: string }> };
     const entry = config.auths["harbor.llmctl-harbor.svc.cluster.local"];
     expect(entry.username).toBe("admin");
-    expect(entry.password).toBe("generated-harbor-credentials-harbor-admin-password");
+    expect(entry.password).toBe("generated-llmctl-harbor-credentials-harbor-admin-password");
     expect(Buffer.from(entry.auth, "base64").toString()).toBe(`admin:${entry.password}`);
     for (const w of [...ofType(resources, "apps/v1:Deployment"), ...ofType(resources, "apps/v1:StatefulSet")].filter((x) => at(x.inputs, "metadata.namespace") === "llmctl")) {
       expect({ w: k8sName(w), secrets: podSpecOf(w).imagePullSecrets }).toEqual({ w: k8sName(w), secrets: [{ name: "llmctl-harbor-regcred" }] });

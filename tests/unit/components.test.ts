@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuConfig } from "../../components/config";
+import type { GpuConfig } from "../../components/platform/gpu";
 import { ExecutorPlumbing, EXECUTOR_MANAGER_RULES } from "../../components/platform/executor";
 import { GeneratedSecret } from "../../components/platform/generatedSecret";
 import { IngressRoutes } from "../../components/platform/ingress";

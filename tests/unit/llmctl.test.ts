@@ -210,6 +210,8 @@ describe("llmctl suite variations", () => {
         gpuNodeSelector: ["nvidia.com/gpu.present=true"],
         gpuTolerations: ["nvidia.com/gpu:NoSchedule"],
         llmctlExecutorSmokeTest: true,
+        // A GPU request must fit the declared cluster (the capacity check rejects it on a GPU-less profile).
+        clusterGpuNodes: 1,
       },
     });
     const job = byName(resources, "batch/v1:Job", "llmctl-executor-smoke");

@@ -2,7 +2,8 @@
  * The six integrated MCP servers and the seed's service endpoint contract:
  * http://<service>.<namespace>.svc.cluster.local:<port><path>, and public routes /mcp/<route>.
  */
-import type { ImageName } from "../../lib/images";
+import { serviceHost } from "../../platform/exposure";
+import type { LlmctlImage } from "./images";
 
 /** Keys of llmctl-mcp-secrets (all optional for boot). */
 export const MCP_SECRET_KEYS = [
@@ -28,7 +29,7 @@ export interface McpServer {
   readonly port: number;
   /** Endpoint path served by the server. */
   readonly path: string;
-  readonly image: ImageName;
+  readonly image: LlmctlImage;
   /** Keys of llmctl-mcp-secrets passed as env (optional refs). */
   readonly secretEnv: readonly McpSecretKey[];
   /** Reads Studio-managed service-account files from the shared data volume. */
@@ -83,5 +84,5 @@ export const MCP_SERVERS: readonly McpServer[] = [
 ];
 
 export function mcpUrl(server: McpServer, namespace: string): string {
-  return `http://${server.name}.${namespace}.svc.cluster.local:${server.port}${server.path}`;
+  return `http://${serviceHost(server.name, namespace)}:${server.port}${server.path}`;
 }

@@ -10,28 +10,17 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig, HarborConfig } from "../../config";
 import { standardLabels } from "../../lib/labels";
-import { resources, type ResourceProfile } from "../../lib/resources";
+import type { ResourceProfile } from "../../lib/resources";
+import { type ExposureConfig, publicOrigin, serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { ingressOrigin, ingressTls } from "../../platform/ingress";
-import { Namespace } from "../../platform/namespace";
 import { SelfSignedKeyPair } from "../../platform/selfSignedKeyPair";
 import { buildPodSpec } from "../../workloads/pod";
+import { chartNamespace, chartRelease, formerlyInLlmctl } from "../shared";
+import type { HarborConfig } from "./config";
+import { HARBOR, harborValues } from "./values";
 
-export const HARBOR = {
-  release: "harbor",
-  credentials: "harbor-credentials",
-  registryCredentials: "harbor-registry-credentials",
-  tokenSecret: "harbor-token",
-  ingressTlsSecret: "harbor-ingress-tls",
-  createProjectJob: "harbor-create-project",
-  adminUsername: "admin",
-  registryUsername: "harbor_registry_user",
-  /** The chart's nginx Service for clusterIP/nodePort exposure (not prefixed with the release). */
-  service: "harbor",
-  coreService: "harbor-core",
-} as const;
+export { HARBOR } from "./values";
 
 /** Keys of harbor-credentials, with the lengths the chart requires. */
 export const HARBOR_GENERATED = {
@@ -49,6 +38,7 @@ export interface HarborArgs {
   readonly config: HarborConfig;
   readonly exposure: ExposureConfig;
   readonly persistence: boolean;
+  /** undefined: the cluster default. */
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
   /** Image of the project-bootstrap Job (curl). */
@@ -61,39 +51,32 @@ export class Harbor extends pulumi.ComponentResource {
   readonly adminUsername: string = HARBOR.adminUsername;
   /** Generated admin password (a Pulumi secret). */
   readonly adminPassword: pulumi.Output<string>;
-  /** Registry host the nodes pull from, and the project holding the llmctl images. */
+  /** Registry host the nodes pull from, and the project holding the built images. */
   readonly registryEndpoint: string;
   readonly project: string;
   readonly chartVersion: string;
 
   constructor(name: string, args: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-platform:llmctl:Harbor", name, {}, opts);
+    // Until the suites-as-modules layout, Harbor was a child of the llmctl suite with another type token.
+    super("llm-platform:addons:Harbor", name, {}, formerlyInLlmctl("llm-platform:llmctl:Harbor", opts));
     const cfg = args.config;
-    const mode = args.exposure.mode;
-    const ns = new Namespace(
-      `${name}-namespace`,
-      {
-        name: cfg.namespace,
-        instance: name,
-        enforce: "baseline",
-        enforceReason: "Harbor's internal database runs a root init container to fix volume ownership",
-        // Chart-owned pods: their labels are the chart's, so no default-deny that could cut off nginx.
-        defaultDenyIngress: false,
-      },
-      { parent: this },
-    );
+    const ns = chartNamespace(name, {
+      namespace: cfg.namespace,
+      instance: name,
+      reason: "Harbor's internal database runs a root init container to fix volume ownership",
+    }, this);
     this.namespace = ns.name;
-    const inNs = { parent: this, dependsOn: [ns] };
+    const inNs = { parent: this };
 
     const credentials = new GeneratedSecret(
-      HARBOR.credentials,
+      `${name}-credentials`,
       { namespace: this.namespace, secretName: HARBOR.credentials, instance: name, generate: HARBOR_GENERATED },
-      inNs,
+      { ...inNs, aliases: [{ name: HARBOR.credentials }] },
     );
     this.adminPassword = credentials.values.HARBOR_ADMIN_PASSWORD;
     // The registry's htpasswd: bcrypt kept in state (the chart would re-salt it on every render).
     const registryCredentials = new GeneratedSecret(
-      HARBOR.registryCredentials,
+      `${name}-registry-credentials`,
       {
         namespace: this.namespace,
         secretName: HARBOR.registryCredentials,
@@ -104,7 +87,7 @@ export class Harbor extends pulumi.ComponentResource {
           REGISTRY_HTPASSWD: pulumi.interpolate`${HARBOR.registryUsername}:${credentials.bcrypt.REGISTRY_PASSWD}`,
         },
       },
-      inNs,
+      { ...inNs, aliases: [{ name: HARBOR.registryCredentials }] },
     );
     // The token CA (the chart's genCA would mint a new one per render and roll core and registry).
     const tokenCa = new SelfSignedKeyPair(`${name}-token-ca`, { commonName: "harbor-token-ca" }, { parent: this });
@@ -118,79 +101,27 @@ export class Harbor extends pulumi.ComponentResource {
       inNs,
     );
 
-    const tls = ingressTls(args.exposure);
-    const inCluster = `http://${HARBOR.service}.${cfg.namespace}.svc.cluster.local`;
     this.externalUrl =
       cfg.externalUrl ??
-      (mode === "ingress"
-        ? ingressOrigin(args.exposure, cfg.host!)
-        : mode === "nodePort" && args.exposure.nodePortHost
-          ? `http://${args.exposure.nodePortHost}:${cfg.nodePort}`
-          : inCluster);
+      publicOrigin(args.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster: `http://${serviceHost(HARBOR.service, cfg.namespace)}` }, "inCluster");
     this.registryEndpoint = cfg.registryEndpoint;
     this.project = cfg.project;
     this.chartVersion = cfg.chart.version;
 
-    const pvc = (size?: string) => ({ storageClass: args.storageClass ?? "", ...(size ? { size } : {}) });
-    const sized = (size: "small" | "medium") => resources(args.profile, size);
-    const values = {
-      externalURL: this.externalUrl,
-      expose: harborExpose(cfg, args.exposure, tls),
-      existingSecretAdminPassword: HARBOR.credentials,
-      existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD",
-      existingSecretSecretKey: HARBOR.credentials,
-      core: {
-        secretName: HARBOR.tokenSecret,
-        existingSecret: HARBOR.credentials,
-        existingXsrfSecret: HARBOR.credentials,
-        existingXsrfSecretKey: "CSRF_KEY",
-        resources: sized("medium"),
-      },
-      jobservice: { existingSecret: HARBOR.credentials, existingSecretKey: "JOBSERVICE_SECRET", resources: sized("small") },
-      registry: {
-        existingSecret: HARBOR.credentials,
-        existingSecretKey: "REGISTRY_HTTP_SECRET",
-        credentials: { username: HARBOR.registryUsername, existingSecret: HARBOR.registryCredentials },
-        registry: { resources: sized("medium") },
-        controller: { resources: sized("small") },
-      },
-      database: { type: "internal", internal: { password: credentials.values.DATABASE_PASSWORD, resources: sized("medium") } },
-      redis: { type: "internal", internal: { resources: sized("small") } },
-      nginx: { resources: sized("small") },
-      portal: { resources: sized("small") },
-      trivy: { enabled: cfg.trivy },
-      internalTLS: { enabled: false },
-      enableMigrateHelmHook: false,
-      metrics: { enabled: false },
-      persistence: {
-        enabled: args.persistence,
-        resourcePolicy: "keep",
-        persistentVolumeClaim: {
-          registry: pvc(cfg.registryStorageSize),
-          jobservice: { jobLog: pvc() },
-          database: pvc(),
-          redis: pvc(),
-          trivy: pvc(),
-        },
-      },
-      // ReadWriteOnce volumes cannot be attached to an old and a new pod at once.
-      updateStrategy: { type: args.persistence ? "Recreate" : "RollingUpdate" },
-    };
+    const values = harborValues({
+      config: cfg,
+      exposure: args.exposure,
+      externalUrl: this.externalUrl,
+      persistence: args.persistence,
+      storageClass: args.storageClass,
+      profile: args.profile,
+      databasePassword: credentials.values.DATABASE_PASSWORD,
+    });
 
-    const chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      {
-        name: HARBOR.release,
-        chart: "harbor",
-        version: cfg.chart.version,
-        repositoryOpts: { repo: cfg.chart.repo },
-        namespace: this.namespace,
-        values,
-      },
-      { parent: this, dependsOn: [ns, credentials, registryCredentials, tokenSecret] },
-    );
+    chartRelease(name, { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values }, this, [credentials, registryCredentials, tokenSecret]);
 
-    // Create the llmctl project through Harbor's API once core answers (idempotent: 201 or 409).
+    // Create the project through Harbor's API once core answers (idempotent: 201 or 409). The script waits
+    // for core itself, so the Job need not wait for the whole chart at create time.
     new k8s.batch.v1.Job(
       `${name}-create-project`,
       {
@@ -211,7 +142,7 @@ export class Harbor extends pulumi.ComponentResource {
                   size: "tiny",
                   command: ["/bin/sh", "-c", CREATE_PROJECT_SCRIPT],
                   env: {
-                    HARBOR_API: `http://${HARBOR.coreService}.${cfg.namespace}.svc.cluster.local/api/v2.0`,
+                    HARBOR_API: `http://${serviceHost(HARBOR.coreService, cfg.namespace)}/api/v2.0`,
                     HARBOR_PROJECT: cfg.project,
                     HARBOR_USER: HARBOR.adminUsername,
                     HARBOR_PASSWORD: { secretKeyRef: { name: HARBOR.credentials, key: "HARBOR_ADMIN_PASSWORD" } },
@@ -222,7 +153,7 @@ export class Harbor extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, dependsOn: [chart] },
+      { parent: this, dependsOn: [credentials] },
     );
 
     this.registerOutputs({ externalUrl: this.externalUrl, adminUsername: this.adminUsername });
@@ -240,26 +171,3 @@ case "$code" in
   *) echo "creating project $HARBOR_PROJECT failed: HTTP $code"; exit 1 ;;
 esac
 `.trim();
-
-function harborExpose(cfg: HarborConfig, exposure: ExposureConfig, tls: boolean): Record<string, unknown> {
-  if (exposure.mode === "ingress") {
-    return {
-      type: "ingress",
-      tls: tls ? { enabled: true, certSource: "secret", secret: { secretName: HARBOR.ingressTlsSecret } } : { enabled: false },
-      ingress: {
-        hosts: { core: cfg.host },
-        className: exposure.ingress?.className,
-        annotations: {
-          "nginx.ingress.kubernetes.io/proxy-body-size": "0",
-          "nginx.ingress.kubernetes.io/ssl-redirect": tls ? "true" : "false",
-          ...(tls ? { "cert-manager.io/cluster-issuer": exposure.ingress!.tlsClusterIssuer! } : {}),
-        },
-      },
-    };
-  }
-  // NodePort (dev) serves plain HTTP; in-cluster pulls use the same Service on port 80.
-  if (exposure.mode === "nodePort") {
-    return { type: "nodePort", tls: { enabled: false }, nodePort: { name: HARBOR.service, ports: { http: { port: 80, nodePort: cfg.nodePort } } } };
-  }
-  return { type: "clusterIP", tls: { enabled: false }, clusterIP: { name: HARBOR.service, ports: { httpPort: 80 } } };
-}

@@ -4,15 +4,18 @@
  * RandomPassword, two consumers; no copy).
  *
  * helm.v4.Chart: the chart has no `lookup`, no random values and only a `helm test` hook (which v4 drops
- * and nothing here needs); v4 gives per-resource diffs and policy visibility (see harbor.ts).
+ * and nothing here needs); v4 gives per-resource diffs and policy visibility (see addons/harbor).
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig, PgAdminConfig } from "../../config";
+import type { WorkloadDemand } from "../../lib/capacity";
+import { chartPodDemand } from "../../lib/demand";
 import { resources, type ResourceProfile } from "../../lib/resources";
+import { type ExposureConfig, ingressTls, publicOrigin, serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { ingressOrigin, ingressTls } from "../../platform/ingress";
-import { Namespace } from "../../platform/namespace";
+import { selectorLabels, standardLabels } from "../../lib/labels";
+import { allowIngress } from "../../platform/namespace";
+import { chartNamespace, chartRelease, formerlyInLlmctl, LLMCTL_SUITE_URN } from "../shared";
+import type { PgAdminConfig } from "./config";
 
 export const PGADMIN = {
   release: "llmctl-pgadmin",
@@ -25,7 +28,11 @@ export const PGADMIN = {
 } as const;
 
 export interface PostgresConnection {
-  readonly host: pulumi.Input<string>;
+  /** Service name, in-cluster host name and the instance label of the Postgres pods. */
+  readonly service: string;
+  readonly instance: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly host: string;
   readonly port: number;
   readonly database: string;
   readonly user: string;
@@ -52,20 +59,10 @@ export class PgAdmin extends pulumi.ComponentResource {
   readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: PgAdminArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-platform:llmctl:PgAdmin", name, {}, opts);
+    super("llm-platform:addons:PgAdmin", name, {}, formerlyInLlmctl("llm-platform:llmctl:PgAdmin", opts));
     const cfg = args.config;
-    const ns = new Namespace(
-      `${name}-namespace`,
-      {
-        name: cfg.namespace,
-        instance: name,
-        enforce: "baseline",
-        enforceReason: "the chart's pod spec is the chart's; restricted is warned and audited",
-        // The chart ships its own NetworkPolicy for the pgAdmin pod.
-        defaultDenyIngress: false,
-      },
-      { parent: this },
-    );
+    // The chart ships its own NetworkPolicy for the pgAdmin pod.
+    const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason: "the chart's pod spec is the chart's; restricted is warned and audited" }, this);
     this.namespace = ns.name;
     const pg = args.postgres;
     const credentials = new GeneratedSecret(
@@ -78,19 +75,15 @@ export class PgAdmin extends pulumi.ComponentResource {
         // host:port:database:user:password; generated passwords have no ':' or '\\' to escape.
         extra: { [PGADMIN.pgpassKey]: pulumi.interpolate`${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n` },
       },
-      { parent: this, dependsOn: [ns] },
+      { parent: this },
     );
     this.password = credentials.values[PGADMIN.passwordKey];
     this.email = cfg.email;
 
     const mode = args.exposure.mode;
     const tls = ingressTls(args.exposure);
-    this.url =
-      mode === "ingress"
-        ? `${ingressOrigin(args.exposure, cfg.host!)}/`
-        : mode === "nodePort"
-          ? `http://${args.exposure.nodePortHost ?? "<node-ip>"}:${cfg.nodePort}/`
-          : `http://${PGADMIN.release}.${cfg.namespace}.svc.cluster.local/`;
+    const inCluster = `http://${serviceHost(PGADMIN.release, cfg.namespace)}`;
+    this.url = `${publicOrigin(args.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster })}/`;
 
     const values = {
       fullnameOverride: PGADMIN.release,
@@ -145,7 +138,7 @@ export class PgAdmin extends pulumi.ComponentResource {
           ? {
               enabled: true,
               ingressClassName: args.exposure.ingress?.className,
-              annotations: tls ? { "cert-manager.io/cluster-issuer": args.exposure.ingress!.tlsClusterIssuer! } : {},
+              annotations: tls && args.exposure.ingress?.tlsClusterIssuer ? { "cert-manager.io/cluster-issuer": args.exposure.ingress.tlsClusterIssuer } : {},
               hosts: [{ host: cfg.host, paths: [{ path: "/", pathType: "Prefix" }] }],
               tls: tls ? [{ secretName: `${PGADMIN.release}-tls`, hosts: [cfg.host] }] : [],
             }
@@ -157,18 +150,25 @@ export class PgAdmin extends pulumi.ComponentResource {
       test: { enabled: false },
     };
 
-    new k8s.helm.v4.Chart(
-      `${name}-chart`,
+    chartRelease(name, { release: PGADMIN.release, chart: "pgadmin4", source: cfg.chart, namespace: this.namespace, values }, this, [credentials]);
+    // The flow this wiring needs: pgAdmin -> Postgres on its port, from pgAdmin's namespace only. (Until
+    // the suites-as-modules layout the llmctl suite made this policy; the alias keeps it in place.)
+    allowIngress(
+      `${pg.service}-allow-pgadmin`,
       {
-        name: PGADMIN.release,
-        chart: "pgadmin4",
-        version: cfg.chart.version,
-        repositoryOpts: { repo: cfg.chart.repo },
-        namespace: this.namespace,
-        values,
+        namespace: pg.namespace,
+        selector: selectorLabels(pg.service, pg.instance),
+        port: pg.port,
+        fromNamespaces: [cfg.namespace],
+        labels: standardLabels(pg.service, pg.instance),
       },
-      { parent: this, dependsOn: [ns, credentials] },
+      { parent: this, aliases: [{ parent: LLMCTL_SUITE_URN() }] },
     );
     this.registerOutputs({ url: this.url, email: this.email });
   }
+}
+
+/** The pgAdmin pod (its main container and the pgpass init container, sized as in the values above). */
+export function pgadminDemand(cfg: PgAdminConfig, profile: ResourceProfile): WorkloadDemand[] {
+  return [chartPodDemand(cfg.namespace, PGADMIN.release, "chart:pgadmin4", [resources(profile, "small")], [resources(profile, "tiny")])];
 }

@@ -1,0 +1,75 @@
+/** Config and namespace helpers the chart add-ons share. */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DNS_SUBDOMAIN } from "../config/patterns";
+import type { ChartConfig, Reader } from "../config/reader";
+import type { KeysOfType, Schema } from "../config/schema";
+import type { ExposureConfig } from "../platform/exposure";
+import { Namespace } from "../platform/namespace";
+
+/**
+ * The add-ons' instance names (component names, Helm release prefixes, default namespaces). They carry the
+ * llmctl prefix because they were born inside that suite; existing stacks and the seed's URLs rely on them.
+ */
+export const ADDON_INSTANCES = { harbor: "llmctl-harbor", pgadmin: "llmctl-pgadmin" } as const;
+
+/**
+ * An add-on's own ingress host: required under exposure=ingress while the add-on is on, and never the
+ * platform's ingressHost (the studio owns / there).
+ */
+export function addonHost<S extends Schema>(r: Reader<S>, key: KeysOfType<S, "string">, exposure: ExposureConfig, enabled: boolean): string | undefined {
+  const host = r.get(key) as string;
+  if (host !== "" && !DNS_SUBDOMAIN.test(host)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
+  if (exposure.mode !== "ingress" || !enabled) return host || undefined;
+  if (host === "") r.problem(key, "is required when exposure is ingress (each add-on is served on its own host)");
+  else if (host === exposure.ingress?.host) r.problem(key, `must differ from ingressHost (${host}): the studio owns / on that host`);
+  return host || undefined;
+}
+
+/**
+ * The namespace of a third-party chart: Pod Security enforced at baseline with the reason (restricted is
+ * still warned and audited), and no default-deny of ours, because the chart's pods carry the chart's labels.
+ */
+export function chartNamespace(name: string, args: { readonly namespace: string; readonly instance: string; readonly reason: string }, parent: pulumi.Resource): Namespace {
+  return new Namespace(
+    `${name}-namespace`,
+    { name: args.namespace, instance: args.instance, enforce: "baseline", enforceReason: args.reason, defaultDenyIngress: false },
+    { parent },
+  );
+}
+
+export interface ChartReleaseArgs {
+  /** Helm release name (the prefix of the chart's object names). */
+  readonly release: string;
+  readonly chart: string;
+  /** Version and repository from the add-on's config slice. */
+  readonly source: ChartConfig;
+  readonly namespace: pulumi.Input<string>;
+  readonly values: pulumi.Inputs;
+}
+
+/**
+ * An add-on's chart as `${name}-chart`: helm.v4.Chart renders it into individual objects the engine tracks,
+ * so a values change is a diff of those objects, not an opaque release upgrade. `dependsOn`: what the chart's
+ * pods read at start (generated Secrets); the namespace comes in through `namespace`.
+ */
+export function chartRelease(name: string, args: ChartReleaseArgs, parent: pulumi.Resource, dependsOn: readonly pulumi.Resource[]): k8s.helm.v4.Chart {
+  return new k8s.helm.v4.Chart(
+    `${name}-chart`,
+    { name: args.release, chart: args.chart, version: args.source.version, repositoryOpts: { repo: args.source.repo }, namespace: args.namespace, values: args.values },
+    { parent, dependsOn: [...dependsOn] },
+  );
+}
+
+/**
+ * Options for an add-on that used to be a child of the llmctl suite under another type token: the alias
+ * keeps an existing stack's resources (and, through inherited aliases, all their children) in place.
+ */
+export function formerlyInLlmctl(oldType: string, opts?: pulumi.ComponentResourceOptions): pulumi.ComponentResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), { type: oldType, parent: LLMCTL_SUITE_URN() }] };
+}
+
+/** The URN of the llmctl suite component (name llmctl, at the stack root) in this stack. */
+export function LLMCTL_SUITE_URN(): pulumi.Output<string> {
+  return pulumi.createUrn("llmctl", "llm-platform:suites:Llmctl");
+}

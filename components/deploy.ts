@@ -1,0 +1,38 @@
+/**
+ * What index.ts wires: the platform context every suite gets, the registry access a suite turns into a pull
+ * secret, and the deployment of each enabled suite. Kept here, not in index.ts, so tests can deploy a
+ * registry of their own (a fake suite) through exactly the same code.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Harbor } from "./addons/harbor";
+import { PLATFORM_IMAGES, mergeCatalogues, resolveImages } from "./lib/images";
+import type { RegistryAccess } from "./platform/pullSecret";
+import type { StackConfig } from "./stack";
+import type { DeployedSuite, PlatformContext } from "./suites/types";
+
+/** Pull credentials for built images: Harbor's generated admin, or the operator's, or none. */
+export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): RegistryAccess | undefined {
+  const creds = stack.pullCredentials;
+  if (creds.kind === "harbor" && harbor) return { kind: "harbor", server: creds.server, username: harbor.adminUsername, password: harbor.adminPassword };
+  if (creds.kind === "operator") return { kind: "operator", server: creds.server, username: creds.username, password: creds.password };
+  return undefined;
+}
+
+/** Deploys every enabled suite, each with the platform context and its own resolved images. */
+export function deploySuites(stack: StackConfig, access: RegistryAccess | undefined, opts: pulumi.ComponentResourceOptions): DeployedSuite[] {
+  const p = stack.platform;
+  return stack.suites.map((suite) => {
+    const context: PlatformContext = {
+      exposure: p.exposure,
+      gpu: p.gpu,
+      persistence: p.persistence,
+      storageClass: p.storageClass,
+      profile: p.resourceProfile,
+      podDisruptionBudgets: p.podDisruptionBudgets,
+      images: resolveImages(mergeCatalogues([PLATFORM_IMAGES, suite.images]), stack.images),
+      imagePullSecrets: p.images.pullSecrets,
+      registryAccess: access,
+    };
+    return suite.deploy(context, opts);
+  });
+}

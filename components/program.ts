@@ -1,0 +1,53 @@
+/**
+ * The whole program: load the typed stack config, install the add-ons, deploy each enabled suite, and
+ * return what a person needs after `pulumi up`. index.ts runs it and exports the result; the tests and
+ * scripts run this same function under mocks (several stacks per process, sharing one SDK instance).
+ */
+import { Harbor } from "./addons/harbor";
+import { PgAdmin } from "./addons/pgadmin";
+import { ADDON_INSTANCES } from "./addons/shared";
+import { deploySuites, registryAccess } from "./deploy";
+import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
+import { kubernetesProvider } from "./platform/provider";
+import { loadStackConfig, type StackConfig } from "./stack";
+import { llmctl as llmctlModule } from "./suites/llmctl";
+import { deployedResource } from "./suites/types";
+
+export function deployPlatform(stack: StackConfig = loadStackConfig()) {
+  const p = stack.platform;
+  const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext) } };
+  const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
+  const shared = { exposure: p.exposure, persistence: p.persistence, storageClass: p.storageClass, profile: p.resourceProfile };
+
+  const harborAddon = stack.harbor.enabled
+    ? new Harbor(ADDON_INSTANCES.harbor, { ...shared, config: stack.harbor, curlImage: platformImages["wait-for"] }, opts)
+    : undefined;
+  const deployed = deploySuites(stack, registryAccess(stack, harborAddon), opts);
+  const studio = deployedResource(deployed, llmctlModule);
+  // pgAdmin is wired to the studio's Postgres: the same generated password, no copy.
+  const pgadminAddon =
+    stack.pgadmin.enabled && studio
+      ? new PgAdmin(ADDON_INSTANCES.pgadmin, { ...shared, config: stack.pgadmin, postgres: studio.postgres, initImage: platformImages["wait-for"] }, opts)
+      : undefined;
+
+  const harbor = harborAddon && {
+    url: harborAddon.externalUrl,
+    adminUsername: harborAddon.adminUsername,
+    // A secret output: `pulumi stack output --show-secrets harbor` reveals it.
+    adminPassword: harborAddon.adminPassword,
+    imagePrefix: `${harborAddon.registryEndpoint}/${harborAddon.project}`,
+    chartVersion: harborAddon.chartVersion,
+  };
+  const pgadmin = pgadminAddon && { url: pgadminAddon.url, email: pgadminAddon.email, password: pgadminAddon.password };
+  const llmctl = deployed.find((d) => d.name === "llmctl")?.outputs;
+  return {
+    harbor,
+    pgadmin,
+    /** Every enabled suite's outputs by suite name: a new suite appears here without an edit to this file. */
+    suites: Object.fromEntries(deployed.map((d) => [d.name, d.outputs])),
+    // Kept from before suites were modules: llmctl's outputs with its add-ons' under it, where existing scripts read them.
+    llmctl: llmctl && { ...llmctl, harbor, pgadmin },
+  };
+}
+
+export type PlatformOutputs = ReturnType<typeof deployPlatform>;

@@ -1,0 +1,29 @@
+/**
+ * The llmctl suite's images. Those built from the llmctl repository follow imageRegistry/imageTag (and the
+ * Harbor switch); third-party ones keep their pinned references unless overridden with imageOverrides.
+ */
+import type { ImageCatalogue } from "../../lib/images";
+
+export const LLMCTL_IMAGES = [
+  "llmctl-studio-backend",
+  "llmctl-studio-frontend",
+  "llmctl-mcp",
+  "llmctl-celery-worker",
+  "llmctl-executor-frontier",
+  "llmctl-executor-vllm",
+] as const;
+
+export const LLMCTL_THIRD_PARTY_IMAGES = {
+  postgres: "docker.io/library/postgres:16.6",
+  redis: "docker.io/library/redis:7.4.2",
+  chromadb: "docker.io/chromadb/chroma:1.0.15",
+  "mcp-github": "ghcr.io/github/github-mcp-server:v0.20.2",
+  "mcp-atlassian": "ghcr.io/sooperset/mcp-atlassian:0.11.9",
+  "mcp-chroma": "ghcr.io/chroma-core/chroma-mcp:0.2.6",
+  "mcp-google-cloud": "ghcr.io/googleapis/gcloud-mcp:0.3.0",
+  "mcp-google-workspace": "ghcr.io/taylorwilsdon/google_workspace_mcp:1.4.1",
+} as const;
+
+export type LlmctlImage = (typeof LLMCTL_IMAGES)[number] | keyof typeof LLMCTL_THIRD_PARTY_IMAGES;
+
+export const LLMCTL_CATALOGUE: ImageCatalogue<LlmctlImage> = { built: LLMCTL_IMAGES, thirdParty: LLMCTL_THIRD_PARTY_IMAGES };

@@ -1,0 +1,59 @@
+/** Section: the six integrated MCP servers (names, ports and paths from the seed's contract in mcp.ts). */
+import { tcpProbes } from "../../lib/probes";
+import { CHROMA_PORT } from "../../workloads/datastores";
+import type { EnvMap, Volume, VolumeMount } from "../../workloads/pod";
+import { WebService } from "../../workloads/webService";
+import { type SuiteContext, workloadOpts } from "../context";
+import type { Datastores } from "./datastores";
+import type { LlmctlImage } from "./images";
+import { MCP_SERVERS, type McpServer } from "./mcp";
+import { CREDENTIALS_PATH, NAMES, SIZES } from "./names";
+import type { StudioShared } from "./studioConfigMap";
+
+/** The env of one MCP server: transport settings, ChromaDB for the chroma server, its optional credentials. */
+export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
+  const secretEnv: EnvMap = Object.fromEntries(server.secretEnv.map((key) => [key, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
+  return {
+    MCP_TRANSPORT: "streamable-http",
+    HOST: "0.0.0.0",
+    PORT: String(server.port),
+    ...(server.readsCredentials ? { LLMCTL_CREDENTIALS_DIR: CREDENTIALS_PATH } : {}),
+    ...(server.name === "llmctl-mcp-chroma" ? { CHROMA_CLIENT_TYPE: "http", CHROMA_HOST: chromaHost, CHROMA_PORT: String(CHROMA_PORT), CHROMA_SSL: "false" } : {}),
+    ...secretEnv,
+  };
+}
+
+export function mcpServers(ctx: SuiteContext<LlmctlImage>, shared: StudioShared, stores: Datastores): void {
+  for (const server of MCP_SERVERS) {
+    const volumes: Volume[] = [shared.tmp, ...(server.llmctlCode ? shared.liveCodeVolumes : []), ...(server.readsCredentials ? [stores.dataVolume] : [])];
+    const mounts: VolumeMount[] = [
+      shared.tmpMount,
+      ...(server.llmctlCode ? shared.liveCodeMounts : []),
+      ...(server.readsCredentials ? [{ name: stores.dataVolume.name, mountPath: CREDENTIALS_PATH, readOnly: true }] : []),
+    ];
+    new WebService(
+      server.name,
+      {
+        namespace: ctx.namespace,
+        instance: ctx.instance,
+        profile: ctx.profile,
+        imagePullSecrets: ctx.imagePullSecrets,
+        component: "mcp",
+        port: { port: server.port },
+        volumes,
+        podDisruptionBudget: false,
+        container: {
+          image: ctx.images[server.image],
+          size: SIZES.mcp,
+          env: mcpServerEnv(server, stores.hosts.chroma),
+          envFrom: server.llmctlCode ? shared.envFrom : undefined,
+          volumeMounts: mounts,
+          probes: tcpProbes("http"),
+          // The MCP runtimes (Python/Node) write caches outside /tmp; not verified read-only safe.
+          readOnlyRootFilesystem: false,
+        },
+      },
+      workloadOpts(ctx, server.llmctlCode ? shared.configObjects : []),
+    );
+  }
+}

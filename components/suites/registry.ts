@@ -1,0 +1,11 @@
+/**
+ * The one list of suites. Adding a suite: its folder, one line here, one export line in index.ts
+ * (see components/suites/README.md).
+ */
+import { llmctl } from "./llmctl";
+import type { RegisteredSuite } from "./types";
+
+export const SUITES: readonly RegisteredSuite[] = [llmctl];
+
+/** Suites of the design that are not built yet: naming one fails preview with "planned", not "unknown". */
+export const PLANNED_SUITES: readonly string[] = ["llm-stack", "code-executor", "context-engine", "mlops"];

@@ -1,0 +1,106 @@
+/**
+ * A suite is a module: its config slice, its image catalogue, its declared capacity, and the
+ * ComponentResource that deploys it. `defineSuite` erases the module's own types so the registry can
+ * hold every suite in one list while each module stays fully typed inside its folder.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Claims } from "../config/claims";
+import type { PlatformConfig } from "../config/platform";
+import { type Problems, type RawConfig, Reader } from "../config/reader";
+import type { Schema } from "../config/schema";
+import type { WorkloadDemand } from "../lib/capacity";
+import type { ImageCatalogue, PlatformImage } from "../lib/images";
+import type { ResourceProfile } from "../lib/resources";
+import type { ExposureConfig } from "../platform/exposure";
+import type { GpuConfig } from "../platform/gpu";
+import type { RegistryAccess } from "../platform/pullSecret";
+
+/** What the platform hands every suite: shared settings, resolved images, registry access. */
+export interface PlatformContext<I extends string = string> {
+  readonly exposure: ExposureConfig;
+  readonly gpu: GpuConfig;
+  readonly persistence: boolean;
+  /** undefined: the cluster default. */
+  readonly storageClass?: string;
+  readonly profile: ResourceProfile;
+  readonly podDisruptionBudgets: boolean;
+  /** Resolved reference of every image of the suite's catalogue and the platform's. */
+  readonly images: Readonly<Record<I | PlatformImage, string>>;
+  /** Existing dockerconfigjson Secrets (config imagePullSecrets) for every pod. */
+  readonly imagePullSecrets: readonly string[];
+  /** Credentials the suite turns into a generated pull secret in its namespace, when built images need one. */
+  readonly registryAccess?: RegistryAccess;
+}
+
+export interface ParsedSlice<C> {
+  readonly config: C;
+  readonly claims: Claims;
+}
+
+export interface SuiteModule<S extends Schema, C, I extends string, R> {
+  /** The value of the `suites` key that enables it. */
+  readonly name: string;
+  readonly schema: S;
+  readonly images: ImageCatalogue<I>;
+  /** Reads its own slice (all of it, also when disabled, so typos are caught), returns what it claims. */
+  parse(r: Reader<S>, platform: PlatformConfig): ParsedSlice<C>;
+  /** The pods it will run under `config`, for the capacity check before anything is created. */
+  demand(config: C, platform: PlatformConfig): WorkloadDemand[];
+  /** The ComponentResource. */
+  create(config: C, context: PlatformContext<I>, opts: pulumi.ComponentResourceOptions): R;
+  /** What a person needs after `pulumi up` (the stack output named after the suite). */
+  outputs(resource: R): Record<string, unknown>;
+}
+
+/** A suite whose slice has been parsed: ready to deploy when enabled. */
+export interface ParsedSuite {
+  readonly name: string;
+  readonly claims: Claims;
+  readonly images: ImageCatalogue;
+  demand(platform: PlatformConfig): WorkloadDemand[];
+  deploy(context: PlatformContext, opts: pulumi.ComponentResourceOptions): DeployedSuite;
+}
+
+export interface DeployedSuite {
+  readonly name: string;
+  readonly resource: unknown;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** A registry entry: the module with its types erased. */
+export interface RegisteredSuite {
+  readonly name: string;
+  readonly schema: Schema;
+  readonly images: ImageCatalogue;
+  parse(raw: RawConfig, problems: Problems, platform: PlatformConfig): ParsedSuite;
+}
+
+export function defineSuite<S extends Schema, C, I extends string, R>(m: SuiteModule<S, C, I, R>): RegisteredSuite & { readonly module: SuiteModule<S, C, I, R> } {
+  return {
+    name: m.name,
+    schema: m.schema,
+    images: m.images,
+    module: m,
+    parse(raw, problems, platform) {
+      const { config, claims } = m.parse(new Reader(m.schema, raw, problems), platform);
+      return {
+        name: m.name,
+        claims,
+        images: m.images,
+        demand: (p) => m.demand(config, p),
+        deploy(context, opts) {
+          // The platform resolves every image of this suite's catalogue, so the narrowing holds.
+          const resource = m.create(config, context as PlatformContext<I>, opts);
+          return { name: m.name, resource, outputs: m.outputs(resource) };
+        },
+      };
+    },
+  };
+}
+
+/** The typed resource of `module` among the deployed suites, when it was deployed. */
+export function deployedResource<R>(deployed: readonly DeployedSuite[], module: { readonly name: string; readonly module: { create(...args: never[]): R } }): R | undefined {
+  const found = deployed.find((d) => d.name === module.name);
+  // deploy() stored exactly what module.create returned.
+  return found ? (found.resource as R) : undefined;
+}
