@@ -4,13 +4,9 @@
  *
  *   npm run bench [-- <iterations>]
  */
-import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ROOT } from "./docs";
-
-const PROJECT = "llm-platform";
+import { PROJECT, settle, stackFileConfig, type StackName } from "./lib/render";
 
 class CountingMocks implements pulumi.runtime.Mocks {
   count = 0;
@@ -25,33 +21,19 @@ class CountingMocks implements pulumi.runtime.Mocks {
   }
 }
 
-function stackConfig(stack: string): Record<string, string> {
-  const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(file.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
-async function settle(mocks: CountingMocks): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 3) {
-    await new Promise((r) => setTimeout(r, 2));
-    stable = mocks.count === last ? stable + 1 : 0;
-    last = mocks.count;
-  }
-}
-
-async function renderOnce(stack: string, programPath: string): Promise<{ ms: number; resources: number }> {
+async function renderOnce(stack: StackName, programPath: string): Promise<{ ms: number; resources: number }> {
   for (const key of Object.keys(require.cache)) {
     if (key.startsWith(path.dirname(programPath)) && !key.includes("node_modules")) delete require.cache[key];
   }
   const mocks = new CountingMocks();
   const started = process.hrtime.bigint();
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-  pulumi.runtime.setAllConfig(stackConfig(stack), []);
+  pulumi.runtime.setAllConfig(stackFileConfig(stack), []);
   // The program runs at module load, like under the CLI; the cache was cleared above so it runs again.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(programPath);
-  await settle(mocks);
+  // Ends when the last registration is answered (no idle timer padding the measurement).
+  await settle();
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, resources: mocks.count };
 }
 
@@ -61,7 +43,7 @@ async function main(): Promise<void> {
   process.setMaxListeners(iterations * 4 + 10);
   console.log(`program evaluation under mocks, ${iterations} runs per stack (first run includes module loading)`);
   console.log("stack  resources  first_ms  mean_ms  min_ms  max_ms");
-  for (const stack of ["dev", "prod"]) {
+  for (const stack of ["dev", "prod"] as const) {
     const runs: number[] = [];
     let resources = 0;
     for (let i = 0; i < iterations + 1; i++) {
