@@ -3,8 +3,10 @@
  * controller-manager, scheduler, kwok fake nodes). For each stack file the objects the program registers
  * are rendered and:
  *   1. validated by the API server (`--dry-run=server`: OpenAPI schema, defaulting, Pod Security admission),
- *   2. applied for real: the scheduler places every pod by its requests on minikube-sized nodes (GPU pods
- *      on the tainted GPU node), PVCs bind, every Deployment/StatefulSet becomes available, Jobs complete,
+ *   2. applied for real on fake nodes sized by the stack's own cluster profile (clusterNodes, clusterNodeCpu,
+ *      clusterNodeMemory, clusterGpuNodes: what the capacity check fits against), GPU nodes labelled and
+ *      tainted the way gpuNodeSelector/gpuTolerations expect: the scheduler places every pod by its
+ *      requests (GPU pods on the tainted GPU node), PVCs bind, every Deployment/StatefulSet becomes available, Jobs complete,
  *   3. re-applied: `kubectl diff` reports no change (the rendered objects are stable),
  *   4. deleted: the namespaces and cluster-scoped objects are gone.
  * What this tier cannot do here is run the Pulumi engine itself (see README: the provider plugins cannot
@@ -14,8 +16,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderStack, type RenderOptions, type StackName } from "../helpers/harness";
-import { manifestSet, writeManifests, type Manifest } from "./manifests";
+import { parsedStack, renderStack, type RenderOptions, type StackName } from "../helpers/harness";
+import { manifestSet, writeManifests, type Manifest } from "../../scripts/lib/manifests";
+import type { GpuConfig } from "../../components/platform/gpu";
+import { nodeManifests, replaceNodes, type GpuNodeShape } from "./nodes";
 
 const KUBECONFIG = process.env.KUBECONFIG;
 const WAIT = process.env.E2E_WAIT_TIMEOUT ?? "240s";
@@ -34,11 +38,35 @@ function log(message: string): void {
 const STACKS: Array<[StackName, RenderOptions, string]> = [
   ["dev", { set: { llmctlExecutorSmokeTest: true } }, "dev stack (minikube profile) with the executor smoke Job"],
   // The prod profile on the local cluster: the GPU smoke Job must land on the GPU node; the RuntimeClass is
-  // created by the program here because no GPU operator runs.
-  ["prod", { set: { llmctlExecutorSmokeTest: true, gpuManageRuntimeClass: true, storageClass: "standard", llmctlDataAccessMode: "ReadWriteOnce" } }, "prod stack with GPUs"],
+  // created by the program here because no GPU operator runs. Pulumi.prod.yaml declares no cluster, so it
+  // gets the minikube default; the smoke Job's GPU needs a GPU node in the profile (the capacity check says so).
+  [
+    "prod",
+    {
+      set: {
+        llmctlExecutorSmokeTest: true,
+        gpuManageRuntimeClass: true,
+        storageClass: "standard",
+        llmctlDataAccessMode: "ReadWriteOnce",
+        clusterNodes: 2,
+        clusterGpuNodes: 1,
+      },
+    },
+    "prod stack with GPUs",
+  ],
 ];
 
 const describeCluster = KUBECONFIG ? describe : describe.skip;
+
+/** What a GPU node of this stack looks like: the labels it selects, the taints it tolerates, its resource. */
+function gpuNodeShape(gpu: GpuConfig): GpuNodeShape {
+  return {
+    labels: gpu.nodeSelector,
+    // A toleration with operator Exists matches any value; the node carries one anyway, like the GPU operator's.
+    taints: gpu.tolerations.map((t) => ({ key: t.key, value: t.value ?? "present", effect: t.effect })),
+    resourceName: gpu.resourceName,
+  };
+}
 
 describeCluster.each(STACKS)("%s against a real API server", (stack, options, what) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${stack}-`));
@@ -49,6 +77,10 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
 
   beforeAll(async () => {
     log(`rendering ${what}`);
+    const { platform } = parsedStack(stack, options);
+    const nodes = nodeManifests(platform.cluster, gpuNodeShape(platform.gpu));
+    replaceNodes(nodes, kubectl);
+    log(`${stack}: ${nodes.length} fake nodes from the cluster profile (${platform.cluster.nodes} x ${platform.cluster.nodeCpu} CPU / ${platform.cluster.nodeMemory}, ${platform.cluster.gpuNodes} with GPUs)`);
     const { resources } = await renderStack(stack, options);
     const set = manifestSet(resources);
     namespaces = set.namespaces;

@@ -13,7 +13,8 @@
 #   Service-account tokens are signed with a generated RSA key. etcd listens on plain HTTP on 127.0.0.1.
 # - Nodes: Node objects faked by kwok (kwok creates no Nodes: this script does). Default: two nodes of 8 CPU / 16Gi
 #   (minikube-like); e2e-gpu-1 also has nvidia.com/gpu: 1, label nvidia.com/gpu.present=true and taint
-#   nvidia.com/gpu=present:NoSchedule. Replace them with E2E_NODES_FILE=<yaml with Node objects>.
+#   nvidia.com/gpu=present:NoSchedule. Replace them with E2E_NODES_FILE=<yaml with Node objects>. Nodes made here carry
+#   the label llm-platform/e2e-node=true, by which tests/e2e/nodes.ts replaceNodes finds (and resizes) them.
 # - kwok stages (from the kwok module, copied by toolchain.sh): nodes become Ready and keep leases; pods are bound by
 #   kube-scheduler and then become Running/Ready at once; pods owned by a Job complete (Succeeded); deleted pods go away.
 #   Project stages (kwok-stages/ beside this script): LoadBalancer Services and Ingresses get
@@ -218,6 +219,7 @@ metadata:
     kubernetes.io/os: linux
     kubernetes.io/hostname: $name
     topology.kubernetes.io/zone: e2e-a
+    llm-platform/e2e-node: "true"
 $($gpu && echo '    nvidia.com/gpu.present: "true"')
 spec:
 $($gpu && printf '  taints:\n  - key: nvidia.com/gpu\n    value: present\n    effect: NoSchedule\n')
