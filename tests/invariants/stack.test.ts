@@ -2,7 +2,7 @@
  * Whole-program invariants: evaluate index.ts for each stack file, exactly as `pulumi preview` would
  * (under mocks), and check properties over every registered resource.
  */
-import { ConfigError } from "../../components/config";
+import { ConfigError } from "../../components/stack";
 import { isPinned } from "../../components/lib/images";
 import {
   at,
@@ -17,8 +17,10 @@ import {
   type Json,
   type JsonObject,
   type Recorded,
+  type RegisteredResource,
   type StackName,
 } from "../helpers/harness";
+import { longestChain } from "../../scripts/lib/chain";
 
 const OPERATOR_SECRET = "ghp_operator-supplied-token-value";
 
@@ -44,9 +46,20 @@ function plaintextStrings(v: Json | undefined, out: string[] = []): string[] {
 
 describe.each<StackName>(["dev", "prod"])("stack %s", (stack) => {
   let res: Recorded[];
+  let registered: RegisteredResource[];
   let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    ({ resources: res, outputs } = await renderStack(stack, { secrets: { githubToken: OPERATOR_SECRET } }));
+    ({ resources: res, registered, outputs } = await renderStack(stack, { secrets: { githubToken: OPERATOR_SECRET } }));
+  });
+
+  test("a first `up` creates in at most three waves (namespace or generated value -> config/secret -> workload)", () => {
+    // Each wave waits for the previous one's outputs; a Service create waits ~10 s for endpoints under the real
+    // engine, so nothing may wait on a Service: in-cluster URLs come from names, and init gates order start-up.
+    const chain = longestChain(registered);
+    expect(chain.nodes.length).toBeLessThanOrEqual(3);
+    const services = new Set(registered.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => r.urn));
+    const waitsOnService = registered.filter((r) => r.dependencies.some((d) => services.has(d))).map((r) => `${r.type} ${r.name}`);
+    expect(waitsOnService).toEqual([]);
   });
 
   test("every Service selects the pod template of a workload in its namespace", () => {
