@@ -1,20 +1,20 @@
 /**
- * The platform slice: keys every suite and add-on shares (which suites, exposure, storage, sizing, images,
- * GPUs, the cluster the stack must fit).
+ * The platform slice: keys every suite and add-on shares (which suites, storage, sizing, images, GPUs, the
+ * cluster the stack must fit). Exposure, TLS and edge auth are the edge slice (edge.ts), parsed with it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterProfile } from "../lib/capacity";
 import { isValidRegistry, isValidTag, parseImage } from "../lib/images";
 import { RESOURCE_PROFILES, type ResourceProfile } from "../lib/resources";
-import { EXPOSURE_MODES, type ExposureConfig } from "../platform/exposure";
+import type { ExposureConfig } from "../platform/exposure";
+import { EDGE_SCHEMA, parseEdge } from "./edge";
 import { TAINT_EFFECTS, type GpuConfig, type Toleration } from "../platform/gpu";
 import { DNS_SUBDOMAIN, LABEL_KEY, RESOURCE_NAME } from "./patterns";
-import type { Reader } from "./reader";
+import { type Problems, type RawConfig, Reader } from "./reader";
 import type { KeySpec } from "./schema";
 
 const g = {
   platform: "Platform",
-  exposure: "Exposure",
   storage: "Storage and sizing",
   images: "Images",
   gpu: "llmctl executors and GPUs",
@@ -36,26 +36,6 @@ export const PLATFORM_SCHEMA = {
     default: false,
     description: "Create a PodDisruptionBudget for every stateless service with 2+ replicas.",
   },
-  exposure: {
-    type: "string",
-    group: g.exposure,
-    default: "clusterIP",
-    description: "How user-facing services are reached: nodePort (minikube), ingress, or clusterIP (port-forward only).",
-  },
-  nodePortHost: {
-    type: "string",
-    group: g.exposure,
-    default: "",
-    description: "Node address used in NodePort URLs (e.g. the output of `minikube -p llmctl ip`); empty prints a placeholder.",
-  },
-  ingressHost: { type: "string", group: g.exposure, default: "", description: "DNS host of the ingress (required when exposure=ingress)." },
-  ingressClassName: {
-    type: "string",
-    group: g.exposure,
-    default: "nginx",
-    description: "IngressClass. The /mcp/<name> path rewrites use ingress-nginx annotations.",
-  },
-  tlsClusterIssuer: { type: "string", group: g.exposure, default: "", description: "cert-manager ClusterIssuer for ingress TLS; empty serves plain HTTP." },
   persistence: {
     type: "boolean",
     group: g.storage,
@@ -163,18 +143,6 @@ export interface PlatformConfig {
   readonly cluster: ClusterProfile;
 }
 
-function parseExposure(r: Reader<PlatformSchema>): ExposureConfig {
-  const mode = r.oneOf("exposure", EXPOSURE_MODES);
-  const nodePortHost = r.matching("nodePortHost", /^[A-Za-z0-9.:\-[\]]+$/, "a host name or IP address");
-  if (mode !== "ingress") return { mode, nodePortHost: nodePortHost || undefined };
-  const host = r.get("ingressHost");
-  if (host === "") r.problem("ingressHost", "is required when exposure is ingress");
-  else if (!DNS_SUBDOMAIN.test(host)) r.problem("ingressHost", `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
-  const className = r.matching("ingressClassName", DNS_SUBDOMAIN, "an IngressClass name");
-  const issuer = r.matching("tlsClusterIssuer", DNS_SUBDOMAIN, "a ClusterIssuer name");
-  return { mode, nodePortHost: nodePortHost || undefined, ingress: { host, className, tlsClusterIssuer: issuer || undefined } };
-}
-
 function parseTolerations(r: Reader<PlatformSchema>): Toleration[] {
   const out: Toleration[] = [];
   for (const entry of r.get("gpuTolerations")) {
@@ -258,11 +226,13 @@ function parseCluster(r: Reader<PlatformSchema>): ClusterProfile {
   return { nodes, nodeCpu: nodeCpu || "8", nodeMemory: nodeMemory || "16Gi", gpuNodes, gpusPerNode: r.intInRange("clusterGpusPerNode", 1, 16) };
 }
 
-export function parsePlatform(r: Reader<PlatformSchema>, imageNames: readonly string[]): PlatformConfig {
+/** The platform-wide keys: this slice and the edge slice (config/edge.ts). */
+export function parsePlatform(raw: RawConfig, problems: Problems, imageNames: readonly string[]): PlatformConfig {
+  const r = new Reader(PLATFORM_SCHEMA, raw, problems);
   return {
     suites: r.get("suites"),
     kubeContext: r.optional("kubeContext"),
-    exposure: parseExposure(r),
+    exposure: parseEdge(new Reader(EDGE_SCHEMA, raw, problems)),
     persistence: r.get("persistence"),
     storageClass: r.matching("storageClass", DNS_SUBDOMAIN, "a StorageClass name") || undefined,
     resourceProfile: r.oneOf("resourceProfile", RESOURCE_PROFILES),

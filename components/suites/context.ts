@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformImage } from "../lib/images";
 import type { ResourceProfile } from "../lib/resources";
+import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
 import type { GpuConfig } from "../platform/gpu";
 import type { PlatformContext } from "./types";
@@ -26,6 +27,7 @@ export interface SuiteContext<I extends string> {
   /** Every pull secret the suite's pods use (existing and generated). */
   readonly imagePullSecrets: readonly string[];
   readonly exposure: ExposureConfig;
+  readonly edge: EdgeAccess;
   readonly gpu: GpuConfig;
   readonly persistence: boolean;
   readonly storageClass?: string;
@@ -43,6 +45,7 @@ export function suiteContext<I extends string>(
     profile: platform.profile,
     images: platform.images,
     exposure: platform.exposure,
+    edge: platform.edge,
     gpu: platform.gpu,
     persistence: platform.persistence,
     storageClass: platform.storageClass,

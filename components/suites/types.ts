@@ -11,6 +11,7 @@ import type { Schema } from "../config/schema";
 import type { WorkloadDemand } from "../lib/capacity";
 import type { ImageCatalogue, PlatformImage } from "../lib/images";
 import type { ResourceProfile } from "../lib/resources";
+import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
 import type { GpuConfig } from "../platform/gpu";
 import type { RegistryAccess } from "../platform/pullSecret";
@@ -18,6 +19,8 @@ import type { RegistryAccess } from "../platform/pullSecret";
 /** What the platform hands every suite: shared settings, resolved images, registry access. */
 export interface PlatformContext<I extends string = string> {
   readonly exposure: ExposureConfig;
+  /** Publishing routes: the exposure, edge-auth credentials, and what route objects wait for. */
+  readonly edge: EdgeAccess;
   readonly gpu: GpuConfig;
   readonly persistence: boolean;
   /** undefined: the cluster default. */

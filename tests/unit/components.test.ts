@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GpuConfig } from "../../components/platform/gpu";
 import { ExecutorPlumbing, EXECUTOR_MANAGER_RULES } from "../../components/platform/executor";
 import { GeneratedSecret } from "../../components/platform/generatedSecret";
-import { IngressRoutes } from "../../components/platform/ingress";
+import * as crypto from "crypto";
+import { EdgeRoutes } from "../../components/platform/edge/edgeRoutes";
+import type { RouteGroup } from "../../components/platform/edge/routes";
+import { exposureOf } from "../helpers/edge";
 import { Namespace } from "../../components/platform/namespace";
 import { postgres } from "../../components/workloads/datastores";
 import { StatefulService } from "../../components/workloads/statefulService";
@@ -11,6 +14,18 @@ import { at, byName, containersOf, isSecretValue, ofType, podSpecOf, renderCompo
 
 const base = { namespace: "team", instance: "suite", profile: "small" as const };
 const gpuOff: GpuConfig = { enabled: false, limit: 0, resourceName: "nvidia.com/gpu", nodeSelector: {}, tolerations: [], manageRuntimeClass: false };
+
+const WEB: RouteGroup = {
+  name: "web",
+  instance: "suite",
+  namespace: "team",
+  host: "llm.example.com",
+  auth: { kind: "edge" },
+  routes: [
+    { name: "ui", path: "/", service: "ui", port: 8080 },
+    { name: "mcp-github", path: "/mcp/github", service: "gh", port: 8000, rewriteTo: "/mcp/" },
+  ],
+};
 
 describe("WebService", () => {
   test("the Service selects exactly the Deployment's matchLabels, and the pod template carries them", async () => {
@@ -181,48 +196,47 @@ describe("platform", () => {
     expect(rc.inputs).toMatchObject({ handler: "nvidia", scheduling: { nodeSelector: { "nvidia.com/gpu.present": "true" } } });
   });
 
-  test("IngressRoutes: plain routes share an Ingress; rewritten routes get their own with the nginx rewrite", async () => {
+  test("EdgeRoutes under ingress (nginx): plain routes share an Ingress that owns the TLS Secret; rewrites get their own", async () => {
     const res = await renderComponents(() => {
-      new IngressRoutes("web", {
-        namespace: "team",
-        instance: "suite",
-        host: "llm.example.com",
-        className: "nginx",
-        tlsClusterIssuer: "letsencrypt",
-        routes: [
-          { name: "ui", path: "/", serviceName: "ui", servicePort: 8080 },
-          { name: "mcp-github", path: "/mcp/github", serviceName: "gh", servicePort: 8000, rewriteTo: "/mcp/" },
-          { name: "mcp-llmctl", path: "/mcp/llmctl", serviceName: "mcp", servicePort: 9020, rewriteTo: "/mcp" },
-        ],
-      });
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("ingress"), prerequisites: [] } });
     });
     const main = byName(res, "networking.k8s.io/v1:Ingress", "web");
-    expect(at(main.inputs, "spec.tls")).toEqual([{ hosts: ["llm.example.com"], secretName: "web-tls" }]);
-    expect(at(main.inputs, "metadata.annotations")).toEqual({ "cert-manager.io/cluster-issuer": "letsencrypt" });
+    expect(at(main.inputs, "spec.ingressClassName")).toBe("nginx");
+    expect(at(main.inputs, "spec.tls")).toEqual([{ hosts: ["llm.example.com"], secretName: "llm-example-com-tls" }]);
+    expect(at(main.inputs, "metadata.annotations")).toEqual({ "cert-manager.io/cluster-issuer": "llm-platform" });
     const gh = byName(res, "networking.k8s.io/v1:Ingress", "web-mcp-github");
-    expect((gh.inputs.metadata as JsonObject).annotations).toMatchObject({ "nginx.ingress.kubernetes.io/rewrite-target": "/mcp/$2" });
-    expect(at(gh.inputs, "spec.rules.0.http.paths.0")).toEqual({
-      path: "/mcp/github(/|$)(.*)",
-      pathType: "ImplementationSpecific",
-      backend: { service: { name: "gh", port: { number: 8000 } } },
-    });
-    const llm = byName(res, "networking.k8s.io/v1:Ingress", "web-mcp-llmctl");
-    expect((llm.inputs.metadata as JsonObject).annotations).toMatchObject({ "nginx.ingress.kubernetes.io/rewrite-target": "/mcp$1$2" });
+    // Same Secret, no second owner.
+    expect(at(gh.inputs, "spec.tls")).toEqual([{ hosts: ["llm.example.com"], secretName: "llm-example-com-tls" }]);
+    expect((gh.inputs.metadata as JsonObject).annotations).toEqual({ "nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/rewrite-target": "/mcp/$2" });
+    expect(at(gh.inputs, "spec.rules.0.http.paths.0")).toEqual({ path: "/mcp/github(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "gh", port: { number: 8000 } } } });
+    expect(ofType(res, "apiextensions.k8s.io/v1:CustomResource")).toEqual([]);
   });
 
-  test("IngressRoutes rejects a path routed twice", () => {
-    expect(
-      () =>
-        new IngressRoutes("dup", {
-          namespace: "n",
-          instance: "i",
-          host: "h.example.com",
-          className: "nginx",
-          routes: [
-            { name: "a", path: "/x", serviceName: "a", servicePort: 1 },
-            { name: "b", path: "/x", serviceName: "b", servicePort: 1 },
-          ],
-        }),
-    ).toThrow(/path \/x is routed twice/);
+  test("EdgeRoutes under gateway with basic auth: HTTPRoute on the host's listener, htpasswd Secret, SecurityPolicy", async () => {
+    const password = "correct horse battery staple";
+    const res = await renderComponents(() => {
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("gateway"), basicAuthPassword: pulumi.secret(password), prerequisites: [] } });
+    });
+    const route = res.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+    expect(route && at(route.inputs, "spec.parentRefs")).toEqual([
+      { group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "llm-platform-edge", name: "llm-platform", sectionName: "https-llm-example-com" },
+    ]);
+    const secret = byName(res, "core/v1:Secret", "web-basic-auth");
+    const sha = crypto.createHash("sha1").update(password).digest("base64");
+    expect(at(secret.inputs, "stringData")).toEqual({ ".htpasswd": `llm-platform:{SHA}${sha}` });
+    expect(isSecretValue(secret.raw.stringData)).toBe(true);
+    const policy = res.find((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy");
+    expect(policy && at(policy.inputs, "spec")).toEqual({ targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "web" }], basicAuth: { users: { name: "web-basic-auth" } } });
+  });
+
+  test("EdgeRoutes under nodePort and clusterIP renders nothing; a path routed twice is rejected", async () => {
+    for (const mode of ["nodePort", "clusterIP"] as const) {
+      const res = await renderComponents(() => {
+        new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf(mode), prerequisites: [] } });
+      });
+      expect(res.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    }
+    const dup = { ...WEB, routes: [WEB.routes[0], { ...WEB.routes[0], name: "again" }] };
+    expect(() => new EdgeRoutes("dup", { group: dup, namespace: "n", edge: { exposure: exposureOf("ingress"), prerequisites: [] } })).toThrow(/path \/ is routed twice/);
   });
 });

@@ -4,6 +4,8 @@ import { EMAIL } from "../../config/patterns";
 import type { PlatformConfig } from "../../config/platform";
 import type { Reader } from "../../config/reader";
 import type { KeySpec } from "../../config/schema";
+import { hasPublicHosts } from "../../platform/exposure";
+import { NGINX_CLASS } from "../../platform/edge/routes";
 import type { ParsedSlice } from "../types";
 
 const g = {
@@ -212,6 +214,14 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
     },
   };
   const nodePorts = platform.exposure.mode === "nodePort";
+  if (platform.exposure.mode === "ingress" && platform.exposure.ingressClassName !== NGINX_CLASS) {
+    // The /mcp/<route> paths are rewritten to each server's path; a plain Ingress can only say so in its
+    // controller's annotations, and ingress-nginx's are the ones rendered.
+    r.problems.add(
+      "ingressClassName",
+      `must be ${NGINX_CLASS} for the llmctl suite under exposure=ingress (got ${JSON.stringify(platform.exposure.ingressClassName ?? "")}, the cluster default): its /mcp/<name> routes rewrite paths, which only ingress-nginx annotations express here; use exposure gateway otherwise`,
+    );
+  }
   return {
     config,
     claims: {
@@ -222,6 +232,7 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
           ]
         : [],
       namespaces: [{ key: "llmctlNamespace", namespace }],
+      hosts: hasPublicHosts(platform.exposure) && platform.exposure.host ? [{ key: "ingressHost", host: platform.exposure.host, namespace }] : [],
     },
   };
 }

@@ -3,7 +3,7 @@
  * Secrets exist. The section builders use them; tests call them directly, without mocks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ExposureConfig, publicOrigin, serviceHost } from "../../platform/exposure";
+import { type ExposureConfig, hasPublicHosts, hostOrigin, publicOrigin, serviceHost } from "../../platform/exposure";
 import type { WaitTarget } from "../../workloads/waitFor";
 import { POSTGRES_PORT, REDIS_PORT } from "../../workloads/datastores";
 import type { LlmctlConfig } from "./config";
@@ -15,17 +15,17 @@ export function mcpEndpoints(namespace: string): Record<string, string> {
   return Object.fromEntries(MCP_SERVERS.map((s) => [s.route, mcpUrl(s, namespace)]));
 }
 
-/** Public MCP URLs by route: under mcpPublicBaseUrl, else under the ingress origin; none otherwise. */
+/** Public MCP URLs by route: under mcpPublicBaseUrl, else under the studio's public origin; none otherwise. */
 export function mcpPublicEndpoints(cfg: LlmctlConfig, exposure: ExposureConfig): Record<string, string> | undefined {
-  const base = cfg.mcpPublicBaseUrl ?? (exposure.mode === "ingress" && exposure.ingress ? publicOrigin(exposure, { host: exposure.ingress.host, nodePort: 0, inCluster: "" }) : undefined);
+  const base = cfg.mcpPublicBaseUrl ?? (hasPublicHosts(exposure) && exposure.host ? hostOrigin(exposure, exposure.host) : undefined);
   return base ? Object.fromEntries(MCP_SERVERS.map((s) => [s.route, `${base}/mcp/${s.route}`])) : undefined;
 }
 
 /** What a person opens for the studio UI and API under the exposure mode. */
 export function studioUrls(cfg: LlmctlConfig, exposure: ExposureConfig, namespace: string): { frontend: string; backend: string } {
   const url = (name: string, port: number, nodePort: number, ingressPath: string): string => {
-    const origin = publicOrigin(exposure, { host: exposure.ingress?.host ?? "", nodePort, inCluster: `http://${serviceHost(name, namespace)}:${port}` });
-    return exposure.mode === "ingress" ? `${origin}${ingressPath}` : `${origin}/`;
+    const origin = publicOrigin(exposure, { host: exposure.host ?? "", nodePort, inCluster: `http://${serviceHost(name, namespace)}:${port}` });
+    return hasPublicHosts(exposure) ? `${origin}${ingressPath}` : `${origin}/`;
   };
   return {
     frontend: url(NAMES.frontend, PORTS.frontend, cfg.frontend.nodePort, "/"),

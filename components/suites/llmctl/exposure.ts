@@ -1,14 +1,17 @@
 /**
- * Section: how the studio is reached from outside its namespace: NodePort and ingress-controller traffic
- * allowed in, and the ingress routes (/, /api, /mcp/<route> with the path rewritten to each server's path).
+ * Section: how the studio is reached from outside its namespace: NodePort and edge traffic allowed in, and
+ * the studio's routes (/, /api, /mcp/<route> rewritten to each server's path) on its public host, rendered
+ * for the exposure mode by the platform's EdgeRoutes.
  */
-import { standardLabels, selectorLabels } from "../../lib/labels";
-import { IngressRoutes, type Route } from "../../platform/ingress";
+import { selectorLabels, standardLabels } from "../../lib/labels";
+import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
+import type { EdgeRoute, RouteGroup } from "../../platform/edge/routes";
+import { hasPublicHosts } from "../../platform/exposure";
 import { allowIngress } from "../../platform/namespace";
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmctlImage } from "./images";
 import { MCP_SERVERS } from "./mcp";
-import { NAMES, PORTS } from "./names";
+import { INSTANCE, NAMES, PORTS } from "./names";
 
 /** The services reachable from outside the namespace, with their ports. */
 export function externalServices(): Array<{ name: string; port: number }> {
@@ -19,13 +22,18 @@ export function externalServices(): Array<{ name: string; port: number }> {
   ];
 }
 
-/** The ingress routes: the UI at /, the API at /api, each MCP server at /mcp/<route>. */
-export function studioRoutes(): Route[] {
+/** The studio's routes: the UI at /, the API at /api, each MCP server at /mcp/<route>. */
+export function studioRoutes(): EdgeRoute[] {
   return [
-    { name: "frontend", path: "/", serviceName: NAMES.frontend, servicePort: PORTS.frontend },
-    { name: "api", path: "/api", serviceName: NAMES.backend, servicePort: PORTS.backend },
-    ...MCP_SERVERS.map((s) => ({ name: `mcp-${s.route}`, path: `/mcp/${s.route}`, serviceName: s.name, servicePort: s.port, rewriteTo: s.path })),
+    { name: "frontend", path: "/", service: NAMES.frontend, port: PORTS.frontend },
+    { name: "api", path: "/api", service: NAMES.backend, port: PORTS.backend },
+    ...MCP_SERVERS.map((s) => ({ name: `mcp-${s.route}`, path: `/mcp/${s.route}`, service: s.name, port: s.port, rewriteTo: s.path })),
   ];
+}
+
+/** The studio's route group: the studio has no login of its own, so every route needs edge auth. */
+export function studioRouteGroup(namespace: string, host: string): RouteGroup {
+  return { name: NAMES.ingress, instance: INSTANCE, namespace, host, auth: { kind: "edge" }, routes: studioRoutes() };
 }
 
 export function studioExposure(ctx: SuiteContext<LlmctlImage>): void {
@@ -37,19 +45,8 @@ export function studioExposure(ctx: SuiteContext<LlmctlImage>): void {
       childOpts(ctx),
     );
   }
-  const ingress = ctx.exposure.ingress;
-  if (ctx.exposure.mode === "ingress" && ingress) {
-    new IngressRoutes(
-      NAMES.ingress,
-      {
-        namespace: ctx.namespace,
-        instance: ctx.instance,
-        host: ingress.host,
-        className: ingress.className,
-        tlsClusterIssuer: ingress.tlsClusterIssuer,
-        routes: studioRoutes(),
-      },
-      childOpts(ctx),
-    );
+  const host = ctx.exposure.host;
+  if (hasPublicHosts(ctx.exposure) && host) {
+    new EdgeRoutes(NAMES.ingress, { group: studioRouteGroup(ctx.namespaceName, host), namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * EdgeRoutes: a RouteGroup rendered for the exposure mode: an HTTPRoute on the platform Gateway with the
+ * SecurityPolicy (and its Secret) that enforces edge auth, or the Ingresses of a group. nodePort and
+ * clusterIP render nothing: there is no public host.
+ */
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../../lib/labels";
+import { type ExposureConfig, hostOrigin } from "../exposure";
+import { authSecretName, ENVOY_GATEWAY_API, GATEWAY_API, httpRouteSpec, ingressObjects, type RouteGroup, routeGroupProblems, securityPolicySpec } from "./routes";
+
+/** What every suite and add-on gets to publish routes. */
+export interface EdgeAccess {
+  readonly exposure: ExposureConfig;
+  /** edgeAuth basic: the generated password of exposure.auth.basicUser (a Pulumi secret). */
+  readonly basicAuthPassword?: pulumi.Output<string>;
+  /** What route objects need first: the charts that install the Gateway API and Envoy Gateway CRDs. */
+  readonly prerequisites: readonly pulumi.Resource[];
+}
+
+/** An htpasswd line as Envoy Gateway's basic auth reads it: `user:{SHA}<base64 SHA-1 of the password>`. */
+export function htpasswdLine(user: string, password: string): string {
+  return `${user}:{SHA}${crypto.createHash("sha1").update(password).digest("base64")}`;
+}
+
+export interface EdgeRoutesArgs {
+  readonly group: RouteGroup;
+  /** The group's namespace as an Output of its Namespace object, so the routes are created after it. */
+  readonly namespace: pulumi.Input<string>;
+  readonly edge: EdgeAccess;
+}
+
+export class EdgeRoutes extends pulumi.ComponentResource {
+  /** Public origin of the group's host, e.g. https://llm.example.com; undefined without a public host. */
+  readonly origin?: string;
+
+  constructor(name: string, args: EdgeRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Was IngressRoutes (ingress only) before routes were rendered per mode.
+    super("llm-platform:platform:EdgeRoutes", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "llm-platform:platform:IngressRoutes" }] });
+    const { group, edge } = args;
+    const problems = routeGroupProblems(group);
+    if (problems.length > 0) throw new Error(`EdgeRoutes ${name}: ${problems.join("; ")}`);
+    const exposure = edge.exposure;
+    const labels = standardLabels(group.name, group.instance, "edge");
+    const child = { parent: this, dependsOn: [...edge.prerequisites] };
+    if (exposure.mode === "gateway") {
+      this.origin = hostOrigin(exposure, group.host);
+      this.gateway(name, args, labels, child);
+    } else if (exposure.mode === "ingress") {
+      this.origin = hostOrigin(exposure, group.host);
+      for (const ing of ingressObjects(group, exposure)) {
+        new k8s.networking.v1.Ingress(
+          ing.name,
+          { metadata: { name: ing.name, namespace: args.namespace, labels, annotations: { ...ing.annotations } }, spec: JSON.parse(JSON.stringify(ing.spec)) },
+          { parent: this },
+        );
+      }
+    }
+    this.registerOutputs({ origin: this.origin });
+  }
+
+  private gateway(name: string, args: EdgeRoutesArgs, labels: Record<string, string>, child: pulumi.CustomResourceOptions): void {
+    const { group, edge } = args;
+    const auth = edge.exposure.auth;
+    const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
+    new k8s.apiextensions.CustomResource(
+      name,
+      { apiVersion: `${GATEWAY_API}/v1`, kind: "HTTPRoute", metadata: metadata(group.name), spec: JSON.parse(JSON.stringify(httpRouteSpec(group, edge.exposure))) },
+      child,
+    );
+    const policy = securityPolicySpec(group, auth);
+    if (!policy) return;
+    const secrets: pulumi.Resource[] = [];
+    if (auth.mode === "basic") {
+      if (!edge.basicAuthPassword) throw new Error(`EdgeRoutes ${name}: edgeAuth basic needs the generated password`);
+      const user = auth.basicUser;
+      secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-basic-auth`,
+          { metadata: metadata(authSecretName(group, "basic-auth")), type: "Opaque", stringData: { ".htpasswd": edge.basicAuthPassword.apply((pw) => htpasswdLine(user, pw)) } },
+          { parent: this },
+        ),
+      );
+    }
+    if (auth.mode === "oidc" && auth.oidc) {
+      secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-oidc`,
+          { metadata: metadata(authSecretName(group, "oidc")), type: "Opaque", stringData: { "client-secret": auth.oidc.clientSecret } },
+          { parent: this },
+        ),
+      );
+    }
+    new k8s.apiextensions.CustomResource(
+      `${name}-auth`,
+      { apiVersion: `${ENVOY_GATEWAY_API}/v1alpha1`, kind: "SecurityPolicy", metadata: metadata(group.name), spec: policy },
+      // The policy reads its Secret when it is reconciled: created together, it could briefly fail closed.
+      { ...child, dependsOn: [...edge.prerequisites, ...secrets] },
+    );
+  }
+}
