@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Harbor } from "./addons/harbor";
 import { PLATFORM_IMAGES, mergeCatalogues, resolveImages } from "./lib/images";
+import type { EdgeAccess } from "./platform/edge/edgeRoutes";
 import type { RegistryAccess } from "./platform/pullSecret";
 import type { StackConfig } from "./stack";
 import type { DeployedSuite, PlatformContext } from "./suites/types";
@@ -19,11 +20,12 @@ export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): 
 }
 
 /** Deploys every enabled suite, each with the platform context and its own resolved images. */
-export function deploySuites(stack: StackConfig, access: RegistryAccess | undefined, opts: pulumi.ComponentResourceOptions): DeployedSuite[] {
+export function deploySuites(stack: StackConfig, access: RegistryAccess | undefined, edge: EdgeAccess, opts: pulumi.ComponentResourceOptions): DeployedSuite[] {
   const p = stack.platform;
   return stack.suites.map((suite) => {
     const context: PlatformContext = {
       exposure: p.exposure,
+      edge,
       gpu: p.gpu,
       persistence: p.persistence,
       storageClass: p.storageClass,

@@ -7,6 +7,7 @@ import { Harbor } from "./addons/harbor";
 import { PgAdmin } from "./addons/pgadmin";
 import { ADDON_INSTANCES } from "./addons/shared";
 import { deploySuites, registryAccess } from "./deploy";
+import { deployEdge } from "./edge";
 import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
 import { kubernetesProvider } from "./platform/provider";
 import { loadStackConfig, type StackConfig } from "./stack";
@@ -17,12 +18,13 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const p = stack.platform;
   const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext) } };
   const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
-  const shared = { exposure: p.exposure, persistence: p.persistence, storageClass: p.storageClass, profile: p.resourceProfile };
+  const edge = deployEdge(stack, opts);
+  const shared = { edge: edge.access, persistence: p.persistence, storageClass: p.storageClass, profile: p.resourceProfile };
 
   const harborAddon = stack.harbor.enabled
     ? new Harbor(ADDON_INSTANCES.harbor, { ...shared, config: stack.harbor, curlImage: platformImages["wait-for"] }, opts)
     : undefined;
-  const deployed = deploySuites(stack, registryAccess(stack, harborAddon), opts);
+  const deployed = deploySuites(stack, registryAccess(stack, harborAddon), edge.access, opts);
   const studio = deployedResource(deployed, llmctlModule);
   // pgAdmin is wired to the studio's Postgres: the same generated password, no copy.
   const pgadminAddon =
@@ -41,6 +43,8 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const pgadmin = pgadminAddon && { url: pgadminAddon.url, email: pgadminAddon.email, password: pgadminAddon.password };
   const llmctl = deployed.find((d) => d.name === "llmctl")?.outputs;
   return {
+    /** How to reach the platform from outside: public URLs, DNS target, TLS and edge auth (secret password). */
+    edge: edge.outputs,
     harbor,
     pgadmin,
     /** Every enabled suite's outputs by suite name: a new suite appears here without an edit to this file. */

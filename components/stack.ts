@@ -9,7 +9,12 @@ import { HARBOR_SCHEMA, type HarborConfig, parseHarbor } from "./addons/harbor/c
 import { harborDemand } from "./addons/harbor/values";
 import { PGADMIN_SCHEMA, type PgAdminConfig, parsePgAdmin } from "./addons/pgadmin/config";
 import { pgadminDemand } from "./addons/pgadmin";
-import { checkClaims } from "./config/claims";
+import { CERT_MANAGER_SCHEMA, type CertManagerConfig, parseCertManager } from "./addons/certManager/config";
+import { certManagerDemand } from "./addons/certManager/values";
+import { ENVOY_GATEWAY_SCHEMA, type EnvoyGatewayConfig, parseEnvoyGateway } from "./addons/envoyGateway/config";
+import { envoyGatewayDemand } from "./addons/envoyGateway/values";
+import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
+import { EDGE_SCHEMA } from "./config/edge";
 import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
 import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
 import { mergeSchemas, type Schema } from "./config/schema";
@@ -30,6 +35,10 @@ export interface StackConfig {
   readonly platform: PlatformConfig;
   readonly harbor: HarborConfig;
   readonly pgadmin: PgAdminConfig;
+  readonly envoyGateway: EnvoyGatewayConfig;
+  readonly certManager: CertManagerConfig;
+  /** Every public host the enabled modules claimed: one Gateway listener and certificate each. */
+  readonly hosts: readonly HostClaim[];
   /** Registry, tag and overrides for built images, with the Harbor switch applied. */
   readonly images: ImageSettings;
   readonly pullCredentials: PullCredentials;
@@ -59,9 +68,12 @@ function suitesSchema(suites: readonly RegisteredSuite[]): Schema {
 export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema {
   return mergeSchemas([
     { owner: "platform", schema: suitesSchema(suites) },
+    { owner: "edge", schema: EDGE_SCHEMA },
     ...suites.map((s) => ({ owner: `suite ${s.name}`, schema: s.schema })),
     { owner: "add-on harbor", schema: HARBOR_SCHEMA },
     { owner: "add-on pgadmin", schema: PGADMIN_SCHEMA },
+    { owner: "add-on envoy-gateway", schema: ENVOY_GATEWAY_SCHEMA },
+    { owner: "add-on cert-manager", schema: CERT_MANAGER_SCHEMA },
   ]);
 }
 
@@ -119,18 +131,25 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     if (!(key in schema)) problems.list.push(`${PROJECT}:${key}: unknown config key (see Pulumi.yaml for the declared keys)`);
   }
   const allImages = imageNames(mergeCatalogues([PLATFORM_IMAGES, ...suites.map((s) => s.images)]));
-  const platform = parsePlatform(new Reader(PLATFORM_SCHEMA, raw, problems), allImages);
+  const platform = parsePlatform(raw, problems, allImages);
   const enabled = enabledSuites(problems, platform.suites, suites);
   // Every suite's slice is read, enabled or not, so a typo in a disabled suite's key is still caught.
   const parsed = suites.map((s) => s.parse(raw, problems, platform));
   const harbor = parseHarbor(new Reader(HARBOR_SCHEMA, raw, problems), platform);
   const pgadmin = parsePgAdmin(new Reader(PGADMIN_SCHEMA, raw, problems), platform);
+  const envoyGateway = parseEnvoyGateway(new Reader(ENVOY_GATEWAY_SCHEMA, raw, problems), platform);
+  const certManager = parseCertManager(new Reader(CERT_MANAGER_SCHEMA, raw, problems), platform);
   const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
-  checkClaims(problems, [
+  const claims = [
     ...active.map((p) => p.claims),
     ...(harbor.config.enabled ? [harbor.claims] : []),
     ...(pgadmin.config.enabled ? [pgadmin.claims] : []),
-  ]);
+    envoyGateway.claims,
+    certManager.claims,
+    platform.exposure.mode === "gateway" ? { nodePorts: [], namespaces: [{ key: "gatewayNamespace", namespace: platform.exposure.gatewayNamespace }] } : NO_CLAIMS,
+  ];
+  checkClaims(problems, claims);
+  const hosts = claims.flatMap((c) => c.hosts ?? []);
 
   const images: ImageSettings = {
     registry: harbor.config.useAsRegistry ? `${harbor.config.registryEndpoint}/${harbor.config.project}` : platform.images.registry,
@@ -143,7 +162,9 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   const ordered = enabled.map((e) => active.find((p) => p.name === e.name)!);
   const demand = [
     ...ordered.flatMap((p) => p.demand(platform)),
-    ...(harbor.config.enabled ? harborDemand(harbor.config, platform.exposure, platform.resourceProfile) : []),
+    ...(harbor.config.enabled ? harborDemand(harbor.config, platform.resourceProfile) : []),
+    ...(envoyGateway.config.install ? envoyGatewayDemand(envoyGateway.config, platform.resourceProfile) : []),
+    ...(certManager.config.install ? certManagerDemand(certManager.config, platform.resourceProfile) : []),
     ...(pgadmin.config.enabled && enabled.some((s) => s.name === "llmctl") ? pgadminDemand(pgadmin.config, platform.resourceProfile) : []),
   ];
   const profile = profileProblems(platform.cluster);
@@ -151,7 +172,18 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   else if (options.checkCapacity !== false) for (const p of checkFit(demand, platform.cluster)) problems.add("clusterNodes", `${p} (clusterNodes, clusterNodeCpu, clusterNodeMemory, clusterGpuNodes; see \`npm run capacity\`)`);
 
   if (problems.list.length > 0) throw new ConfigError(problems.list);
-  return { platform, harbor: harbor.config, pgadmin: pgadmin.config, images, pullCredentials: credentials, suites: ordered, demand };
+  return {
+    platform,
+    harbor: harbor.config,
+    pgadmin: pgadmin.config,
+    envoyGateway: envoyGateway.config,
+    certManager: certManager.config,
+    hosts,
+    images,
+    pullCredentials: credentials,
+    suites: ordered,
+    demand,
+  };
 }
 
 /**

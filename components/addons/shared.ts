@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { DNS_SUBDOMAIN } from "../config/patterns";
 import type { ChartConfig, Reader } from "../config/reader";
 import type { KeysOfType, Schema } from "../config/schema";
-import type { ExposureConfig } from "../platform/exposure";
+import type { HostClaim } from "../config/claims";
+import type { RouteGroup } from "../platform/edge/routes";
+import { type ExposureConfig, hasPublicHosts } from "../platform/exposure";
 import { Namespace } from "../platform/namespace";
 
 /**
@@ -14,16 +16,33 @@ import { Namespace } from "../platform/namespace";
 export const ADDON_INSTANCES = { harbor: "llmctl-harbor", pgadmin: "llmctl-pgadmin" } as const;
 
 /**
- * An add-on's own ingress host: required under exposure=ingress while the add-on is on, and never the
- * platform's ingressHost (the studio owns / there).
+ * An add-on's own public host: required under exposure gateway or ingress while the add-on is on (each
+ * add-on is served on a host of its own; the stack parser rejects a host claimed twice).
  */
 export function addonHost<S extends Schema>(r: Reader<S>, key: KeysOfType<S, "string">, exposure: ExposureConfig, enabled: boolean): string | undefined {
   const host = r.get(key) as string;
   if (host !== "" && !DNS_SUBDOMAIN.test(host)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
-  if (exposure.mode !== "ingress" || !enabled) return host || undefined;
-  if (host === "") r.problem(key, "is required when exposure is ingress (each add-on is served on its own host)");
-  else if (host === exposure.ingress?.host) r.problem(key, `must differ from ingressHost (${host}): the studio owns / on that host`);
+  if (!hasPublicHosts(exposure) || !enabled) return host || undefined;
+  if (host === "") r.problem(key, `is required when exposure is ${exposure.mode} (each add-on is served on its own host)`);
   return host || undefined;
+}
+
+/** An add-on's public route: its whole host to one Service; the add-on logs its users in itself. */
+export function wholeHostRoute(a: { readonly name: string; readonly instance: string; readonly namespace: string; readonly host: string; readonly port: number; readonly login: string; readonly largeBodies?: boolean }): RouteGroup {
+  return {
+    name: a.name,
+    instance: a.instance,
+    namespace: a.namespace,
+    host: a.host,
+    auth: { kind: "app", reason: a.login },
+    routes: [{ name: a.name, path: "/", service: a.name, port: a.port }],
+    ...(a.largeBodies ? { largeBodies: true } : {}),
+  };
+}
+
+/** The host claim of an add-on that is on and publicly exposed. */
+export function addonHostClaims(key: string, host: string | undefined, namespace: string, exposure: ExposureConfig, enabled: boolean): HostClaim[] {
+  return enabled && host && hasPublicHosts(exposure) ? [{ key, host, namespace }] : [];
 }
 
 /**
@@ -54,9 +73,18 @@ export interface ChartReleaseArgs {
  * pods read at start (generated Secrets); the namespace comes in through `namespace`.
  */
 export function chartRelease(name: string, args: ChartReleaseArgs, parent: pulumi.Resource, dependsOn: readonly pulumi.Resource[]): k8s.helm.v4.Chart {
+  // An OCI registry is not a chart repository: the chart is addressed by its full reference instead.
+  const oci = args.source.repo.startsWith("oci://");
   return new k8s.helm.v4.Chart(
     `${name}-chart`,
-    { name: args.release, chart: args.chart, version: args.source.version, repositoryOpts: { repo: args.source.repo }, namespace: args.namespace, values: args.values },
+    {
+      name: args.release,
+      chart: oci ? `${args.source.repo.replace(/\/+$/, "")}/${args.chart}` : args.chart,
+      version: args.source.version,
+      ...(oci ? {} : { repositoryOpts: { repo: args.source.repo } }),
+      namespace: args.namespace,
+      values: args.values,
+    },
     { parent, dependsOn: [...dependsOn] },
   );
 }

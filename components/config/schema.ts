@@ -53,3 +53,26 @@ export function mergeSchemas(slices: readonly SchemaSlice[]): Schema {
   }
   return merged;
 }
+
+type StringKey<D extends string> = { readonly type: "string"; readonly group: string; readonly default: D; readonly description: string };
+
+/**
+ * The keys every chart add-on has: `<prefix>Enabled`, `<prefix>ChartRepo`, `<prefix>ChartVersion` and
+ * `<prefix>Namespace`, typed as literals so a slice's Reader still checks its reads.
+ */
+export function chartAddonKeys<P extends string>(
+  prefix: P,
+  group: string,
+  d: { readonly enabled: string; readonly chart: string; readonly repo: string; readonly version: string; readonly namespace: string; readonly namespaceWhat: string },
+): { readonly [K in `${P}Enabled`]: { readonly type: "boolean"; readonly group: string; readonly default: true; readonly description: string } } & {
+  readonly [K in `${P}ChartRepo` | `${P}ChartVersion` | `${P}Namespace`]: StringKey<string>;
+} {
+  const keys: Record<string, KeySpec> = {
+    [`${prefix}Enabled`]: { type: "boolean", group, default: true, description: d.enabled },
+    [`${prefix}ChartRepo`]: { type: "string", group, default: d.repo, description: `Repository of the ${d.chart} chart (https://, or oci:// for a registry).` },
+    [`${prefix}ChartVersion`]: { type: "string", group, default: d.version, description: `${d.chart} chart version (exact).` },
+    [`${prefix}Namespace`]: { type: "string", group, default: d.namespace, description: d.namespaceWhat },
+  };
+  // The mapped type above is exactly the four keys built here.
+  return keys as ReturnType<typeof chartAddonKeys<P>>;
+}

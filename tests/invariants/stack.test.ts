@@ -17,6 +17,7 @@ import {
   type Json,
   type JsonObject,
   type Recorded,
+  type RenderOptions,
   type RegisteredResource,
   type StackName,
 } from "../helpers/harness";
@@ -44,19 +45,44 @@ function plaintextStrings(v: Json | undefined, out: string[] = []): string[] {
   return out;
 }
 
-describe.each<StackName>(["dev", "prod"])("stack %s", (stack) => {
+/** The Services a chart renders, read from the values that decide them (charts are not rendered under mocks). */
+function chartServices(res: Recorded[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const c of res.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart")) {
+    const values = c.inputs.values as JsonObject;
+    const ns = String(c.inputs.namespace);
+    if (c.inputs.chart === "harbor" && at(values, "expose.type") === "clusterIP") {
+      out.set(`${ns}/${at(values, "expose.clusterIP.name")}`, [at(values, "expose.clusterIP.ports.httpPort") as number]);
+    }
+    if (c.inputs.chart === "pgadmin4") out.set(`${ns}/${values.fullnameOverride}`, [at(values, "service.port") as number]);
+  }
+  return out;
+}
+
+// Each stack file, and prod with the other public exposure (the invariants hold in every mode).
+const CASES: Array<[string, StackName, RenderOptions]> = [
+  ["dev", "dev", {}],
+  ["prod", "prod", {}],
+  ["prod under ingress", "prod", { set: { exposure: "ingress", ingressClassName: "nginx", edgeAuth: "external" } }],
+];
+
+describe.each(CASES)("stack %s", (name, stack, options) => {
   let res: Recorded[];
   let registered: RegisteredResource[];
   let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    ({ resources: res, registered, outputs } = await renderStack(stack, { secrets: { githubToken: OPERATOR_SECRET } }));
+    ({ resources: res, registered, outputs } = await renderStack(stack, { ...options, secrets: { githubToken: OPERATOR_SECRET } }));
   });
 
   test("a first `up` creates in at most three waves (namespace or generated value -> config/secret -> workload)", () => {
     // Each wave waits for the previous one's outputs; a Service create waits ~10 s for endpoints under the real
     // engine, so nothing may wait on a Service: in-cluster URLs come from names, and init gates order start-up.
+    // One wave more when both edge charts install: cert-manager only watches Gateways whose CRDs (from the
+    // Envoy Gateway chart) exist when it starts.
     const chain = longestChain(registered);
-    expect(chain.nodes.length).toBeLessThanOrEqual(3);
+    const charts = new Set(res.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart").map((r) => r.name));
+    const ordered = charts.has("envoy-gateway-chart") && charts.has("cert-manager-chart") ? 1 : 0;
+    expect(chain.nodes.map((n) => `${n.type} ${n.name}`).length).toBeLessThanOrEqual(3 + ordered);
     const services = new Set(registered.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => r.urn));
     const waitsOnService = registered.filter((r) => r.dependencies.some((d) => services.has(d))).map((r) => `${r.type} ${r.name}`);
     expect(waitsOnService).toEqual([]);
@@ -129,18 +155,42 @@ describe.each<StackName>(["dev", "prod"])("stack %s", (stack) => {
     expect(checked).toBeGreaterThan(10);
   });
 
-  test("every Ingress backend names an existing Service and one of its ports", () => {
-    const services = new Map(ofType(res, "core/v1:Service").map((s) => [`${namespaceOf(s)}/${k8sName(s)}`, ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.port)]));
+  test("every route backend (Ingress or HTTPRoute) names an existing Service and one of its ports", () => {
+    const services = new Map([
+      ...ofType(res, "core/v1:Service").map((s) => [`${namespaceOf(s)}/${k8sName(s)}`, ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.port as number)] as const),
+      ...chartServices(res),
+    ]);
+    const backends: Array<{ route: string; ns: string; name: string; port: number }> = [];
     for (const ing of ofType(res, "networking.k8s.io/v1:Ingress")) {
       for (const rule of (at(ing.inputs, "spec.rules") ?? []) as JsonObject[]) {
         for (const p of (at(rule, "http.paths") ?? []) as JsonObject[]) {
           const svc = at(p, "backend.service") as JsonObject;
-          const ports = services.get(`${namespaceOf(ing)}/${svc.name}`);
-          expect({ backend: svc.name, ok: ports?.includes(at(svc, "port.number") as number) ?? false }).toMatchObject({ ok: true });
+          backends.push({ route: k8sName(ing), ns: String(namespaceOf(ing)), name: String(svc.name), port: at(svc, "port.number") as number });
         }
       }
     }
-    if (stack === "prod") expect(ofType(res, "networking.k8s.io/v1:Ingress").length).toBeGreaterThan(0);
+    for (const route of ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute")) {
+      for (const rule of (at(route.inputs, "spec.rules") ?? []) as JsonObject[]) {
+        for (const b of (rule.backendRefs ?? []) as JsonObject[]) backends.push({ route: k8sName(route), ns: String(namespaceOf(route)), name: String(b.name), port: b.port as number });
+      }
+    }
+    for (const b of backends) expect({ ...b, ok: services.get(`${b.ns}/${b.name}`)?.includes(b.port) ?? false }).toMatchObject({ ok: true });
+    // The studio, Harbor and pgAdmin are published in both public modes.
+    if (stack === "prod") expect(new Set(backends.map((b) => b.ns))).toEqual(new Set(["llmctl", "llmctl-harbor", "llmctl-pgadmin"]));
+  });
+
+  test("every HTTPRoute attaches to a listener of an existing Gateway that serves its hosts and admits its namespace", () => {
+    const gateways = ofType(res, "gateway.networking.k8s.io/v1:Gateway");
+    for (const route of ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute")) {
+      for (const ref of (at(route.inputs, "spec.parentRefs") ?? []) as JsonObject[]) {
+        const gw = gateways.find((g) => k8sName(g) === ref.name && namespaceOf(g) === (ref.namespace ?? namespaceOf(route)));
+        const listener = ((gw && at(gw.inputs, "spec.listeners")) as JsonObject[] | undefined)?.find((l) => l.name === ref.sectionName);
+        const hostsServed = ((at(route.inputs, "spec.hostnames") ?? []) as string[]).every((h) => listener?.hostname === undefined || listener.hostname === h);
+        const admitted = (at(listener ?? {}, "allowedRoutes.namespaces.selector.matchExpressions.0.values") as string[] | undefined)?.includes(String(namespaceOf(route))) ?? false;
+        expect({ route: k8sName(route), ref: ref.sectionName, gateway: !!gw, listener: !!listener, hostsServed, admitted }).toMatchObject({ gateway: true, listener: true, hostsServed: true, admitted: true });
+      }
+    }
+    if (name === "prod") expect(ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute").length).toBe(4);
   });
 
   test("every HPA targets an existing Deployment, which then leaves replicas unset", () => {
@@ -207,6 +257,7 @@ describe.each<StackName>(["dev", "prod"])("stack %s", (stack) => {
     const llmctl = outputs.llmctl as JsonObject;
     expect(isSecretValue(at(llmctl, "harbor.adminPassword"))).toBe(true);
     expect(isSecretValue(at(llmctl, "pgadmin.password"))).toBe(true);
+    if (name === "prod") expect(isSecretValue(at(outputs.edge as JsonObject, "auth.password"))).toBe(true);
   });
 
   test("no two Services claim the same NodePort", () => {

@@ -40,7 +40,8 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     expect(harbor.inputs).toMatchObject({ name: "harbor", version: "1.18.2", repositoryOpts: { repo: "https://helm.goharbor.io" }, namespace: "llmctl-harbor" });
     const pgadmin = chart(res, "pgadmin4");
     expect(pgadmin.inputs).toMatchObject({ name: "llmctl-pgadmin", version: "1.59.0", repositoryOpts: { repo: "https://helm.runix.net" }, namespace: "llmctl-pgadmin" });
-    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual(["llmctl", "llmctl-harbor", "llmctl-pgadmin"]);
+    const edge = stack === "prod" ? ["cert-manager", "envoy-gateway-system", "llm-platform-edge"] : [];
+    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
   });
 
   test("exposure: dev NodePorts 30082/30156 over HTTP; prod ingress hosts with TLS", () => {
@@ -51,14 +52,20 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
       expect(p.service).toMatchObject({ type: "NodePort", nodePort: 30156, targetPort: 8080 });
       expect(h.externalURL).toBe("http://harbor.llmctl-harbor.svc.cluster.local");
     } else {
-      expect(h.expose).toMatchObject({
-        type: "ingress",
-        tls: { enabled: true, certSource: "secret", secret: { secretName: "harbor-ingress-tls" } },
-        ingress: { hosts: { core: "harbor.example.com" }, className: "nginx", annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod" } },
-      });
+      // Behind the platform Gateway: Harbor's nginx as a ClusterIP, TLS terminated at the edge, one route each.
+      expect(h.expose).toEqual({ type: "clusterIP", tls: { enabled: false }, clusterIP: { name: "harbor", ports: { httpPort: 80 } } });
       expect(h.externalURL).toBe("https://harbor.example.com");
-      expect(p.ingress).toMatchObject({ enabled: true, hosts: [{ host: "pgadmin.example.com" }], tls: [{ hosts: ["pgadmin.example.com"] }] });
-      expect(p.service).toMatchObject({ type: "ClusterIP" });
+      expect(p.ingress).toEqual({ enabled: false });
+      expect(p.service).toMatchObject({ type: "ClusterIP", port: 80 });
+      const routes = res.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+      const byHost = Object.fromEntries(routes.map((r) => [(at(r.inputs, "spec.hostnames") as string[])[0], [at(r.inputs, "metadata.namespace"), at(r.inputs, "spec.rules.0.backendRefs.0")]]));
+      expect(byHost["harbor.example.com"]).toEqual(["llmctl-harbor", { name: "harbor", port: 80 }]);
+      expect(byHost["pgadmin.example.com"]).toEqual(["llmctl-pgadmin", { name: "llmctl-pgadmin", port: 80 }]);
+      // Registry pushes: no request timeout at the edge; both apps log their users in themselves (no edge policy).
+      const harborRoute = routes.find((r) => at(r.inputs, "metadata.namespace") === "llmctl-harbor");
+      expect(harborRoute && at(harborRoute.inputs, "spec.rules.0.timeouts")).toEqual({ request: "0s" });
+      const policies = res.filter((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy").map((r) => at(r.inputs, "metadata.namespace"));
+      expect(policies).toEqual(["llmctl"]);
     }
   });
 

@@ -49,6 +49,8 @@ describe("stack config defaults", () => {
       ingressHost: "llm.example.com",
       harborHost: "harbor.example.com",
       pgadminEnabled: "false",
+      ingressClassName: "nginx",
+      edgeAuth: "external",
       tlsClusterIssuer: "letsencrypt",
       llmctlCeleryWorkerReplicas: "6",
       persistence: "false",
@@ -59,7 +61,7 @@ describe("stack config defaults", () => {
       imageOverrides: '["postgres=docker.io/library/postgres:17.2"]',
     };
     const c = parse(values);
-    expect(c.platform.exposure.ingress).toEqual({ host: "llm.example.com", className: "nginx", tlsClusterIssuer: "letsencrypt" });
+    expect(c.platform.exposure).toMatchObject({ mode: "ingress", host: "llm.example.com", ingressClassName: "nginx", tls: { mode: "existingIssuer", clusterIssuer: "letsencrypt" } });
     expect(llmctlOf(values).celery.workerReplicas).toBe(6);
     expect(c.platform.persistence).toBe(false);
     expect(c.platform.gpu.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
@@ -87,7 +89,7 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["planned suite", { suites: '["mlops"]' }, "llm-platform:suites", /planned but not implemented/],
   ["suites not a list", { suites: "llmctl" }, "llm-platform:suites", /list of strings/],
   ["duplicate suite", { suites: '["llmctl","llmctl"]' }, "llm-platform:suites", /twice/],
-  ["unknown exposure", { exposure: "loadBalancer" }, "llm-platform:exposure", /one of nodePort, ingress, clusterIP/],
+  ["unknown exposure", { exposure: "loadBalancer" }, "llm-platform:exposure", /one of nodePort, ingress, gateway, clusterIP/],
   ["ingress without host", { exposure: "ingress" }, "llm-platform:ingressHost", /required when exposure is ingress/],
   ["ingress host not DNS", { exposure: "ingress", ingressHost: "Not A Host" }, "llm-platform:ingressHost", /DNS name/],
   ["boolean typo", { persistence: "yes" }, "llm-platform:persistence", /true or false/],
@@ -131,6 +133,28 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["pull password in plaintext", { imageRegistry: "r.example.com/x", registryUsername: "bot", registryPassword: "pw" }, "llm-platform:registryPassword", /--secret registryPassword/],
   ["Harbor namespace reuses llmctl's", { harborNamespace: "llmctl" }, "llm-platform:harborNamespace", /must differ from the other namespaces/],
   ["Harbor project name", { harborProject: "LLMCTL" }, "llm-platform:harborProject", /Harbor project name/],
+  // The edge: Gateway API, TLS, edge auth
+  ["gateway without a host", { exposure: "gateway" }, "llm-platform:ingressHost", /required when exposure is gateway/],
+  ["gateway with plain HTTP", { exposure: "gateway", ingressHost: "llm.example.com", harborHost: "h.example.com", pgadminHost: "p.example.com", tlsMode: "none" }, "llm-platform:tlsMode", /cannot be none when exposure is gateway/],
+  [
+    "gateway, Envoy Gateway off and no class named",
+    { exposure: "gateway", ingressHost: "llm.example.com", harborHost: "h.example.com", pgadminHost: "p.example.com", envoyGatewayEnabled: "false" },
+    "llm-platform:gatewayClassName",
+    /required when exposure is gateway and envoyGatewayEnabled is false/,
+  ],
+  ["unknown TLS mode", { tlsMode: "letsencrypt" }, "llm-platform:tlsMode", /one of auto, none, selfSigned, acmeHttp01, acmeDns01, existingIssuer/],
+  ["ACME without an email", { exposure: "gateway", ingressHost: "llm.example.com", harborEnabled: "false", pgadminEnabled: "false", tlsMode: "acmeHttp01" }, "llm-platform:acmeEmail", /email address for the ACME account/],
+  ["DNS-01 without the token", { exposure: "gateway", ingressHost: "llm.example.com", harborEnabled: "false", pgadminEnabled: "false", tlsMode: "acmeDns01", acmeEmail: "a@example.com" }, "llm-platform:acmeDns01CloudflareApiToken", /required when tlsMode is acmeDns01/],
+  ["existing issuer not named", { tlsMode: "existingIssuer" }, "llm-platform:tlsClusterIssuer", /required when tlsMode is existingIssuer/],
+  ["ingress with edge auth it cannot enforce", { exposure: "ingress", ingressHost: "llm.example.com", ingressClassName: "nginx", harborEnabled: "false", pgadminEnabled: "false" }, "llm-platform:edgeAuth", /must be external when exposure is ingress/],
+  ["ingress class that cannot rewrite the MCP paths", { exposure: "ingress", ingressHost: "llm.example.com", ingressClassName: "traefik", edgeAuth: "external", harborEnabled: "false", pgadminEnabled: "false" }, "llm-platform:ingressClassName", /must be nginx for the llmctl suite/],
+  ["IP allow-list without CIDRs", { edgeAuth: "ipAllowList" }, "llm-platform:edgeAllowedCidrs", /at least one CIDR/],
+  ["malformed CIDR", { edgeAllowedCidrs: '["10.0.0.0/33"]' }, "llm-platform:edgeAllowedCidrs", /not a CIDR/],
+  ["OIDC without issuer, client or secret", { edgeAuth: "oidc" }, "llm-platform:edgeOidcClientSecret", /required when edgeAuth is oidc/],
+  ["OIDC issuer over plain HTTP", { edgeAuth: "oidc", edgeOidcIssuer: "http://id.example.com" }, "llm-platform:edgeOidcIssuer", /https issuer URL/],
+  ["OIDC client secret in plaintext", { edgeOidcClientSecret: "s3cret" }, "llm-platform:edgeOidcClientSecret", /--secret edgeOidcClientSecret/],
+  ["Harbor on the studio's host", { exposure: "gateway", ingressHost: "llm.example.com", harborHost: "llm.example.com", pgadminHost: "p.example.com" }, "llm-platform:harborHost", /must differ from ingressHost \(llm.example.com\)/],
+  ["gateway namespace taken by a suite", { exposure: "gateway", ingressHost: "llm.example.com", harborHost: "h.example.com", pgadminHost: "p.example.com", gatewayNamespace: "llmctl" }, "llm-platform:gatewayNamespace", /must differ from the other namespaces/],
   // The cluster profile the capacity check fits against
   ["no nodes", { clusterNodes: "0" }, "llm-platform:clusterNodes", /between 1 and 1000/],
   ["node CPU not a quantity", { clusterNodeCpu: "eight" }, "llm-platform:clusterNodeCpu", /CPU quantity such as 8 or 7500m/],

@@ -262,21 +262,43 @@ describe("llmctl suite on the prod stack", () => {
     ({ resources: res, outputs } = await renderStack("prod"));
   });
 
-  test("ingress with TLS: / to the frontend, /api to the backend, /mcp/<name> rewritten to each MCP service", () => {
-    const main = byName(res, "networking.k8s.io/v1:Ingress", "llmctl-studio");
-    expect(at(main.inputs, "spec.tls.0")).toEqual({ hosts: ["llmctl.example.com"], secretName: "llmctl-studio-tls" });
+  test("gateway: one HTTPRoute on the studio host's HTTPS listener: / to the frontend, /api to the backend, /mcp/<name> rewritten to each MCP server's path", () => {
+    const route = res.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && k8sName(r) === "llmctl-studio");
+    expect(route && at(route.inputs, "metadata.namespace")).toBe("llmctl");
+    expect(route && at(route.inputs, "spec.hostnames")).toEqual(["llmctl.example.com"]);
+    expect(route && at(route.inputs, "spec.parentRefs.0")).toMatchObject({ name: "llm-platform", namespace: "llm-platform-edge", sectionName: "https-llmctl-example-com" });
+    const rules = (route ? at(route.inputs, "spec.rules") : []) as JsonObject[];
+    const table = rules.map((r) => [at(r, "matches.0.path.value"), at(r, "backendRefs.0.name"), at(r, "backendRefs.0.port"), at(r, "filters.0.urlRewrite.path.replacePrefixMatch") ?? null]);
+    expect(table).toEqual([
+      ["/", "llmctl-studio-frontend", 8080, null],
+      ["/api", "llmctl-studio-backend", 5155, null],
+      ...MCP_SERVERS.map((s) => [`/mcp/${s.route}`, s.name, s.port, s.path]),
+    ]);
+    // The studio has no login: basic auth at the edge.
+    const policy = res.find((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy" && k8sName(r) === "llmctl-studio");
+    expect(policy && at(policy.inputs, "spec.basicAuth")).toEqual({ users: { name: "llmctl-studio-basic-auth" } });
+    expect((outputs.llmctl as JsonObject).mcpPublicEndpoints).toMatchObject({ github: "https://llmctl.example.com/mcp/github" });
+    expect((outputs.llmctl as JsonObject).frontendUrl).toBe("https://llmctl.example.com/");
+    expect(ofType(res, "networking.k8s.io/v1:Ingress")).toEqual([]);
+  });
+
+  test("ingress (nginx, auth external): the same routes as Ingresses, the main one owning the host's certificate", async () => {
+    const { resources } = await renderStack("prod", { set: { exposure: "ingress", ingressClassName: "nginx", edgeAuth: "external" } });
+    const main = byName(resources, "networking.k8s.io/v1:Ingress", "llmctl-studio");
+    expect(at(main.inputs, "spec.tls.0")).toEqual({ hosts: ["llmctl.example.com"], secretName: "llmctl-example-com-tls" });
+    expect(at(main.inputs, "metadata.annotations")).toEqual({ "cert-manager.io/cluster-issuer": "llm-platform" });
     const paths = (at(main.inputs, "spec.rules.0.http.paths") as JsonObject[]).map((p) => [p.path, at(p, "backend.service.name")]);
     expect(paths).toEqual([
       ["/", "llmctl-studio-frontend"],
       ["/api", "llmctl-studio-backend"],
     ]);
     for (const s of MCP_SERVERS) {
-      const ing = byName(res, "networking.k8s.io/v1:Ingress", `llmctl-studio-mcp-${s.route}`);
+      const ing = byName(resources, "networking.k8s.io/v1:Ingress", `llmctl-studio-mcp-${s.route}`);
       expect(at(ing.inputs, "spec.rules.0.http.paths.0.path")).toBe(`/mcp/${s.route}(/|$)(.*)`);
       expect(at(ing.inputs, "spec.rules.0.http.paths.0.backend.service")).toEqual({ name: s.name, port: { number: s.port } });
+      expect(at(ing.inputs, "metadata.annotations")).not.toHaveProperty(["cert-manager.io/cluster-issuer"]);
     }
-    expect((outputs.llmctl as JsonObject).mcpPublicEndpoints).toMatchObject({ github: "https://llmctl.example.com/mcp/github" });
-    expect((outputs.llmctl as JsonObject).frontendUrl).toBe("https://llmctl.example.com/");
+    expect(resources.filter((r) => r.type.startsWith("kubernetes:gateway."))).toEqual([]);
   });
 
   test("HPAs own backend and frontend replicas; PDBs guard them; no NodePorts", () => {

@@ -2,24 +2,23 @@
 import type { Claims } from "../../config/claims";
 import type { PlatformConfig } from "../../config/platform";
 import type { ChartConfig, Reader } from "../../config/reader";
-import type { KeySpec } from "../../config/schema";
+import { chartAddonKeys, type KeySpec } from "../../config/schema";
 import { isValidRegistry } from "../../lib/images";
-import { addonHost } from "../shared";
+import { addonHost, addonHostClaims } from "../shared";
 
 const group = "Harbor and pgAdmin";
 
 export const HARBOR_SCHEMA = {
-  harborEnabled: {
-    type: "boolean",
-    group,
-    default: true,
-    description: "Install Harbor (Helm) into harborNamespace. Off for a cluster that already has a registry.",
-  },
-  harborChartRepo: { type: "string", group, default: "https://helm.goharbor.io", description: "Helm repository of the harbor chart." },
-  harborChartVersion: { type: "string", group, default: "1.18.2", description: "harbor chart version (semver)." },
-  harborNamespace: { type: "string", group, default: "llmctl-harbor", description: "Namespace of Harbor." },
+  ...chartAddonKeys("harbor", group, {
+    enabled: "Install Harbor (Helm) into harborNamespace. Off for a cluster that already has a registry.",
+    chart: "harbor",
+    repo: "https://helm.goharbor.io",
+    version: "1.18.2",
+    namespace: "llmctl-harbor",
+    namespaceWhat: "Namespace of Harbor.",
+  }),
   harborNodePort: { type: "integer", group, default: 30082, description: "Harbor HTTP NodePort (exposure=nodePort), 30000-32767." },
-  harborHost: { type: "string", group, default: "", description: "Ingress host of Harbor (required when exposure=ingress and harborEnabled)." },
+  harborHost: { type: "string", group, default: "", description: "Public host of Harbor (required when exposure is gateway or ingress and harborEnabled)." },
   harborExternalUrl: {
     type: "string",
     group,
@@ -95,6 +94,7 @@ export function parseHarbor(r: Reader<typeof HARBOR_SCHEMA>, platform: PlatformC
     claims: {
       nodePorts: nodePort ? [{ key: "harborNodePort", port: config.nodePort }] : [],
       namespaces: [{ key: "harborNamespace", namespace }],
+      hosts: addonHostClaims("harborHost", config.host, namespace, platform.exposure, enabled),
     },
   };
 }

@@ -12,13 +12,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
-import { type ExposureConfig, publicOrigin, serviceHost } from "../../platform/exposure";
+import { EdgeRoutes, type EdgeAccess } from "../../platform/edge/edgeRoutes";
+import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { SelfSignedKeyPair } from "../../platform/selfSignedKeyPair";
 import { buildPodSpec } from "../../workloads/pod";
 import { chartNamespace, chartRelease, formerlyInLlmctl } from "../shared";
 import type { HarborConfig } from "./config";
-import { HARBOR, harborValues } from "./values";
+import { HARBOR, harborRouteGroup, harborValues } from "./values";
 
 export { HARBOR } from "./values";
 
@@ -36,7 +37,8 @@ export const HARBOR_GENERATED = {
 
 export interface HarborArgs {
   readonly config: HarborConfig;
-  readonly exposure: ExposureConfig;
+  /** The exposure, and what its public route needs. */
+  readonly edge: EdgeAccess;
   readonly persistence: boolean;
   /** undefined: the cluster default. */
   readonly storageClass?: string;
@@ -103,14 +105,14 @@ export class Harbor extends pulumi.ComponentResource {
 
     this.externalUrl =
       cfg.externalUrl ??
-      publicOrigin(args.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster: `http://${serviceHost(HARBOR.service, cfg.namespace)}` }, "inCluster");
+      publicOrigin(args.edge.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster: `http://${serviceHost(HARBOR.service, cfg.namespace)}` }, "inCluster");
     this.registryEndpoint = cfg.registryEndpoint;
     this.project = cfg.project;
     this.chartVersion = cfg.chart.version;
 
     const values = harborValues({
       config: cfg,
-      exposure: args.exposure,
+      exposure: args.edge.exposure,
       externalUrl: this.externalUrl,
       persistence: args.persistence,
       storageClass: args.storageClass,
@@ -155,6 +157,10 @@ export class Harbor extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [credentials] },
     );
+
+    if (hasPublicHosts(args.edge.exposure) && cfg.host) {
+      new EdgeRoutes(`${name}-routes`, { group: harborRouteGroup(cfg, name, cfg.host), namespace: this.namespace, edge: args.edge }, { parent: this });
+    }
 
     this.registerOutputs({ externalUrl: this.externalUrl, adminUsername: this.adminUsername });
   }

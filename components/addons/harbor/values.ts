@@ -7,7 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand } from "../../lib/demand";
 import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
-import { type ExposureConfig, ingressTls } from "../../platform/exposure";
+import type { RouteGroup } from "../../platform/edge/routes";
+import type { ExposureConfig } from "../../platform/exposure";
+import { wholeHostRoute } from "../shared";
 import type { HarborConfig } from "./config";
 
 export const HARBOR = {
@@ -15,7 +17,6 @@ export const HARBOR = {
   credentials: "harbor-credentials",
   registryCredentials: "harbor-registry-credentials",
   tokenSecret: "harbor-token",
-  ingressTlsSecret: "harbor-ingress-tls",
   createProjectJob: "harbor-create-project",
   adminUsername: "admin",
   registryUsername: "harbor_registry_user",
@@ -93,38 +94,32 @@ export function harborValues(a: HarborValuesArgs): Record<string, unknown> {
   };
 }
 
+/**
+ * The chart exposes Harbor through its own nginx Service `harbor`: on a NodePort (dev, plain HTTP), or as a
+ * ClusterIP behind the platform edge (gateway or ingress), which terminates TLS for externalURL. In-cluster
+ * pulls use the same Service on port 80.
+ */
 function harborExpose(cfg: HarborConfig, exposure: ExposureConfig): Record<string, unknown> {
-  const tls = ingressTls(exposure);
-  if (exposure.mode === "ingress") {
-    return {
-      type: "ingress",
-      tls: tls ? { enabled: true, certSource: "secret", secret: { secretName: HARBOR.ingressTlsSecret } } : { enabled: false },
-      ingress: {
-        hosts: { core: cfg.host },
-        className: exposure.ingress?.className,
-        annotations: {
-          "nginx.ingress.kubernetes.io/proxy-body-size": "0",
-          "nginx.ingress.kubernetes.io/ssl-redirect": tls ? "true" : "false",
-          ...(tls && exposure.ingress?.tlsClusterIssuer ? { "cert-manager.io/cluster-issuer": exposure.ingress.tlsClusterIssuer } : {}),
-        },
-      },
-    };
-  }
-  // NodePort (dev) serves plain HTTP; in-cluster pulls use the same Service on port 80.
   if (exposure.mode === "nodePort") {
     return { type: "nodePort", tls: { enabled: false }, nodePort: { name: HARBOR.service, ports: { http: { port: 80, nodePort: cfg.nodePort } } } };
   }
   return { type: "clusterIP", tls: { enabled: false }, clusterIP: { name: HARBOR.service, ports: { httpPort: 80 } } };
 }
 
+/** Harbor's public route: the whole host to its nginx (registry pushes: no body limit or timeout). */
+export function harborRouteGroup(cfg: HarborConfig, instance: string, host: string): RouteGroup {
+  const login = "Harbor has its own login, and docker/helm clients authenticate to its registry";
+  return wholeHostRoute({ name: HARBOR.service, instance, namespace: cfg.namespace, host, port: 80, login, largeBodies: true });
+}
+
 /** The chart's trivy defaults (values.yaml: requests 200m/512Mi, limits 1/1Gi): we leave them as they are. */
 const TRIVY_DEFAULT: Sized = { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 
 /**
- * The pods Harbor's chart runs, one replica each, sized as harborValues sizes them: nginx only when the
- * chart exposes through its own nginx (not under ingress), trivy only when enabled; the create-project Job.
+ * The pods Harbor's chart runs, one replica each, sized as harborValues sizes them (nginx always: the chart
+ * never runs its own Ingress here), trivy only when enabled; the create-project Job.
  */
-export function harborDemand(cfg: HarborConfig, exposure: ExposureConfig, profile: ResourceProfile): WorkloadDemand[] {
+export function harborDemand(cfg: HarborConfig, profile: ResourceProfile): WorkloadDemand[] {
   const s = harborSizes(profile);
   const pods: Array<[string, Sized[]]> = [
     ["harbor-core", [s.core]],
@@ -133,7 +128,7 @@ export function harborDemand(cfg: HarborConfig, exposure: ExposureConfig, profil
     ["harbor-database", [s.database]],
     ["harbor-redis", [s.redis]],
     ["harbor-portal", [s.portal]],
-    ...(exposure.mode === "ingress" ? [] : [["harbor-nginx", [s.nginx]] as [string, Sized[]]]),
+    ["harbor-nginx", [s.nginx]],
     ...(cfg.trivy ? [["harbor-trivy", [TRIVY_DEFAULT]] as [string, Sized[]]] : []),
   ];
   return [

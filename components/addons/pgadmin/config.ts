@@ -3,18 +3,22 @@ import type { Claims } from "../../config/claims";
 import { EMAIL } from "../../config/patterns";
 import type { PlatformConfig } from "../../config/platform";
 import type { ChartConfig, Reader } from "../../config/reader";
-import type { KeySpec } from "../../config/schema";
-import { addonHost } from "../shared";
+import { chartAddonKeys, type KeySpec } from "../../config/schema";
+import { addonHost, addonHostClaims } from "../shared";
 
 const group = "Harbor and pgAdmin";
 
 export const PGADMIN_SCHEMA = {
-  pgadminEnabled: { type: "boolean", group, default: true, description: "Install pgAdmin (Helm) into pgadminNamespace, wired to llmctl-postgres." },
-  pgadminChartRepo: { type: "string", group, default: "https://helm.runix.net", description: "Helm repository of the pgadmin4 chart." },
-  pgadminChartVersion: { type: "string", group, default: "1.59.0", description: "pgadmin4 chart version (semver)." },
-  pgadminNamespace: { type: "string", group, default: "llmctl-pgadmin", description: "Namespace of pgAdmin." },
+  ...chartAddonKeys("pgadmin", group, {
+    enabled: "Install pgAdmin (Helm) into pgadminNamespace, wired to llmctl-postgres.",
+    chart: "pgadmin4",
+    repo: "https://helm.runix.net",
+    version: "1.59.0",
+    namespace: "llmctl-pgadmin",
+    namespaceWhat: "Namespace of pgAdmin.",
+  }),
   pgadminNodePort: { type: "integer", group, default: 30156, description: "pgAdmin HTTP NodePort (exposure=nodePort), 30000-32767." },
-  pgadminHost: { type: "string", group, default: "", description: "Ingress host of pgAdmin (required when exposure=ingress and pgadminEnabled)." },
+  pgadminHost: { type: "string", group, default: "", description: "Public host of pgAdmin (required when exposure is gateway or ingress and pgadminEnabled)." },
   pgadminEmail: { type: "string", group, default: "admin@example.com", description: "pgAdmin login email." },
 } as const satisfies Record<string, KeySpec>;
 
@@ -45,6 +49,7 @@ export function parsePgAdmin(r: Reader<typeof PGADMIN_SCHEMA>, platform: Platfor
     claims: {
       nodePorts: nodePort ? [{ key: "pgadminNodePort", port: config.nodePort }] : [],
       namespaces: [{ key: "pgadminNamespace", namespace: config.namespace }],
+      hosts: addonHostClaims("pgadminHost", config.host, config.namespace, platform.exposure, config.enabled),
     },
   };
 }

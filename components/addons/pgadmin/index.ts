@@ -10,11 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand } from "../../lib/demand";
 import { resources, type ResourceProfile } from "../../lib/resources";
-import { type ExposureConfig, ingressTls, publicOrigin, serviceHost } from "../../platform/exposure";
+import { EdgeRoutes, type EdgeAccess } from "../../platform/edge/edgeRoutes";
+import type { RouteGroup } from "../../platform/edge/routes";
+import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { selectorLabels, standardLabels } from "../../lib/labels";
 import { allowIngress } from "../../platform/namespace";
-import { chartNamespace, chartRelease, formerlyInLlmctl, LLMCTL_SUITE_URN } from "../shared";
+import { chartNamespace, chartRelease, formerlyInLlmctl, LLMCTL_SUITE_URN, wholeHostRoute } from "../shared";
 import type { PgAdminConfig } from "./config";
 
 export const PGADMIN = {
@@ -26,6 +28,11 @@ export const PGADMIN = {
   pgpassPath: "/pgpass/pgpass",
   containerPort: 8080,
 } as const;
+
+/** pgAdmin's public route: the whole host to its Service. */
+export function pgadminRouteGroup(cfg: PgAdminConfig, instance: string, host: string): RouteGroup {
+  return wholeHostRoute({ name: PGADMIN.release, instance, namespace: cfg.namespace, host, port: 80, login: "pgAdmin has its own login (generated password)" });
+}
 
 export interface PostgresConnection {
   /** Service name, in-cluster host name and the instance label of the Postgres pods. */
@@ -42,7 +49,8 @@ export interface PostgresConnection {
 
 export interface PgAdminArgs {
   readonly config: PgAdminConfig;
-  readonly exposure: ExposureConfig;
+  /** The exposure, and what its public route needs. */
+  readonly edge: EdgeAccess;
   readonly persistence: boolean;
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
@@ -80,10 +88,9 @@ export class PgAdmin extends pulumi.ComponentResource {
     this.password = credentials.values[PGADMIN.passwordKey];
     this.email = cfg.email;
 
-    const mode = args.exposure.mode;
-    const tls = ingressTls(args.exposure);
+    const mode = args.edge.exposure.mode;
     const inCluster = `http://${serviceHost(PGADMIN.release, cfg.namespace)}`;
-    this.url = `${publicOrigin(args.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster })}/`;
+    this.url = `${publicOrigin(args.edge.exposure, { host: cfg.host ?? "", nodePort: cfg.nodePort, inCluster })}/`;
 
     const values = {
       fullnameOverride: PGADMIN.release,
@@ -133,16 +140,8 @@ export class PgAdmin extends pulumi.ComponentResource {
         targetPort: PGADMIN.containerPort,
         ...(mode === "nodePort" ? { nodePort: cfg.nodePort } : {}),
       },
-      ingress:
-        mode === "ingress"
-          ? {
-              enabled: true,
-              ingressClassName: args.exposure.ingress?.className,
-              annotations: tls && args.exposure.ingress?.tlsClusterIssuer ? { "cert-manager.io/cluster-issuer": args.exposure.ingress.tlsClusterIssuer } : {},
-              hosts: [{ host: cfg.host, paths: [{ path: "/", pathType: "Prefix" }] }],
-              tls: tls ? [{ secretName: `${PGADMIN.release}-tls`, hosts: [cfg.host] }] : [],
-            }
-          : { enabled: false },
+      // The platform edge routes to the Service (EdgeRoutes below); the chart's own Ingress stays off.
+      ingress: { enabled: false },
       persistentVolume: { enabled: args.persistence, size: "1Gi", ...(args.storageClass ? { storageClass: args.storageClass } : {}) },
       containerSecurityContext: { enabled: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
       securityContext: { runAsUser: 5050, runAsGroup: 5050, fsGroup: 5050, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
@@ -164,6 +163,9 @@ export class PgAdmin extends pulumi.ComponentResource {
       },
       { parent: this, aliases: [{ parent: LLMCTL_SUITE_URN() }] },
     );
+    if (hasPublicHosts(args.edge.exposure) && cfg.host) {
+      new EdgeRoutes(`${name}-routes`, { group: pgadminRouteGroup(cfg, name, cfg.host), namespace: this.namespace, edge: args.edge }, { parent: this });
+    }
     this.registerOutputs({ url: this.url, email: this.email });
   }
 }

@@ -1,0 +1,38 @@
+/**
+ * cert-manager's chart values (keys checked against cert-manager v1.21.2 deploy/charts/cert-manager values.yaml)
+ * and the pods they make, for the capacity check.
+ */
+import type { WorkloadDemand } from "../../lib/capacity";
+import { chartPodDemand } from "../../lib/demand";
+import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
+import type { CertManagerConfig } from "./config";
+
+export const CERT_MANAGER = { release: "cert-manager", chart: "cert-manager" } as const;
+
+function sizes(profile: ResourceProfile): { controller: Resources; webhook: Resources; cainjector: Resources } {
+  return { controller: resources(profile, "small"), webhook: resources(profile, "tiny"), cainjector: resources(profile, "small") };
+}
+
+export function certManagerValues(profile: ResourceProfile): Record<string, unknown> {
+  const s = sizes(profile);
+  return {
+    // The CRDs come with the chart, and stay when it is uninstalled (deleting them would delete every Certificate).
+    crds: { enabled: true, keep: true },
+    // Gateway API support: the gateway-shim issues a Certificate for each HTTPS listener of an annotated Gateway.
+    config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } },
+    resources: s.controller,
+    webhook: { resources: s.webhook },
+    cainjector: { resources: s.cainjector },
+    // A Helm hook Job; helm.v4.Chart does not run hooks, and the ClusterIssuers wait for the chart instead.
+    startupapicheck: { enabled: false },
+  };
+}
+
+export function certManagerDemand(cfg: CertManagerConfig, profile: ResourceProfile): WorkloadDemand[] {
+  const s = sizes(profile);
+  return [
+    chartPodDemand(cfg.namespace, "cert-manager", "chart:cert-manager", [s.controller]),
+    chartPodDemand(cfg.namespace, "cert-manager-webhook", "chart:cert-manager", [s.webhook]),
+    chartPodDemand(cfg.namespace, "cert-manager-cainjector", "chart:cert-manager", [s.cainjector]),
+  ];
+}

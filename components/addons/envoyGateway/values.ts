@@ -1,0 +1,59 @@
+/**
+ * Envoy Gateway's chart values, its EnvoyProxy settings (the proxy pods it creates for the platform
+ * Gateway), and the pods both make, for the capacity check. Keys checked against envoyproxy/gateway
+ * charts/gateway-helm values.yaml and the EnvoyProxy API (gateway.envoyproxy.io/v1alpha1).
+ */
+import type { WorkloadDemand } from "../../lib/capacity";
+import { chartPodDemand, workloadDemand } from "../../lib/demand";
+import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
+import type { EnvoyGatewayConfig } from "./config";
+
+export const ENVOY_GATEWAY = {
+  release: "envoy-gateway",
+  chart: "gateway-helm",
+  /** The chart's controller Deployment. */
+  controller: "envoy-gateway",
+  controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+  /** The EnvoyProxy object the GatewayClass points at. */
+  proxyConfig: "llm-platform-proxy",
+  /** The proxy pods: one Deployment per Gateway, named by the controller (envoy-<ns>-<gateway>-<hash>). */
+  proxyWorkload: "envoy-llm-platform",
+} as const;
+
+/** The shutdown-manager sidecar EG adds to every proxy pod, at its defaults (requests only). */
+const SHUTDOWN_MANAGER: Resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: {} };
+
+function sizes(profile: ResourceProfile): { controller: Resources; proxy: Resources } {
+  return { controller: resources(profile, "small"), proxy: resources(profile, "medium") };
+}
+
+export function envoyGatewayValues(profile: ResourceProfile): Record<string, unknown> {
+  return {
+    deployment: { replicas: 1, envoyGateway: { resources: sizes(profile).controller } },
+  };
+}
+
+/**
+ * The proxies' settings: replicas and resources, and `externalTrafficPolicy: Local` so the proxies see the
+ * client's address (an IP allow-list is meaningless behind SNAT).
+ */
+export function envoyProxySpec(cfg: EnvoyGatewayConfig, profile: ResourceProfile): Record<string, unknown> {
+  return {
+    provider: {
+      type: "Kubernetes",
+      kubernetes: {
+        envoyDeployment: { replicas: cfg.proxyReplicas, container: { resources: sizes(profile).proxy } },
+        envoyService: { externalTrafficPolicy: "Local" },
+      },
+    },
+  };
+}
+
+/** The controller pod and the proxy pods (the controller creates those; we size them in EnvoyProxy). */
+export function envoyGatewayDemand(cfg: EnvoyGatewayConfig, profile: ResourceProfile): WorkloadDemand[] {
+  const s = sizes(profile);
+  return [
+    chartPodDemand(cfg.namespace, ENVOY_GATEWAY.controller, "chart:gateway-helm", [s.controller]),
+    workloadDemand({ namespace: cfg.namespace, workload: ENVOY_GATEWAY.proxyWorkload, kind: "chart:envoy-proxy", containers: [s.proxy, SHUTDOWN_MANAGER], pods: cfg.proxyReplicas }),
+  ];
+}
