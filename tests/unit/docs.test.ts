@@ -10,6 +10,14 @@ const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 const SCHEMA = stackSchema();
 const CONFIG_KEYS = Object.keys(SCHEMA);
 
+describe("the e2e tier checks the objects against the CRDs of the pinned chart versions", () => {
+  test("tests/e2e/toolchain.sh fetches the CRDs of envoyGatewayChartVersion and certManagerChartVersion", () => {
+    const script = read("tests/e2e/toolchain.sh");
+    expect(/^ENVOY_GATEWAY_VERSION=(\S+)/m.exec(script)?.[1]).toBe(SCHEMA.envoyGatewayChartVersion.default);
+    expect(/^CERT_MANAGER_VERSION=(\S+)/m.exec(script)?.[1]).toBe(SCHEMA.certManagerChartVersion.default);
+  });
+});
+
 describe("config documentation cannot go stale", () => {
   test("Pulumi.yaml declares exactly the schema's keys, types and defaults (run `npm run docs` to refresh)", () => {
     expect(read("Pulumi.yaml")).toBe(renderPulumiYaml());
