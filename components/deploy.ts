@@ -26,11 +26,13 @@ export function deploySuites(stack: StackConfig, access: RegistryAccess | undefi
     const context: PlatformContext = {
       exposure: p.exposure,
       edge,
+      network: p.network,
       gpu: p.gpu,
       persistence: p.persistence,
       storageClass: p.storageClass,
       profile: p.resourceProfile,
       podDisruptionBudgets: p.podDisruptionBudgets,
+      dataProtection: p.dataProtection,
       images: resolveImages(mergeCatalogues([PLATFORM_IMAGES, suite.images]), stack.images),
       imagePullSecrets: p.images.pullSecrets,
       registryAccess: access,

@@ -19,7 +19,7 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext) } };
   const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
   const edge = deployEdge(stack, opts);
-  const shared = { edge: edge.access, persistence: p.persistence, storageClass: p.storageClass, profile: p.resourceProfile };
+  const shared = { edge: edge.access, network: p.network, persistence: p.persistence, dataProtection: p.dataProtection, storageClass: p.storageClass, profile: p.resourceProfile };
 
   const harborAddon = stack.harbor.enabled
     ? new Harbor(ADDON_INSTANCES.harbor, { ...shared, config: stack.harbor, curlImage: platformImages["wait-for"] }, opts)

@@ -6,6 +6,7 @@ import type { ChartConfig, Reader } from "../config/reader";
 import type { KeysOfType, Schema } from "../config/schema";
 import type { HostClaim } from "../config/claims";
 import type { RouteGroup } from "../platform/edge/routes";
+import type { Flow, PodGroup } from "../platform/flows";
 import { type ExposureConfig, hasPublicHosts } from "../platform/exposure";
 import { Namespace } from "../platform/namespace";
 
@@ -28,16 +29,31 @@ export function addonHost<S extends Schema>(r: Reader<S>, key: KeysOfType<S, "st
 }
 
 /** An add-on's public route: its whole host to one Service; the add-on logs its users in itself. */
-export function wholeHostRoute(a: { readonly name: string; readonly instance: string; readonly namespace: string; readonly host: string; readonly port: number; readonly login: string; readonly largeBodies?: boolean }): RouteGroup {
+export function wholeHostRoute(a: {
+  readonly name: string;
+  readonly instance: string;
+  readonly namespace: string;
+  readonly host: string;
+  readonly port: number;
+  /** The chart's pods behind the Service, and their port. */
+  readonly pods: { readonly matchLabels: Readonly<Record<string, string>>; readonly port: number };
+  readonly login: string;
+  readonly largeBodies?: boolean;
+}): RouteGroup {
   return {
     name: a.name,
     instance: a.instance,
     namespace: a.namespace,
     host: a.host,
     auth: { kind: "app", reason: a.login },
-    routes: [{ name: a.name, path: "/", service: a.name, port: a.port }],
+    routes: [{ name: a.name, path: "/", service: a.name, port: a.port, pods: a.pods }],
     ...(a.largeBodies ? { largeBodies: true } : {}),
   };
+}
+
+/** NodePort mode: anyone on the node network reaches the add-on's pods behind its NodePort Service. */
+export function nodePortFlow(name: string, group: PodGroup, port: number): Flow {
+  return { name: `nodeport-to-${name}`, from: { anywhere: true }, to: { pods: group }, ports: [{ port }], why: `the ${name} NodePort (a local cluster's node network)` };
 }
 
 /** The host claim of an add-on that is on and publicly exposed. */
@@ -47,12 +63,17 @@ export function addonHostClaims(key: string, host: string | undefined, namespace
 
 /**
  * The namespace of a third-party chart: Pod Security enforced at baseline with the reason (restricted is
- * still warned and audited), and no default-deny of ours, because the chart's pods carry the chart's labels.
+ * still warned and audited), the default deny both ways, and the chart's pods free to talk to each other
+ * (its internal wiring); what crosses the namespace boundary is declared flow by flow.
  */
-export function chartNamespace(name: string, args: { readonly namespace: string; readonly instance: string; readonly reason: string }, parent: pulumi.Resource): Namespace {
+export function chartNamespace(
+  name: string,
+  args: { readonly namespace: string; readonly instance: string; readonly reason: string; readonly keepOnDelete?: boolean },
+  parent: pulumi.Resource,
+): Namespace {
   return new Namespace(
     `${name}-namespace`,
-    { name: args.namespace, instance: args.instance, enforce: "baseline", enforceReason: args.reason, defaultDenyIngress: false },
+    { name: args.namespace, instance: args.instance, enforce: "baseline", enforceReason: args.reason, allowWithin: true, keepOnDelete: args.keepOnDelete },
     { parent },
   );
 }

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterProfile } from "../lib/capacity";
+import { DEFAULT_EXCLUDED_CIDRS, type NetworkConfig } from "../platform/flows";
 import { isValidRegistry, isValidTag, parseImage } from "../lib/images";
 import { RESOURCE_PROFILES, type ResourceProfile } from "../lib/resources";
 import type { ExposureConfig } from "../platform/exposure";
@@ -19,6 +20,7 @@ const g = {
   images: "Images",
   gpu: "llmctl executors and GPUs",
   cluster: "Cluster profile (capacity check)",
+  network: "Network (NetworkPolicies)",
 } as const;
 
 export const PLATFORM_SCHEMA = {
@@ -29,6 +31,13 @@ export const PLATFORM_SCHEMA = {
     group: g.platform,
     default: "standard",
     description: "Requests/limits preset for every container: small (laptop), standard or large.",
+  },
+  dataProtection: {
+    type: "boolean",
+    group: g.storage,
+    default: false,
+    description:
+      "Keep data on delete: `pulumi destroy`, or turning a suite or add-on off, leaves its namespace (with its PVCs and their volumes) and the studio's data PVC in the cluster. Turn off, and `pulumi up`, to release them.",
   },
   podDisruptionBudgets: {
     type: "boolean",
@@ -112,6 +121,25 @@ export const PLATFORM_SCHEMA = {
   clusterNodeMemory: { type: "string", group: g.cluster, default: "16Gi", description: "Allocatable memory per node (a Kubernetes quantity: 16Gi, 64Gi)." },
   clusterGpuNodes: { type: "integer", group: g.cluster, default: 0, description: "How many of clusterNodes carry GPUs (0-clusterNodes)." },
   clusterGpusPerNode: { type: "integer", group: g.cluster, default: 1, description: "GPUs on each GPU node (1-16)." },
+  networkExcludedCidrs: {
+    type: "array",
+    group: g.network,
+    default: [...DEFAULT_EXCLUDED_CIDRS],
+    description: "Never reachable as internet egress: the cluster's pod/service/node ranges, private ranges and the cloud metadata range. Add your cluster CIDRs if they are public.",
+  },
+  networkApiServerCidrs: {
+    type: "array",
+    group: g.network,
+    default: ["0.0.0.0/0"],
+    description: "Where the Kubernetes API server's endpoints are, for the pods that call it (the studio backend, the edge controllers). Narrow it to the control plane's addresses.",
+  },
+  networkApiServerPorts: { type: "array", group: g.network, default: ["443", "6443", "8443"], description: "Ports of the API server's endpoints (after the kubernetes Service's DNAT)." },
+  edgeProxyNamespace: {
+    type: "string",
+    group: g.network,
+    default: "",
+    description: "Namespace of the proxies that forward public traffic (the ingress controller's, or an existing Gateway implementation's); empty: Envoy Gateway's when installed, else traffic is admitted from anywhere on the routed ports.",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type PlatformSchema = typeof PLATFORM_SCHEMA;
@@ -138,9 +166,12 @@ export interface PlatformConfig {
   readonly storageClass?: string;
   readonly resourceProfile: ResourceProfile;
   readonly podDisruptionBudgets: boolean;
+  /** Namespaces and PVCs holding data survive delete (retainOnDelete). */
+  readonly dataProtection: boolean;
   readonly images: ImageKeys;
   readonly gpu: GpuConfig;
   readonly cluster: ClusterProfile;
+  readonly network: NetworkConfig;
 }
 
 function parseTolerations(r: Reader<PlatformSchema>): Toleration[] {
@@ -227,6 +258,30 @@ function parseCluster(r: Reader<PlatformSchema>): ClusterProfile {
 }
 
 /** The platform-wide keys: this slice and the edge slice (config/edge.ts). */
+const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:3[0-2]|[12]?[0-9])$/;
+
+function parseNetwork(r: Reader<PlatformSchema>): NetworkConfig {
+  const cidrs = (key: "networkExcludedCidrs" | "networkApiServerCidrs") => {
+    const list = r.get(key);
+    for (const c of list) if (!IPV4_CIDR.test(c)) r.problem(key, `${JSON.stringify(c)} is not an IPv4 CIDR such as 10.0.0.0/8`);
+    return list;
+  };
+  const excluded = cidrs("networkExcludedCidrs");
+  const apiCidrs = cidrs("networkApiServerCidrs");
+  if (apiCidrs.length === 0) r.problem("networkApiServerCidrs", "needs at least one CIDR: the backend creates executor Jobs through the API server");
+  const apiPorts = r.get("networkApiServerPorts").map((p) => Number(p));
+  if (apiPorts.length === 0 || apiPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) r.problem("networkApiServerPorts", "must be a non-empty list of port numbers (1-65535)");
+  const proxyNs = r.get("edgeProxyNamespace");
+  if (proxyNs !== "" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(proxyNs)) r.problem("edgeProxyNamespace", `must be a namespace name (got ${JSON.stringify(proxyNs)})`);
+  return {
+    internet: { name: "internet", cidrs: ["0.0.0.0/0"], except: excluded },
+    // Never the metadata range, whatever the API server CIDRs say.
+    apiServer: { name: "api-server", cidrs: apiCidrs, except: apiCidrs.includes("0.0.0.0/0") ? ["169.254.0.0/16"] : [] },
+    apiServerPorts: apiPorts,
+    edgeProxyNamespace: proxyNs || undefined,
+  };
+}
+
 export function parsePlatform(raw: RawConfig, problems: Problems, imageNames: readonly string[]): PlatformConfig {
   const r = new Reader(PLATFORM_SCHEMA, raw, problems);
   return {
@@ -237,8 +292,10 @@ export function parsePlatform(raw: RawConfig, problems: Problems, imageNames: re
     storageClass: r.matching("storageClass", DNS_SUBDOMAIN, "a StorageClass name") || undefined,
     resourceProfile: r.oneOf("resourceProfile", RESOURCE_PROFILES),
     podDisruptionBudgets: r.get("podDisruptionBudgets"),
+    dataProtection: r.get("dataProtection"),
     images: parseImageKeys(r, imageNames),
     gpu: parseGpu(r),
     cluster: parseCluster(r),
+    network: parseNetwork(r),
   };
 }

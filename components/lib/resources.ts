@@ -9,6 +9,17 @@ interface Preset {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
+/**
+ * Local disk (writable layer, logs, emptyDirs) per size, the same in every profile: a container that fills
+ * the node's disk is evicted instead of evicting its neighbours. emptyDir volumes carry their own sizeLimit.
+ */
+const EPHEMERAL: Record<Size, { readonly request: string; readonly limit: string }> = {
+  tiny: { request: "32Mi", limit: "256Mi" },
+  small: { request: "64Mi", limit: "1Gi" },
+  medium: { request: "128Mi", limit: "2Gi" },
+  large: { request: "256Mi", limit: "4Gi" },
+};
+
 const p = (rc: string, rm: string, lc: string, lm: string): Preset => ({
   requests: { cpu: rc, memory: rm },
   limits: { cpu: lc, memory: lm },
@@ -44,5 +55,6 @@ export interface Resources {
 
 export function resources(profile: ResourceProfile, size: Size): Resources {
   const preset = PRESETS[profile][size];
-  return { requests: { ...preset.requests }, limits: { ...preset.limits } };
+  const disk = EPHEMERAL[size];
+  return { requests: { ...preset.requests, "ephemeral-storage": disk.request }, limits: { ...preset.limits, "ephemeral-storage": disk.limit } };
 }

@@ -1,7 +1,6 @@
 /**
- * Namespace with Pod Security Admission labels and a default-deny ingress NetworkPolicy that still lets
- * pods of the namespace talk to each other. Services that must be reachable from outside get their own
- * allow rule (see allowIngressFrom).
+ * Namespace with Pod Security Admission labels, a default deny of all traffic both ways, and DNS egress.
+ * Every other allowed flow is declared by the component that wires it (platform/flows.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,11 +18,17 @@ export interface NamespaceArgs {
   /** Why enforcement is weaker than restricted; required when it is. */
   readonly enforceReason?: string;
   /**
-   * Default-deny ingress (pods of the namespace may still talk to each other). Turn off only for
-   * namespaces whose pods come from a third-party chart with labels this program does not own.
-   * @default true
+   * Let the namespace's pods talk to each other both ways: for a third-party chart, whose internal wiring
+   * (many components, labels we do not own) is the chart's business; the namespace boundary still holds.
+   * @default false
    */
-  readonly defaultDenyIngress?: boolean;
+  readonly allowWithin?: boolean;
+  /**
+   * The namespace holds data (PVCs): leave it in the cluster when the engine deletes it (destroy, or the
+   * module turned off), because deleting a namespace deletes its PVCs and, with them, dynamically provisioned
+   * volumes. Turning this off (and `pulumi up`) is how the data is released. @default false
+   */
+  readonly keepOnDelete?: boolean;
 }
 
 export class Namespace extends pulumi.ComponentResource {
@@ -51,18 +56,32 @@ export class Namespace extends pulumi.ComponentResource {
           annotations: args.enforceReason ? { "llm-platform/pod-security-reason": args.enforceReason } : undefined,
         },
       },
-      { parent: this },
+      { parent: this, retainOnDelete: args.keepOnDelete ?? false },
     );
     this.name = ns.metadata.name;
 
-    if (args.defaultDenyIngress ?? true) new k8s.networking.v1.NetworkPolicy(
-      `${name}-default-deny-ingress`,
-      {
-        metadata: { name: "default-deny-ingress", namespace: this.name, labels: standardLabels(args.name, args.instance) },
-        spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
-      },
-      { parent: this },
-    );
+    // Deny everything both ways; what is allowed is declared flow by flow (platform/flows.ts).
+    const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${suffix}`,
+        { metadata: { name: suffix, namespace: this.name, labels: standardLabels(args.name, args.instance, "network") }, spec },
+        { parent: this },
+      );
+    policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    // Name resolution for every pod: the cluster DNS in kube-system, on 53 over UDP and TCP.
+    policy("allow-dns", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+        },
+      ],
+    });
+    if (args.allowWithin) {
+      policy("allow-within-namespace", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
+    }
     this.registerOutputs({ name: this.name });
   }
 }

@@ -7,6 +7,7 @@ import type { PlatformImage } from "../lib/images";
 import type { ResourceProfile } from "../lib/resources";
 import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
+import type { NetworkConfig } from "../platform/flows";
 import type { GpuConfig } from "../platform/gpu";
 import type { PlatformContext } from "./types";
 
@@ -28,10 +29,12 @@ export interface SuiteContext<I extends string> {
   readonly imagePullSecrets: readonly string[];
   readonly exposure: ExposureConfig;
   readonly edge: EdgeAccess;
+  readonly network: NetworkConfig;
   readonly gpu: GpuConfig;
   readonly persistence: boolean;
   readonly storageClass?: string;
   readonly podDisruptionBudgets: boolean;
+  readonly dataProtection: boolean;
   /** Resources every pod needs to exist before it starts (the generated pull secret). */
   readonly podPrerequisites: readonly pulumi.Resource[];
 }
@@ -46,10 +49,12 @@ export function suiteContext<I extends string>(
     images: platform.images,
     exposure: platform.exposure,
     edge: platform.edge,
+    network: platform.network,
     gpu: platform.gpu,
     persistence: platform.persistence,
     storageClass: platform.storageClass,
     podDisruptionBudgets: platform.podDisruptionBudgets,
+    dataProtection: platform.dataProtection,
   };
 }
 

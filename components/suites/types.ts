@@ -13,6 +13,7 @@ import type { ImageCatalogue, PlatformImage } from "../lib/images";
 import type { ResourceProfile } from "../lib/resources";
 import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
+import type { NetworkConfig } from "../platform/flows";
 import type { GpuConfig } from "../platform/gpu";
 import type { RegistryAccess } from "../platform/pullSecret";
 
@@ -21,12 +22,16 @@ export interface PlatformContext<I extends string = string> {
   readonly exposure: ExposureConfig;
   /** Publishing routes: the exposure, edge-auth credentials, and what route objects wait for. */
   readonly edge: EdgeAccess;
+  /** Internet and API-server peers for the flows a suite declares. */
+  readonly network: NetworkConfig;
   readonly gpu: GpuConfig;
   readonly persistence: boolean;
   /** undefined: the cluster default. */
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
   readonly podDisruptionBudgets: boolean;
+  /** Keep the suite's namespace and data volumes when it is deleted. */
+  readonly dataProtection: boolean;
   /** Resolved reference of every image of the suite's catalogue and the platform's. */
   readonly images: Readonly<Record<I | PlatformImage, string>>;
   /** Existing dockerconfigjson Secrets (config imagePullSecrets) for every pod. */

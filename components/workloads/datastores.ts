@@ -21,6 +21,15 @@ interface DatastoreArgs {
 
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
+const POSTGRES_PASSWORD_DIR = "/etc/postgres-password";
+
+export interface RedisArgs extends DatastoreArgs {
+  /**
+   * The Secret holding `redis.conf` (`requirepass <password>`) and the key holding the bare password (for the
+   * probe's redis-cli). A config file keeps the password off the command line (`ps`, /proc/<pid>/cmdline).
+   */
+  readonly auth: { readonly configSecret: pulumi.Input<string>; readonly passwordSecret: pulumi.Input<string>; readonly passwordKey: string; readonly checksum?: pulumi.Input<string> };
+}
 export const CHROMA_PORT = 8000;
 
 export interface PostgresArgs extends DatastoreArgs {
@@ -56,7 +65,13 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
       // PGDATA must be a sub-directory: the volume root holds lost+found and belongs to root.
       ...base(args, "database", { port: POSTGRES_PORT, name: "postgres" }, "/var/lib/postgresql/data"),
       uid: 999,
-      volumes: [emptyDir("run"), emptyDir("tmp")],
+      volumes: [
+        emptyDir("run"),
+        emptyDir("tmp"),
+        // The password as a file (the image's POSTGRES_PASSWORD_FILE), not an environment variable every
+        // process of the container (and `kubectl describe`'s env listing) would see.
+        { name: "password", secret: { secretName: args.passwordSecret.name, items: [{ key: args.passwordSecret.key, path: "password" }], defaultMode: 0o440 } },
+      ],
       checksums: args.passwordChecksum ? { secret: args.passwordChecksum } : undefined,
       container: {
         image: args.image,
@@ -64,12 +79,13 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
         env: {
           POSTGRES_DB: args.database,
           POSTGRES_USER: args.user,
-          POSTGRES_PASSWORD: { secretKeyRef: { name: args.passwordSecret.name, key: args.passwordSecret.key } },
+          POSTGRES_PASSWORD_FILE: `${POSTGRES_PASSWORD_DIR}/password`,
           PGDATA: "/var/lib/postgresql/data/pgdata",
         },
         volumeMounts: [
           { name: "run", mountPath: "/var/run/postgresql" },
           { name: "tmp", mountPath: "/tmp" },
+          { name: "password", mountPath: POSTGRES_PASSWORD_DIR, readOnly: true },
         ],
         probes: execProbes(["pg_isready", "-h", "127.0.0.1", "-U", args.user, "-d", args.database]),
       },
@@ -78,18 +94,24 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
   );
 }
 
-/** Redis with append-only persistence (official image; UID 999). */
-export function redis(name: string, args: DatastoreArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
+/** Redis with append-only persistence and a password (official image; UID 999). */
+export function redis(name: string, args: RedisArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
   return new StatefulService(
     name,
     {
       ...base(args, "cache", { port: REDIS_PORT, name: "redis" }, "/data"),
       uid: 999,
+      volumes: [{ name: "config", secret: { secretName: args.auth.configSecret, defaultMode: 0o440 } }],
+      checksums: args.auth.checksum ? { auth: args.auth.checksum } : undefined,
       container: {
         image: args.image,
         size: args.size ?? "small",
-        args: ["redis-server", "--appendonly", args.storage.persistence ? "yes" : "no", "--dir", "/data"],
-        probes: execProbes(["redis-cli", "ping"]),
+        // The image's entrypoint runs redis-server for a first argument ending in .conf.
+        args: ["/etc/redis/redis.conf", "--appendonly", args.storage.persistence ? "yes" : "no", "--dir", "/data"],
+        env: { REDISCLI_AUTH: { secretKeyRef: { name: args.auth.passwordSecret, key: args.auth.passwordKey } } },
+        volumeMounts: [{ name: "config", mountPath: "/etc/redis", readOnly: true }],
+        // redis-cli takes the password from REDISCLI_AUTH; a NOAUTH reply is not PONG.
+        probes: execProbes(["sh", "-c", "redis-cli ping | grep -q PONG"]),
       },
     },
     opts,

@@ -55,6 +55,11 @@ export interface PodArgs {
   readonly runtimeClassName?: string;
   readonly restartPolicy?: "Always" | "OnFailure" | "Never";
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Spread the pods matching these labels across nodes (kubernetes.io/hostname, max skew 1): a node lost takes
+   * one replica, not all. ScheduleAnyway, so a one-node cluster still runs every replica.
+   */
+  readonly spreadAcrossNodes?: Readonly<Record<string, string>>;
 }
 
 function container(c: ContainerArgs, profile: ResourceProfile): kx.types.Container {
@@ -90,6 +95,13 @@ export function buildPodSpec(args: PodArgs): pulumi.Output<k8s.types.input.core.
     runtimeClassName: args.runtimeClassName,
     restartPolicy: args.restartPolicy,
     terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+    ...(args.spreadAcrossNodes
+      ? {
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...args.spreadAcrossNodes } } },
+          ],
+        }
+      : {}),
   }).podSpec;
 }
 

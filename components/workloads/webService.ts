@@ -71,6 +71,8 @@ export class WebService extends pulumi.ComponentResource {
 
     const podSpec = buildPodSpec({
       ...args,
+      // Several replicas (or an HPA that may add them): spread them over nodes.
+      ...(replicas > 1 || hpa ? { spreadAcrossNodes: this.selector } : {}),
       containers: [
         {
           ...args.container,

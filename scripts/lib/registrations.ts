@@ -24,6 +24,8 @@ export interface RegisteredResource {
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly deleteBeforeReplace: boolean;
+  /** Left in the cluster when the engine deletes it (destroy, or removal from the program). */
+  readonly retainOnDelete: boolean;
 }
 
 // The parts of the SDK's generated protobuf classes (proto/resource_pb, proto/alias_pb) read here.
@@ -50,6 +52,7 @@ interface RegisterResourceRequest {
   getAliasesList(): AliasMessage[];
   getAliasurnsList(): string[];
   getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
 }
 type RegisterCallback = (err: Error | null, response?: { getUrn(): string }) => void;
 interface MonitorLike {
@@ -96,6 +99,7 @@ export function recordRegistrations(into: RegisteredResource[]): void {
           dependencies: req.getDependenciesList().map(engineUrn),
           propertyDependencies,
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          retainOnDelete: req.getRetainondelete() ?? false,
         });
       }
       callback(err, response);

@@ -179,6 +179,42 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     expect(checked).toBeGreaterThan(0);
   });
 
+  test("executor Jobs shaped like the studio's (no securityContext; a root vLLM one) run in the studio's namespace; restricted would reject them", () => {
+    const studioNs = "llmctl";
+    const podSpec = (root: boolean) => ({
+      restartPolicy: "Never",
+      containers: [
+        {
+          name: "executor",
+          image: "llmctl-executor-frontier:latest",
+          command: ["python", "-c", "print('ok')"],
+          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+          ...(root ? { securityContext: { runAsUser: 0 } } : {}),
+        },
+      ],
+    });
+    const job = (name: string, root: boolean) => ({ apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace: studioNs }, spec: { backoffLimit: 0, template: { spec: podSpec(root) } } });
+    const file = path.join(dir, "executor-jobs.yaml");
+    fs.writeFileSync(file, [job("e2e-executor-plain", false), job("e2e-executor-root", true)].map((j) => JSON.stringify(j)).join("\n---\n"));
+    kubectl(["apply", "-f", file]);
+    kubectl(["-n", studioNs, "wait", "--for=condition=Complete", "job/e2e-executor-plain", "job/e2e-executor-root", `--timeout=${WAIT}`]);
+    // The same pods under restricted, as a bare Pod (admission enforces on pods, a Job only warns): rejected.
+    const probeNs = `e2e-restricted-${stack}`;
+    kubectl(["create", "namespace", probeNs]);
+    kubectl(["label", "namespace", probeNs, "pod-security.kubernetes.io/enforce=restricted"]);
+    try {
+      const podFile = path.join(dir, "executor-pod.yaml");
+      fs.writeFileSync(podFile, JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "executor", namespace: probeNs }, spec: podSpec(false) }));
+      const r = kubectl(["apply", "--dry-run=server", "-f", podFile], { allowFail: true });
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(/violates PodSecurity "restricted:latest"/);
+      log(`${stack}: executor Jobs without a restricted securityContext completed in ${studioNs} (baseline); under restricted: ${r.out.split("\n")[0].slice(0, 160)}`);
+    } finally {
+      kubectl(["delete", "namespace", probeNs, "--wait=false"], { allowFail: true });
+      kubectl(["-n", studioNs, "delete", "job", "e2e-executor-plain", "e2e-executor-root", "--ignore-not-found"], { allowFail: true });
+    }
+  });
+
   test("HPA-owned Deployments (no replicas field) are scaled to the HPA minimum by the controller", () => {
     const hpas = rest.filter((m) => m.kind === "HorizontalPodAutoscaler");
     if (stack === "prod") expect(hpas.length).toBeGreaterThan(0);

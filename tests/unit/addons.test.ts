@@ -130,12 +130,15 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     // The pgpass file is installed with mode 0600 (libpq ignores group-readable files).
     expect(String(p.extraInitContainers)).toContain("chmod 0600 /pgpass/pgpass");
     expect(at(p, "env.pgpassfile")).toBe("/pgpass/pgpass");
-    // Postgres accepts connections from the pgAdmin namespace only on 5432.
-    const allow = byName(res, "networking.k8s.io/v1:NetworkPolicy", "llmctl-postgres-allow-pgadmin");
-    expect(at(allow.inputs, "spec.ingress.0")).toEqual({
+    // The flow the wiring declares: pgAdmin's pod -> the studio's Postgres on 5432, both sides.
+    const policies = ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((n) => k8sName(n).startsWith("llmctl-pgadmin-to-llmctl-postgres"));
+    const side = (suffix: string) => policies.find((n) => k8sName(n).endsWith(suffix));
+    expect(at(side("-ingress")?.inputs ?? {}, "metadata.namespace")).toBe("llmctl");
+    expect(at(side("-ingress")?.inputs ?? {}, "spec.ingress.0")).toEqual({
       ports: [{ port: 5432, protocol: "TCP" }],
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llmctl-pgadmin" } } }],
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llmctl-pgadmin" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "pgadmin4", "app.kubernetes.io/instance": "llmctl-pgadmin" } } }],
     });
+    expect(at(side("-egress")?.inputs ?? {}, "metadata.namespace")).toBe("llmctl-pgadmin");
   });
 
   test("outputs: URLs and admin usernames in clear, passwords as secret outputs", () => {

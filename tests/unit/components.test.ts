@@ -10,7 +10,7 @@ import { Namespace } from "../../components/platform/namespace";
 import { postgres } from "../../components/workloads/datastores";
 import { StatefulService } from "../../components/workloads/statefulService";
 import { WebService } from "../../components/workloads/webService";
-import { at, byName, containersOf, isSecretValue, ofType, podSpecOf, renderComponents, type JsonObject } from "../helpers/harness";
+import { at, byName, containersOf, isSecretValue, k8sName, ofType, podSpecOf, renderComponents, type JsonObject } from "../helpers/harness";
 
 const base = { namespace: "team", instance: "suite", profile: "small" as const };
 const gpuOff: GpuConfig = { enabled: false, limit: 0, resourceName: "nvidia.com/gpu", nodeSelector: {}, tolerations: [], manageRuntimeClass: false };
@@ -54,7 +54,7 @@ describe("WebService", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     const c = containersOf(dep)[0];
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
-    expect(c.resources).toEqual({ requests: { cpu: "25m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
+    expect(c.resources).toEqual({ requests: { cpu: "25m", memory: "64Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "1Gi" } });
   });
 
   test("with an HPA the Deployment leaves replicas to it; a PDB guards 2+ replicas", async () => {
@@ -112,14 +112,16 @@ describe("StatefulService", () => {
     expect(podSpecOf(sts).volumes).toEqual([{ name: "data", emptyDir: { sizeLimit: "5Gi" } }]);
   });
 
-  test("postgres reads its password from the Secret, runs as the image's UID and probes with pg_isready", async () => {
+  test("postgres reads its password from a file of the Secret, runs as the image's UID and probes with pg_isready", async () => {
     const res = await renderComponents(() => {
       postgres("pg", { ...base, image: "postgres:16", storage: { persistence: true, size: "1Gi" }, database: "app", user: "app", passwordSecret: { name: "app-secrets", key: "PW" } }, {});
     });
     const sts = byName(res, "apps/v1:StatefulSet", "pg");
     const c = containersOf(sts)[0];
     const env = Object.fromEntries((c.env as JsonObject[]).map((e) => [e.name, e]));
-    expect(env.POSTGRES_PASSWORD).toEqual({ name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: "app-secrets", key: "PW" } } });
+    expect(env.POSTGRES_PASSWORD).toBeUndefined();
+    expect(env.POSTGRES_PASSWORD_FILE).toEqual({ name: "POSTGRES_PASSWORD_FILE", value: "/etc/postgres-password/password" });
+    expect(at(c, "volumeMounts")).toEqual(expect.arrayContaining([{ name: "password", mountPath: "/etc/postgres-password", readOnly: true }]));
     expect(env.PGDATA).toMatchObject({ value: "/var/lib/postgresql/data/pgdata" });
     expect(podSpecOf(sts).securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
     expect(at(c, "readinessProbe.exec.command")).toEqual(["pg_isready", "-h", "127.0.0.1", "-U", "app", "-d", "app"]);
@@ -128,14 +130,16 @@ describe("StatefulService", () => {
 });
 
 describe("platform", () => {
-  test("Namespace: restricted Pod Security by default, default-deny ingress within the namespace", async () => {
+  test("Namespace: restricted Pod Security by default, deny everything both ways except DNS", async () => {
     const res = await renderComponents(() => {
       new Namespace("ns", { name: "team", instance: "suite" });
     });
     const ns = byName(res, "core/v1:Namespace", "team");
     expect(at(ns.inputs, "metadata.labels")).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" });
-    const np = byName(res, "networking.k8s.io/v1:NetworkPolicy", "default-deny-ingress");
-    expect(at(np.inputs, "spec")).toEqual({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] });
+    const np = byName(res, "networking.k8s.io/v1:NetworkPolicy", "default-deny");
+    expect(at(np.inputs, "spec")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    expect(at(byName(res, "networking.k8s.io/v1:NetworkPolicy", "allow-dns").inputs, "spec.egress.0.ports")).toEqual([{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
+    expect(ofType(res, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).sort()).toEqual(["allow-dns", "default-deny"]);
     expect(() => new Namespace("weak", { name: "w", instance: "s", enforce: "privileged" })).toThrow(/needs an enforceReason/);
   });
 
@@ -198,7 +202,7 @@ describe("platform", () => {
 
   test("EdgeRoutes under ingress (nginx): plain routes share an Ingress that owns the TLS Secret; rewrites get their own", async () => {
     const res = await renderComponents(() => {
-      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("ingress"), prerequisites: [] } });
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, prerequisites: [] } });
     });
     const main = byName(res, "networking.k8s.io/v1:Ingress", "web");
     expect(at(main.inputs, "spec.ingressClassName")).toBe("nginx");
@@ -215,7 +219,7 @@ describe("platform", () => {
   test("EdgeRoutes under gateway with basic auth: HTTPRoute on the host's listener, htpasswd Secret, SecurityPolicy", async () => {
     const password = "correct horse battery staple";
     const res = await renderComponents(() => {
-      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("gateway"), basicAuthPassword: pulumi.secret(password), prerequisites: [] } });
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("gateway"), basicAuthPassword: pulumi.secret(password), source: { anywhere: true }, prerequisites: [] } });
     });
     const route = res.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
     expect(route && at(route.inputs, "spec.parentRefs")).toEqual([
@@ -232,11 +236,11 @@ describe("platform", () => {
   test("EdgeRoutes under nodePort and clusterIP renders nothing; a path routed twice is rejected", async () => {
     for (const mode of ["nodePort", "clusterIP"] as const) {
       const res = await renderComponents(() => {
-        new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf(mode), prerequisites: [] } });
+        new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf(mode), source: { anywhere: true }, prerequisites: [] } });
       });
       expect(res.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     }
     const dup = { ...WEB, routes: [WEB.routes[0], { ...WEB.routes[0], name: "again" }] };
-    expect(() => new EdgeRoutes("dup", { group: dup, namespace: "n", edge: { exposure: exposureOf("ingress"), prerequisites: [] } })).toThrow(/path \/ is routed twice/);
+    expect(() => new EdgeRoutes("dup", { group: dup, namespace: "n", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, prerequisites: [] } })).toThrow(/path \/ is routed twice/);
   });
 });

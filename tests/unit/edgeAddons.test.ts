@@ -50,10 +50,11 @@ describe("prod: Gateway API edge from an empty cluster", () => {
     expect(at(issuer.inputs, "spec.acme")).toMatchObject({ email: "platform@example.com", server: "https://acme-v02.api.letsencrypt.org/directory" });
     expect(at(issuer.inputs, "spec.acme.solvers.0.http01.gatewayHTTPRoute.parentRefs.0")).toMatchObject({ name: "llm-platform", namespace: "llm-platform-edge", sectionName: "http" });
     // The solver pod runs in the Gateway's namespace: the proxies may reach it there, and nothing else.
-    const allow = one(res, "NetworkPolicy", "platform-gateway-allow-acme-solver");
+    const allow = one(res, "NetworkPolicy", "edge-to-acme-solver-ingress");
+    expect(at(allow.inputs, "metadata.namespace")).toBe("llm-platform-edge");
     expect(at(allow.inputs, "spec")).toMatchObject({
       podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
-      ingress: [{ ports: [{ port: 8089, protocol: "TCP" }], from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } } }] }],
+      ingress: [{ ports: [{ port: 8089, protocol: "TCP" }], from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "envoy" } } }] }],
     });
   });
 

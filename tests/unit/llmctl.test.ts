@@ -55,7 +55,6 @@ describe("llmctl suite on the dev stack", () => {
       CHROMA_HOST: "llmctl-chromadb.llmctl.svc.cluster.local",
       CHROMA_PORT: "8000",
       CHROMA_SSL: "false",
-      CELERY_BROKER_URL: "redis://llmctl-redis.llmctl.svc.cluster.local:6379/0",
       LLMCTL_STUDIO_MCP_WAIT_ENABLED: "true",
       LLMCTL_STUDIO_MCP_WAIT_TIMEOUT_SECONDS: "180",
       LLMCTL_NODE_EXECUTOR_PROVIDER: "kubernetes",
@@ -81,15 +80,37 @@ describe("llmctl suite on the dev stack", () => {
     const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("postgres-password"))!;
     expect((secret.inputs.stringData as JsonObject).LLMCTL_POSTGRES_PASSWORD).toBe(`generated-${pw.name}`);
     const pg = containersOf(byName(res, "apps/v1:StatefulSet", "llmctl-postgres"))[0];
-    expect(envOf(pg).POSTGRES_PASSWORD.valueFrom).toEqual({ secretKeyRef: { name: "llmctl-studio-secrets", key: "LLMCTL_POSTGRES_PASSWORD" } });
+    // Postgres reads it from a file (POSTGRES_PASSWORD_FILE), mounted from the same Secret key.
+    expect(envOf(pg).POSTGRES_PASSWORD).toBeUndefined();
+    expect(envOf(pg).POSTGRES_PASSWORD_FILE.value).toBe("/etc/postgres-password/password");
+    expect(podSpecOf(byName(res, "apps/v1:StatefulSet", "llmctl-postgres")).volumes).toEqual(
+      expect.arrayContaining([{ name: "password", secret: { secretName: "llmctl-studio-secrets", items: [{ key: "LLMCTL_POSTGRES_PASSWORD", path: "password" }], defaultMode: 0o440 } }]),
+    );
     const backend = containersOf(byName(res, "apps/v1:Deployment", "llmctl-studio-backend"))[0];
     expect(backend.envFrom).toEqual([
       { configMapRef: { name: "llmctl-studio-config" } },
       { secretRef: { name: "llmctl-studio-secrets" } },
+      { secretRef: { name: "llmctl-studio-broker" } },
       { secretRef: { name: "llmctl-mcp-secrets", optional: true } },
     ]);
     // No llmctl-mcp-secrets without operator credentials (optional for boot).
-    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName)).toEqual(["llmctl-studio-secrets"]);
+    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName).sort()).toEqual(["llmctl-redis-config", "llmctl-studio-broker", "llmctl-studio-secrets"]);
+  });
+
+  test("Redis requires the generated password: redis.conf for the server, the Celery URLs carry it, the probe authenticates", () => {
+    const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("redis-password"))!;
+    const value = `generated-${pw.name}`;
+    expect((byName(res, "core/v1:Secret", "llmctl-redis-config").inputs.stringData as JsonObject)["redis.conf"]).toBe(`requirepass ${value}\n`);
+    const broker = byName(res, "core/v1:Secret", "llmctl-studio-broker").inputs.stringData as JsonObject;
+    expect(broker).toEqual({
+      CELERY_BROKER_URL: `redis://:${value}@llmctl-redis.llmctl.svc.cluster.local:6379/0`,
+      CELERY_RESULT_BACKEND: `redis://:${value}@llmctl-redis.llmctl.svc.cluster.local:6379/0`,
+    });
+    expect(configMapData(res)).not.toHaveProperty("CELERY_BROKER_URL");
+    const redis = containersOf(byName(res, "apps/v1:StatefulSet", "llmctl-redis"))[0];
+    expect(redis.args).toEqual(["/etc/redis/redis.conf", "--appendonly", "yes", "--dir", "/data"]);
+    expect(envOf(redis).REDISCLI_AUTH.valueFrom).toEqual({ secretKeyRef: { name: "llmctl-studio-secrets", key: "LLMCTL_REDIS_PASSWORD" } });
+    expect(at(redis, "readinessProbe.exec.command")).toEqual(["sh", "-c", "redis-cli ping | grep -q PONG"]);
   });
 
   test("backend start-up gates: datastores, then wait-for-integrated-mcp on every required endpoint with the timeout", () => {
@@ -170,7 +191,7 @@ describe("llmctl suite variations", () => {
     });
     // The consumers roll when it changes.
     const backend = byName(resources, "apps/v1:Deployment", "llmctl-studio-backend");
-    expect(Object.keys(at(backend.inputs, "spec.template.metadata.annotations") as JsonObject).sort()).toEqual(["checksum/config", "checksum/mcp-secret", "checksum/secret"]);
+    expect(Object.keys(at(backend.inputs, "spec.template.metadata.annotations") as JsonObject).sort()).toEqual(["checksum/broker", "checksum/config", "checksum/mcp-secret", "checksum/secret"]);
   });
 
   test("a config change changes the checksum annotation (pods roll)", async () => {
@@ -247,10 +268,12 @@ describe("llmctl suite variations", () => {
     for (const s of ofType(resources, "apps/v1:StatefulSet")) expect(at(s.inputs, "spec.volumeClaimTemplates")).toBeUndefined();
   });
 
-  test("clusterIP exposure: no NodePorts, no external allow rules, in-cluster URLs", async () => {
+  test("clusterIP exposure: no NodePorts, nothing admitted from outside the cluster, in-cluster URLs", async () => {
     const { resources, outputs } = await renderStack("dev", { set: { exposure: "clusterIP" } });
     for (const s of ofType(resources, "core/v1:Service")) expect(at(s.inputs, "spec.type")).not.toBe("NodePort");
-    expect(ofType(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).sort()).toEqual(["default-deny-ingress", "llmctl-postgres-allow-pgadmin"]);
+    const policies = ofType(resources, "networking.k8s.io/v1:NetworkPolicy");
+    expect(policies.filter((p) => ((at(p.inputs, "spec.ingress") ?? []) as JsonObject[]).some((rule) => rule.from === undefined))).toEqual([]);
+    expect(policies.map(k8sName)).toEqual(expect.arrayContaining(["default-deny", "allow-dns"]));
     expect((outputs.llmctl as JsonObject).frontendUrl).toBe("http://llmctl-studio-frontend.llmctl.svc.cluster.local:8080/");
   });
 });

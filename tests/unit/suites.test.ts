@@ -145,7 +145,7 @@ describe("a suite registered only in this test", () => {
     const stack = parse({ suites: '["fake"]', imageRegistry: "registry.example.com/team", imageTag: "2.0.0", imagePullSecrets: '["team-pull"]', harborEnabled: "false", pgadminEnabled: "false" });
     let deployed: DeployedSuite[] = [];
     const res = await renderComponents(() => {
-      deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, prerequisites: [] }, {});
+      deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, prerequisites: [] }, {});
     });
     expect(deployed.map((d) => [d.name, d.outputs])).toEqual([["fake", { url: "http://fake-app.fake.svc.cluster.local:8080" }]]);
     const app = byName(res, "apps/v1:Deployment", "fake-app");

@@ -11,6 +11,7 @@ import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
 import { GATEWAY_API } from "../../platform/edge/routes";
 import { type ExposureConfig, HTTP_LISTENER, PLATFORM_GATEWAY, PLATFORM_ISSUER } from "../../platform/exposure";
+import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease } from "../shared";
 import type { CertManagerConfig } from "./config";
 import { CERT_MANAGER, certManagerValues } from "./values";
@@ -23,6 +24,7 @@ export interface CertManagerArgs {
   readonly profile: ResourceProfile;
   /** What the chart waits for: cert-manager only watches Gateways if their CRDs exist when it starts. */
   readonly after: readonly pulumi.Resource[];
+  readonly network: NetworkConfig;
 }
 
 /** The platform ClusterIssuer's spec for the TLS mode (pure, for tests). */
@@ -59,6 +61,18 @@ export class CertManager extends pulumi.ComponentResource {
     if (cfg.install) {
       const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason: "a third-party chart; restricted is still warned and audited" }, this);
       ready.push(chartRelease(name, { release: CERT_MANAGER.release, chart: CERT_MANAGER.chart, source: cfg.chart, namespace: ns.name, values: certManagerValues(args.profile) }, this, args.after));
+      const pods = (component: string | undefined): PodGroup => ({
+        name: component ? `cert-manager-${component}` : "cert-manager",
+        namespace: cfg.namespace,
+        own: ns.name,
+        selector: component ? { matchLabels: { "app.kubernetes.io/instance": CERT_MANAGER.release, "app.kubernetes.io/component": component } } : {},
+      });
+      const flows: Flow[] = [
+        { name: "cert-manager-to-api-server", from: { pods: pods(undefined) }, to: { external: args.network.apiServer }, ports: args.network.apiServerPorts.map((port) => ({ port })), why: "every cert-manager component works through the API server" },
+        { name: "api-server-to-cert-manager-webhook", from: { anywhere: true }, to: { pods: pods("webhook") }, ports: [{ port: 10250 }], why: "the API server calls the admission webhook (from the control plane's addresses)" },
+        { name: "cert-manager-to-acme", from: { pods: pods("controller") }, to: { external: args.network.internet }, ports: INTERNET_PORTS, why: "ACME orders and challenges' self-checks, Cloudflare's API for DNS-01" },
+      ];
+      for (const f of flows) allowFlow(f, name, { parent: this });
     }
     const labels = standardLabels(PLATFORM_ISSUER, name, "tls");
     const after = { parent: this, dependsOn: ready };

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
 import { ENVOY_GATEWAY_API, GATEWAY_API } from "../../platform/edge/routes";
+import { allowFlow, type Flow, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease } from "../shared";
 import type { EnvoyGatewayConfig } from "./config";
 import { ENVOY_GATEWAY, envoyGatewayValues, envoyProxySpec } from "./values";
@@ -16,11 +17,19 @@ import { ENVOY_GATEWAY, envoyGatewayValues, envoyProxySpec } from "./values";
 export interface EnvoyGatewayArgs {
   readonly config: EnvoyGatewayConfig;
   readonly profile: ResourceProfile;
+  readonly network: NetworkConfig;
 }
+
+/** The labels Envoy Gateway puts on every proxy pod (internal/infrastructure/kubernetes/proxy/resource.go, v1.9.1). */
+export const ENVOY_PROXY_LABELS = { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" } as const;
+/** Listener ports below 1024 are shifted by 10000 on the proxy container (the Service keeps 80/443). */
+export const ENVOY_PROXY_PORTS = [10080, 10443] as const;
 
 export class EnvoyGateway extends pulumi.ComponentResource {
   /** What Gateway API objects wait for: the chart, whose CRDs they are instances of. */
   readonly ready: pulumi.Resource[];
+  /** The proxies: where public traffic reaches the routed pods from. */
+  readonly proxies: PodGroup;
 
   constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:addons:EnvoyGateway", name, {}, opts);
@@ -34,6 +43,19 @@ export class EnvoyGateway extends pulumi.ComponentResource {
       [],
     );
     this.ready = [chart];
+    this.proxies = { name: "envoy-proxy", namespace: cfg.namespace, own: ns.name, selector: { matchLabels: ENVOY_PROXY_LABELS } };
+    const whole: PodGroup = { name: name, namespace: cfg.namespace, own: ns.name, selector: {} };
+    const flows: Flow[] = [
+      { name: "public-to-envoy-proxy", from: { anywhere: true }, to: { pods: this.proxies }, ports: ENVOY_PROXY_PORTS.map((port) => ({ port })), why: "public traffic through the LoadBalancer Service" },
+      {
+        name: "envoy-gateway-to-api-server",
+        from: { pods: whole },
+        to: { external: args.network.apiServer },
+        ports: args.network.apiServerPorts.map((port) => ({ port })),
+        why: "the controller watches Gateway API objects and manages the proxies",
+      },
+    ];
+    for (const f of flows) allowFlow(f, name, { parent: this });
     const labels = standardLabels(ENVOY_GATEWAY.proxyConfig, name, "edge");
     const after = { parent: this, dependsOn: [chart] };
     new k8s.apiextensions.CustomResource(

@@ -17,7 +17,8 @@ import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposu
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { SelfSignedKeyPair } from "../../platform/selfSignedKeyPair";
 import { buildPodSpec } from "../../workloads/pod";
-import { chartNamespace, chartRelease, formerlyInLlmctl } from "../shared";
+import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
+import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow } from "../shared";
 import type { HarborConfig } from "./config";
 import { HARBOR, harborRouteGroup, harborValues } from "./values";
 
@@ -39,7 +40,10 @@ export interface HarborArgs {
   readonly config: HarborConfig;
   /** The exposure, and what its public route needs. */
   readonly edge: EdgeAccess;
+  readonly network: NetworkConfig;
   readonly persistence: boolean;
+  /** Keep the namespace (the registry's images and database) when Harbor is deleted. */
+  readonly dataProtection: boolean;
   /** undefined: the cluster default. */
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
@@ -62,11 +66,16 @@ export class Harbor extends pulumi.ComponentResource {
     // Until the suites-as-modules layout, Harbor was a child of the llmctl suite with another type token.
     super("llm-platform:addons:Harbor", name, {}, formerlyInLlmctl("llm-platform:llmctl:Harbor", opts));
     const cfg = args.config;
-    const ns = chartNamespace(name, {
-      namespace: cfg.namespace,
-      instance: name,
-      reason: "Harbor's internal database runs a root init container to fix volume ownership",
-    }, this);
+    const ns = chartNamespace(
+      name,
+      {
+        namespace: cfg.namespace,
+        instance: name,
+        reason: "Harbor's internal database runs a root init container to fix volume ownership",
+        keepOnDelete: args.dataProtection && args.persistence,
+      },
+      this,
+    );
     this.namespace = ns.name;
     const inNs = { parent: this };
 
@@ -115,6 +124,7 @@ export class Harbor extends pulumi.ComponentResource {
       exposure: args.edge.exposure,
       externalUrl: this.externalUrl,
       persistence: args.persistence,
+      dataProtection: args.dataProtection,
       storageClass: args.storageClass,
       profile: args.profile,
       databasePassword: credentials.values.DATABASE_PASSWORD,
@@ -157,6 +167,21 @@ export class Harbor extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [credentials] },
     );
+
+    // Inside the namespace the chart's components talk freely (chartNamespace); across it: NodePort traffic in
+    // dev, and the components that reach out (replication, Trivy's database, webhooks) to the internet only.
+    const pods = (pick: PodGroup["selector"], suffix: string): PodGroup => ({ name: `harbor-${suffix}`, namespace: cfg.namespace, own: this.namespace, selector: pick });
+    const flows: Flow[] = [
+      {
+        name: "harbor-to-internet",
+        from: { pods: pods({ matchLabels: { release: HARBOR.release, app: "harbor" }, matchExpressions: [{ key: "component", operator: "In", values: ["core", "jobservice", "trivy"] }] }, "outbound") },
+        to: { external: args.network.internet },
+        ports: INTERNET_PORTS,
+        why: "replication to other registries, webhooks, Trivy's vulnerability database",
+      },
+      ...(args.edge.exposure.mode === "nodePort" ? [nodePortFlow(HARBOR.service, pods({ matchLabels: HARBOR.nginxPods }, "nginx"), HARBOR.nginxPort)] : []),
+    ];
+    for (const f of flows) allowFlow(f, name, { parent: this });
 
     if (hasPublicHosts(args.edge.exposure) && cfg.host) {
       new EdgeRoutes(`${name}-routes`, { group: harborRouteGroup(cfg, name, cfg.host), namespace: this.namespace, edge: args.edge }, { parent: this });

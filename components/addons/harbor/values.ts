@@ -22,6 +22,9 @@ export const HARBOR = {
   registryUsername: "harbor_registry_user",
   /** The chart's nginx Service for clusterIP/nodePort exposure (not prefixed with the release). */
   service: "harbor",
+  /** The nginx pods behind it (harbor.matchLabels + component) and their port (the Service maps 80 to it). */
+  nginxPods: { release: "harbor", app: "harbor", component: "nginx" },
+  nginxPort: 8080,
   coreService: "harbor-core",
 } as const;
 
@@ -30,6 +33,7 @@ export interface HarborValuesArgs {
   readonly exposure: ExposureConfig;
   readonly externalUrl: string;
   readonly persistence: boolean;
+  readonly dataProtection: boolean;
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
   /** The internal database's generated password (a Pulumi secret). */
@@ -80,7 +84,8 @@ export function harborValues(a: HarborValuesArgs): Record<string, unknown> {
     metrics: { enabled: false },
     persistence: {
       enabled: a.persistence,
-      resourcePolicy: "keep",
+      // Helm's "keep" only means something when the namespace, whose deletion takes every PVC, is kept too.
+      resourcePolicy: a.dataProtection ? "keep" : "",
       persistentVolumeClaim: {
         registry: pvc(cfg.registryStorageSize),
         jobservice: { jobLog: pvc() },
@@ -109,7 +114,8 @@ function harborExpose(cfg: HarborConfig, exposure: ExposureConfig): Record<strin
 /** Harbor's public route: the whole host to its nginx (registry pushes: no body limit or timeout). */
 export function harborRouteGroup(cfg: HarborConfig, instance: string, host: string): RouteGroup {
   const login = "Harbor has its own login, and docker/helm clients authenticate to its registry";
-  return wholeHostRoute({ name: HARBOR.service, instance, namespace: cfg.namespace, host, port: 80, login, largeBodies: true });
+  const pods = { matchLabels: HARBOR.nginxPods, port: HARBOR.nginxPort };
+  return wholeHostRoute({ name: HARBOR.service, instance, namespace: cfg.namespace, host, port: 80, pods, login, largeBodies: true });
 }
 
 /** The chart's trivy defaults (values.yaml: requests 200m/512Mi, limits 1/1Gi): we leave them as they are. */

@@ -14,9 +14,9 @@ import { EdgeRoutes, type EdgeAccess } from "../../platform/edge/edgeRoutes";
 import type { RouteGroup } from "../../platform/edge/routes";
 import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { selectorLabels, standardLabels } from "../../lib/labels";
-import { allowIngress } from "../../platform/namespace";
-import { chartNamespace, chartRelease, formerlyInLlmctl, LLMCTL_SUITE_URN, wholeHostRoute } from "../shared";
+import { selectorLabels } from "../../lib/labels";
+import { allowFlow, type Flow, type PodGroup } from "../../platform/flows";
+import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow, wholeHostRoute } from "../shared";
 import type { PgAdminConfig } from "./config";
 
 export const PGADMIN = {
@@ -27,11 +27,14 @@ export const PGADMIN = {
   /** libpq ignores a pgpass file that is group-readable, which a Secret mount with fsGroup always is. */
   pgpassPath: "/pgpass/pgpass",
   containerPort: 8080,
+  /** The chart's pod labels (pgadmin4's name and instance labels). */
+  pods: { "app.kubernetes.io/name": "pgadmin4", "app.kubernetes.io/instance": "llmctl-pgadmin" },
 } as const;
 
 /** pgAdmin's public route: the whole host to its Service. */
 export function pgadminRouteGroup(cfg: PgAdminConfig, instance: string, host: string): RouteGroup {
-  return wholeHostRoute({ name: PGADMIN.release, instance, namespace: cfg.namespace, host, port: 80, login: "pgAdmin has its own login (generated password)" });
+  const pods = { matchLabels: PGADMIN.pods, port: PGADMIN.containerPort };
+  return wholeHostRoute({ name: PGADMIN.release, instance, namespace: cfg.namespace, host, port: 80, pods, login: "pgAdmin has its own login (generated password)" });
 }
 
 export interface PostgresConnection {
@@ -39,6 +42,8 @@ export interface PostgresConnection {
   readonly service: string;
   readonly instance: string;
   readonly namespace: pulumi.Input<string>;
+  /** The namespace's name (selectors). */
+  readonly namespaceName: string;
   readonly host: string;
   readonly port: number;
   readonly database: string;
@@ -52,6 +57,8 @@ export interface PgAdminArgs {
   /** The exposure, and what its public route needs. */
   readonly edge: EdgeAccess;
   readonly persistence: boolean;
+  /** Keep the namespace (pgAdmin's settings volume) when pgAdmin is deleted. */
+  readonly dataProtection: boolean;
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
   readonly postgres: PostgresConnection;
@@ -70,7 +77,8 @@ export class PgAdmin extends pulumi.ComponentResource {
     super("llm-platform:addons:PgAdmin", name, {}, formerlyInLlmctl("llm-platform:llmctl:PgAdmin", opts));
     const cfg = args.config;
     // The chart ships its own NetworkPolicy for the pgAdmin pod.
-    const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason: "the chart's pod spec is the chart's; restricted is warned and audited" }, this);
+    const reason = "the chart's pod spec is the chart's; restricted is warned and audited";
+    const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason, keepOnDelete: args.dataProtection && args.persistence }, this);
     this.namespace = ns.name;
     const pg = args.postgres;
     const credentials = new GeneratedSecret(
@@ -150,19 +158,19 @@ export class PgAdmin extends pulumi.ComponentResource {
     };
 
     chartRelease(name, { release: PGADMIN.release, chart: "pgadmin4", source: cfg.chart, namespace: this.namespace, values }, this, [credentials]);
-    // The flow this wiring needs: pgAdmin -> Postgres on its port, from pgAdmin's namespace only. (Until
-    // the suites-as-modules layout the llmctl suite made this policy; the alias keeps it in place.)
-    allowIngress(
-      `${pg.service}-allow-pgadmin`,
+    // The flows this wiring needs: pgAdmin -> the studio's Postgres, and NodePort traffic in dev.
+    const pods: PodGroup = { name: PGADMIN.release, namespace: cfg.namespace, own: this.namespace, selector: { matchLabels: PGADMIN.pods } };
+    const flows: Flow[] = [
       {
-        namespace: pg.namespace,
-        selector: selectorLabels(pg.service, pg.instance),
-        port: pg.port,
-        fromNamespaces: [cfg.namespace],
-        labels: standardLabels(pg.service, pg.instance),
+        name: `${PGADMIN.release}-to-${pg.service}`,
+        from: { pods },
+        to: { pods: { name: pg.service, namespace: pg.namespaceName, own: pg.namespace, selector: { matchLabels: selectorLabels(pg.service, pg.instance) } } },
+        ports: [{ port: pg.port }],
+        why: "pgAdmin's predefined server connects to the studio's Postgres",
       },
-      { parent: this, aliases: [{ parent: LLMCTL_SUITE_URN() }] },
-    );
+      ...(mode === "nodePort" ? [nodePortFlow(PGADMIN.release, pods, PGADMIN.containerPort)] : []),
+    ];
+    for (const f of flows) allowFlow(f, name, { parent: this });
     if (hasPublicHosts(args.edge.exposure) && cfg.host) {
       new EdgeRoutes(`${name}-routes`, { group: pgadminRouteGroup(cfg, name, cfg.host), namespace: this.namespace, edge: args.edge }, { parent: this });
     }

@@ -6,13 +6,16 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../../lib/labels";
+import { selectorLabels, standardLabels } from "../../lib/labels";
+import { allowFlow, type Peer } from "../flows";
 import { type ExposureConfig, hostOrigin } from "../exposure";
 import { authSecretName, ENVOY_GATEWAY_API, GATEWAY_API, httpRouteSpec, ingressObjects, type RouteGroup, routeGroupProblems, securityPolicySpec } from "./routes";
 
 /** What every suite and add-on gets to publish routes. */
 export interface EdgeAccess {
   readonly exposure: ExposureConfig;
+  /** Where public traffic reaches the routed pods from (the edge proxies), for the flows each route opens. */
+  readonly source: Peer;
   /** edgeAuth basic: the generated password of exposure.auth.basicUser (a Pulumi secret). */
   readonly basicAuthPassword?: pulumi.Output<string>;
   /** What route objects need first: the charts that install the Gateway API and Envoy Gateway CRDs. */
@@ -44,6 +47,7 @@ export class EdgeRoutes extends pulumi.ComponentResource {
     const exposure = edge.exposure;
     const labels = standardLabels(group.name, group.instance, "edge");
     const child = { parent: this, dependsOn: [...edge.prerequisites] };
+    if (exposure.mode === "gateway" || exposure.mode === "ingress") this.edgeFlows(args);
     if (exposure.mode === "gateway") {
       this.origin = hostOrigin(exposure, group.host);
       this.gateway(name, args, labels, child);
@@ -58,6 +62,29 @@ export class EdgeRoutes extends pulumi.ComponentResource {
       }
     }
     this.registerOutputs({ origin: this.origin });
+  }
+
+  /** Each routed backend accepts the edge proxies on the port its pods listen on; nothing else from outside. */
+  private edgeFlows(args: EdgeRoutesArgs): void {
+    const { group, edge } = args;
+    const seen = new Set<string>();
+    for (const r of group.routes) {
+      const pods = r.pods ?? { matchLabels: selectorLabels(r.service, group.instance), port: r.port };
+      const key = `${JSON.stringify(pods.matchLabels)}:${pods.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      allowFlow(
+        {
+          name: `edge-to-${r.service}`,
+          from: edge.source,
+          to: { pods: { name: r.service, namespace: group.namespace, own: args.namespace, selector: { matchLabels: pods.matchLabels } } },
+          ports: [{ port: pods.port }],
+          why: `public route https://${group.host}${r.path} (${group.name})`,
+        },
+        group.instance,
+        { parent: this },
+      );
+    }
   }
 
   private gateway(name: string, args: EdgeRoutesArgs, labels: Record<string, string>, child: pulumi.CustomResourceOptions): void {

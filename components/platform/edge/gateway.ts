@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HostClaim } from "../../config/claims";
 import { standardLabels } from "../../lib/labels";
 import { type ExposureConfig, HTTP_LISTENER, httpsListener, PLATFORM_GATEWAY, tlsSecretName } from "../exposure";
-import { allowIngress, Namespace } from "../namespace";
+import { allowFlow, type Peer } from "../flows";
+import { Namespace } from "../namespace";
 import { GATEWAY_API } from "./routes";
 
 export interface PlatformGatewayArgs {
@@ -19,8 +20,8 @@ export interface PlatformGatewayArgs {
   readonly gatewayClassName: string;
   /** The public hosts the modules claimed, with the namespaces of their routes. */
   readonly hosts: readonly HostClaim[];
-  /** The namespace of the Gateway implementation's proxies (the only source of edge traffic). */
-  readonly proxyNamespace: string;
+  /** Where public traffic comes from (the Gateway implementation's proxies). */
+  readonly source: Peer;
   /** What the Gateway needs first: the charts that install the Gateway API CRDs. */
   readonly prerequisites: readonly pulumi.Resource[];
 }
@@ -100,9 +101,15 @@ export class PlatformGateway extends pulumi.ComponentResource {
     // ACME HTTP-01: cert-manager runs the solver pod in the Gateway's namespace (where the gateway-shim puts
     // the Certificates); the proxies must reach it through our default deny.
     if (exposure.tls.mode === "acmeHttp01") {
-      allowIngress(
-        `${name}-allow-acme-solver`,
-        { namespace: this.namespace, selector: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089, fromNamespaces: [args.proxyNamespace], labels },
+      allowFlow(
+        {
+          name: "edge-to-acme-solver",
+          from: args.source,
+          to: { pods: { name: "acme-solver", namespace: gwNamespace, own: this.namespace, selector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } } } },
+          ports: [{ port: 8089 }],
+          why: "ACME HTTP-01: the CA fetches the challenge through the Gateway's HTTP listener from cert-manager's solver pod",
+        },
+        name,
         { parent: this },
       );
     }

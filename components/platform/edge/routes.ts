@@ -26,6 +26,12 @@ export interface EdgeRoute {
   readonly port: number;
   /** The upstream path that replaces `path`, e.g. /mcp/ (a request for /mcp/github/x reaches /mcp/x). */
   readonly rewriteTo?: string;
+  /**
+   * The pods behind the Service and the port they listen on, for the NetworkPolicy flow from the edge; default:
+   * the pods of a workload built with selectorLabels(service, instance), listening on `port`. A chart's
+   * Service names its own labels and target port.
+   */
+  readonly pods?: { readonly matchLabels: Readonly<Record<string, string>>; readonly port: number };
 }
 
 export interface RouteGroup {

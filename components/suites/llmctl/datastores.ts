@@ -8,7 +8,7 @@ import type { StatefulService } from "../../workloads/statefulService";
 import { childOpts, type SuiteContext, workloadOpts } from "../context";
 import type { LlmctlConfig } from "./config";
 import type { LlmctlImage } from "./images";
-import { NAMES, POSTGRES, SIZES } from "./names";
+import { NAMES, POSTGRES, REDIS_AUTH, SIZES } from "./names";
 import type { StudioSecrets } from "./secrets";
 
 export interface Datastores {
@@ -36,7 +36,17 @@ export function datastores(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig, se
     },
     workloadOpts(ctx),
   );
-  redis(NAMES.redis, { ...common, image: ctx.images.redis, size: SIZES.redis, storage: storage(cfg.storage.redis) }, workloadOpts(ctx));
+  redis(
+    NAMES.redis,
+    {
+      ...common,
+      image: ctx.images.redis,
+      size: SIZES.redis,
+      storage: storage(cfg.storage.redis),
+      auth: { configSecret: REDIS_AUTH.configSecret, passwordSecret: NAMES.studioSecret, passwordKey: REDIS_AUTH.passwordKey, checksum: secrets.redisConfig.checksum },
+    },
+    workloadOpts(ctx, [secrets.redisConfig]),
+  );
   chroma(NAMES.chroma, { ...common, image: ctx.images.chromadb, size: SIZES.chroma, storage: storage(cfg.storage.chroma) }, workloadOpts(ctx));
   return {
     postgres: pg,
@@ -63,7 +73,8 @@ function dataVolume(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig): Volume {
         resources: { requests: { storage: cfg.storage.data } },
       },
     },
-    childOpts(ctx),
+    // dataProtection: the engine leaves the claim (and the credentials on it) when it deletes it.
+    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
   );
   // By name, not by the claim's output: the claim binds when its first consumer is scheduled
   // (WaitForFirstConsumer classes), so a consumer must never wait for the claim to be Bound.

@@ -1,26 +1,14 @@
 /**
- * Section: how the studio is reached from outside its namespace: NodePort and edge traffic allowed in, and
- * the studio's routes (/, /api, /mcp/<route> rewritten to each server's path) on its public host, rendered
+ * Section: how the studio is reached from outside: the studio's routes (/, /api, /mcp/<route> rewritten to each server's path) on its public host, rendered
  * for the exposure mode by the platform's EdgeRoutes.
  */
-import { selectorLabels, standardLabels } from "../../lib/labels";
 import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
 import type { EdgeRoute, RouteGroup } from "../../platform/edge/routes";
 import { hasPublicHosts } from "../../platform/exposure";
-import { allowIngress } from "../../platform/namespace";
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmctlImage } from "./images";
 import { MCP_SERVERS } from "./mcp";
 import { INSTANCE, NAMES, PORTS } from "./names";
-
-/** The services reachable from outside the namespace, with their ports. */
-export function externalServices(): Array<{ name: string; port: number }> {
-  return [
-    { name: NAMES.backend, port: PORTS.backend },
-    { name: NAMES.frontend, port: PORTS.frontend },
-    ...MCP_SERVERS.map((s) => ({ name: s.name, port: s.port })),
-  ];
-}
 
 /** The studio's routes: the UI at /, the API at /api, each MCP server at /mcp/<route>. */
 export function studioRoutes(): EdgeRoute[] {
@@ -36,15 +24,8 @@ export function studioRouteGroup(namespace: string, host: string): RouteGroup {
   return { name: NAMES.ingress, instance: INSTANCE, namespace, host, auth: { kind: "edge" }, routes: studioRoutes() };
 }
 
+/** The studio's public routes (their edge flows come with them; NodePort flows are in flows.ts). */
 export function studioExposure(ctx: SuiteContext<LlmctlImage>): void {
-  if (ctx.exposure.mode === "clusterIP") return;
-  for (const e of externalServices()) {
-    allowIngress(
-      `${e.name}-allow-external`,
-      { namespace: ctx.namespace, selector: selectorLabels(e.name, ctx.instance), port: e.port, labels: standardLabels(e.name, ctx.instance) },
-      childOpts(ctx),
-    );
-  }
   const host = ctx.exposure.host;
   if (hasPublicHosts(ctx.exposure) && host) {
     new EdgeRoutes(NAMES.ingress, { group: studioRouteGroup(ctx.namespaceName, host), namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));

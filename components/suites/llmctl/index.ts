@@ -15,6 +15,7 @@ import { datastores } from "./datastores";
 import { mcpEndpoints, mcpPublicEndpoints, portForward, secretsSummary, studioUrls } from "./decisions";
 import { executorPlumbing, smokeJob } from "./executor";
 import { studioExposure } from "./exposure";
+import { studioNetwork } from "./flows";
 import { LLMCTL_CATALOGUE, type LlmctlImage } from "./images";
 import { mcpServers } from "./mcpServers";
 import { INSTANCE, NAMES, PORTS, POSTGRES } from "./names";
@@ -36,6 +37,15 @@ export interface Endpoint {
 }
 
 /** How another component reaches the studio's Postgres (pgAdmin). */
+/**
+ * The studio builds executor Jobs itself, and their pod spec (no securityContext; vLLM images run as root) is
+ * not ours: under `restricted` the API server would reject every one. Shown by the e2e tier, which submits
+ * Jobs shaped like the studio's. Every pod this program builds still meets restricted (tests hold it), and
+ * restricted is warned and audited, so an executor that falls short is visible.
+ */
+export const EXECUTOR_POD_SECURITY_REASON =
+  "the studio creates executor Jobs whose pod spec it builds without a restricted securityContext (vLLM images run as root); every pod this program builds meets restricted";
+
 export interface PostgresEndpoint {
   readonly service: string;
   readonly instance: string;
@@ -46,6 +56,7 @@ export interface PostgresEndpoint {
   /** The generated password (a Pulumi secret). */
   readonly password: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
+  readonly namespaceName: string;
 }
 
 export class LlmctlSuite extends pulumi.ComponentResource {
@@ -69,11 +80,13 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const cfg = args.config;
     const platform = args.platform;
     const liveCode = cfg.executor.liveCodeHostPath;
+    // Its PVCs live and die with the namespace.
+    const keepOnDelete = platform.dataProtection && platform.persistence;
     const namespace = new Namespace(
       `${name}-namespace`,
       liveCode
-        ? { name: cfg.namespace, instance: INSTANCE, enforce: "privileged", enforceReason: "llmctlLiveCode mounts a hostPath (dev only); restricted is still warned and audited" }
-        : { name: cfg.namespace, instance: INSTANCE },
+        ? { name: cfg.namespace, instance: INSTANCE, enforce: "privileged", enforceReason: "llmctlLiveCode mounts a hostPath (dev only); restricted is still warned and audited", keepOnDelete }
+        : { name: cfg.namespace, instance: INSTANCE, enforce: "baseline", enforceReason: EXECUTOR_POD_SECURITY_REASON, keepOnDelete },
       { parent: this },
     );
     this.namespace = namespace.name;
@@ -96,6 +109,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     studioWorkloads(ctx, cfg, shared, stores, plumbing);
     if (cfg.executor.smokeTest) smokeJob(ctx, cfg, plumbing);
     studioExposure(ctx);
+    studioNetwork(ctx);
 
     const urls = studioUrls(cfg, platform.exposure, cfg.namespace);
     this.frontend = { url: urls.frontend, portForward: portForward(cfg.namespace, NAMES.frontend, PORTS.frontend) };
@@ -113,6 +127,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
       user: POSTGRES.user,
       password: secrets.postgresPassword,
       namespace: this.namespace,
+      namespaceName: cfg.namespace,
     };
     this.registerOutputs({ namespace: this.namespace, frontendUrl: this.frontend.url, backendUrl: this.backend.url, mcpEndpoints: this.mcpEndpoints });
   }

@@ -22,6 +22,8 @@ export const NAMES = {
 } as const;
 export const PORTS = { backend: 5155, frontend: 8080 } as const;
 export const POSTGRES = { database: "llmctl", user: "llmctl", passwordKey: "LLMCTL_POSTGRES_PASSWORD" } as const;
+/** Redis requires a password: generated in the studio Secret, given to Redis as redis.conf, to Celery in its URLs. */
+export const REDIS_AUTH = { passwordKey: "LLMCTL_REDIS_PASSWORD", configSecret: "llmctl-redis-config", brokerSecret: "llmctl-studio-broker" } as const;
 export const CREDENTIALS_PATH = "/app/data/credentials";
 export const LIVE_CODE_MOUNT = "/app";
 export const FRONTEND_SOURCE = "/app/app/llmctl-studio-frontend";

@@ -1,14 +1,20 @@
 /** Section: the studio's generated Secret and the optional operator-supplied MCP Secret. */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceHost } from "../../platform/exposure";
+import { REDIS_PORT } from "../../workloads/datastores";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmctlConfig } from "./config";
 import { mcpSecretValues, suppliedMcpKeys } from "./decisions";
 import type { LlmctlImage } from "./images";
-import { NAMES, POSTGRES } from "./names";
+import { NAMES, POSTGRES, REDIS_AUTH } from "./names";
 
 export interface StudioSecrets {
   readonly studio: GeneratedSecret;
+  /** redis.conf for the Redis server (requirepass). */
+  readonly redisConfig: GeneratedSecret;
+  /** CELERY_BROKER_URL and CELERY_RESULT_BACKEND, which carry the Redis password. */
+  readonly broker: GeneratedSecret;
   /** Present only when an operator supplied an MCP credential (every reference to it is optional). */
   readonly mcp?: GeneratedSecret;
   /** The generated Postgres password (a Pulumi secret). */
@@ -22,7 +28,8 @@ export function studioSecrets(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig)
       namespace: ctx.namespace,
       secretName: NAMES.studioSecret,
       instance: ctx.instance,
-      generate: { [POSTGRES.passwordKey]: { length: 32 } },
+      // Alphanumeric (no special characters): the Redis password goes into URLs without encoding.
+      generate: { [POSTGRES.passwordKey]: { length: 32 }, [REDIS_AUTH.passwordKey]: { length: 32 } },
       extra: { LLMCTL_MCP_PUBLIC_BASE_URL: cfg.mcpPublicBaseUrl },
     },
     childOpts(ctx),
@@ -35,5 +42,17 @@ export function studioSecrets(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig)
           childOpts(ctx),
         )
       : undefined;
-  return { studio, mcp, postgresPassword: studio.values[POSTGRES.passwordKey] };
+  const redisPassword = studio.values[REDIS_AUTH.passwordKey];
+  const redisConfig = new GeneratedSecret(
+    REDIS_AUTH.configSecret,
+    { namespace: ctx.namespace, secretName: REDIS_AUTH.configSecret, instance: ctx.instance, generate: {}, extra: { "redis.conf": pulumi.interpolate`requirepass ${redisPassword}\n` } },
+    childOpts(ctx),
+  );
+  const url = pulumi.interpolate`redis://:${redisPassword}@${serviceHost(NAMES.redis, ctx.namespaceName)}:${REDIS_PORT}/0`;
+  const broker = new GeneratedSecret(
+    REDIS_AUTH.brokerSecret,
+    { namespace: ctx.namespace, secretName: REDIS_AUTH.brokerSecret, instance: ctx.instance, generate: {}, extra: { CELERY_BROKER_URL: url, CELERY_RESULT_BACKEND: url } },
+    childOpts(ctx),
+  );
+  return { studio, redisConfig, broker, mcp, postgresPassword: studio.values[POSTGRES.passwordKey] };
 }

@@ -36,7 +36,6 @@ export interface StudioConfigInputs {
 
 /** The ConfigMap data (plain strings: nothing in it waits for another resource). */
 export function studioConfigData(i: StudioConfigInputs): Record<string, string> {
-  const url = `redis://${i.redis.host}:${i.redis.port}/0`;
   return {
     LLMCTL_POSTGRES_HOST: i.postgres.host,
     LLMCTL_POSTGRES_PORT: String(i.postgres.port),
@@ -47,8 +46,7 @@ export function studioConfigData(i: StudioConfigInputs): Record<string, string> 
     CHROMA_SSL: "false",
     LLMCTL_REDIS_HOST: i.redis.host,
     LLMCTL_REDIS_PORT: String(i.redis.port),
-    CELERY_BROKER_URL: url,
-    CELERY_RESULT_BACKEND: url,
+    // CELERY_BROKER_URL and CELERY_RESULT_BACKEND carry the Redis password: Secret llmctl-studio-broker.
     LLMCTL_STUDIO_MCP_WAIT_ENABLED: String(i.mcpWait.enabled),
     LLMCTL_STUDIO_MCP_WAIT_TIMEOUT_SECONDS: String(i.mcpWait.timeoutSeconds),
     LLMCTL_STUDIO_MCP_REQUIRED_ENDPOINTS: i.mcpEndpoints.join(","),

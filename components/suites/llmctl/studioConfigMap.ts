@@ -14,7 +14,7 @@ import type { LlmctlConfig } from "./config";
 import type { Datastores } from "./datastores";
 import { mcpEndpoints } from "./decisions";
 import type { LlmctlImage } from "./images";
-import { LIVE_CODE_MOUNT, NAMES, POSTGRES } from "./names";
+import { LIVE_CODE_MOUNT, NAMES, POSTGRES, REDIS_AUTH } from "./names";
 import type { StudioSecrets } from "./secrets";
 import { studioConfigData } from "./studioConfig";
 
@@ -62,12 +62,14 @@ export function studioConfigMap(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfi
     envFrom: [
       { configMapRef: { name: NAMES.configMap } },
       { secretRef: { name: NAMES.studioSecret } },
+      { secretRef: { name: REDIS_AUTH.brokerSecret } },
       { secretRef: { name: NAMES.mcpSecret, optional: true } },
     ],
-    configObjects: [configMap, secrets.studio, ...(secrets.mcp ? [secrets.mcp] : [])],
+    configObjects: [configMap, secrets.studio, secrets.broker, ...(secrets.mcp ? [secrets.mcp] : [])],
     checksums: {
       config: checksum(data),
       secret: secrets.studio.checksum,
+      broker: secrets.broker.checksum,
       ...(secrets.mcp ? { "mcp-secret": secrets.mcp.checksum } : {}),
     },
     tmp: emptyDir("tmp"),
