@@ -7,4 +7,6 @@ module.exports = {
   transform: { "^.+\\.ts$": "ts-jest" },
   // Pulumi programs evaluate asynchronously; the whole-stack tests render hundreds of resources.
   testTimeout: 60000,
+  // Both cores (Jest's default leaves one free): the renders are CPU-bound, and CI runs nothing else meanwhile.
+  maxWorkers: 2,
 };

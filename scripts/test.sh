@@ -2,6 +2,8 @@
 # The whole test suite: what `npm test` and .ci/run run. Tiers:
 #   1. static: TypeScript strict type-check and ESLint
 #   2. unit + whole-program invariants: Jest with Pulumi mocks (both stack files)
+#   2b. scanner gate: kube-score, kubeconform (Kubernetes 1.34 + edge CRD schemas) and checkov over both stacks'
+#       rendered objects; any finding not waived (with a reason) in scripts/scan/waivers.yaml fails
 #   3. end to end: a real API server + Pulumi CLI, when the offline toolchain is built (tests/e2e)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,9 @@ eslint . --max-warnings 0
 
 echo "== tier 2: unit + invariant tests (Pulumi mocks)"
 jest --ci
+
+echo "== tier 2b: scanner gate (scripts/scan.sh)"
+bash scripts/scan.sh
 
 if [ -x tests/e2e/run.sh ]; then
   echo "== tier 3: end to end"

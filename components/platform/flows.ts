@@ -97,30 +97,17 @@ function plainSelector(s: LabelSelector): k8s.types.input.meta.v1.LabelSelector 
 /** The policies a flow needs (pure): egress where the source is ours, ingress where the destination is. */
 export function flowPolicies(f: Flow): FlowPolicy[] {
   const ports = f.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" }));
-  const out: FlowPolicy[] = [];
-  if ("pods" in f.from && f.from.pods.own !== undefined) {
-    const g = f.from.pods;
-    const to = peerOf(f.to, g.namespace);
-    out.push({
-      side: "egress",
-      name: `${f.name}-egress`,
-      namespace: g.namespace,
-      own: g.own as pulumi.Input<string>,
-      spec: { podSelector: plainSelector(g.selector), policyTypes: ["Egress"], egress: [{ ...(to ? { to } : {}), ports }] },
-    });
-  }
-  if ("pods" in f.to && f.to.pods.own !== undefined) {
-    const g = f.to.pods;
-    const from = peerOf(f.from, g.namespace);
-    out.push({
-      side: "ingress",
-      name: `${f.name}-ingress`,
-      namespace: g.namespace,
-      own: g.own as pulumi.Input<string>,
-      spec: { podSelector: plainSelector(g.selector), policyTypes: ["Ingress"], ingress: [{ ...(from ? { from } : {}), ports }] },
-    });
-  }
-  return out;
+  // One side: the policy selects `self`'s pods and admits `other` in the given direction.
+  const side = (dir: "egress" | "ingress", self: Peer, other: Peer): FlowPolicy[] => {
+    if (!("pods" in self) || self.pods.own === undefined) return [];
+    const g = self.pods;
+    const own = self.pods.own;
+    const peers = peerOf(other, g.namespace);
+    const rule = { ...(peers ? { [dir === "egress" ? "to" : "from"]: peers } : {}), ports };
+    const spec = { podSelector: plainSelector(g.selector), policyTypes: [dir === "egress" ? "Egress" : "Ingress"], [dir]: [rule] };
+    return [{ side: dir, name: `${f.name}-${dir}`, namespace: g.namespace, own, spec }];
+  };
+  return [...side("egress", f.from, f.to), ...side("ingress", f.to, f.from)];
 }
 
 /** Creates the NetworkPolicies of `flow` (each after its namespace), with the reason as an annotation. */

@@ -3,15 +3,15 @@
  * secrets, exposure), so a section takes one argument and returns what the next section needs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformImage } from "../lib/images";
-import type { ResourceProfile } from "../lib/resources";
-import type { EdgeAccess } from "../platform/edge/edgeRoutes";
-import type { ExposureConfig } from "../platform/exposure";
-import type { NetworkConfig } from "../platform/flows";
-import type { GpuConfig } from "../platform/gpu";
 import type { PlatformContext } from "./types";
 
-export interface SuiteContext<I extends string> {
+/** The platform settings a section reads, as the platform handed them to the suite. */
+type PlatformSettings<I extends string> = Pick<
+  PlatformContext<I>,
+  "profile" | "images" | "exposure" | "edge" | "network" | "gpu" | "persistence" | "storageClass" | "podDisruptionBudgets" | "dataProtection"
+>;
+
+export interface SuiteContext<I extends string> extends PlatformSettings<I> {
   /** The suite's ComponentResource: parent of every section's resources. */
   readonly parent: pulumi.Resource;
   /**
@@ -23,18 +23,8 @@ export interface SuiteContext<I extends string> {
   readonly namespaceName: string;
   /** app.kubernetes.io/instance of every object. */
   readonly instance: string;
-  readonly profile: ResourceProfile;
-  readonly images: Readonly<Record<I | PlatformImage, string>>;
   /** Every pull secret the suite's pods use (existing and generated). */
   readonly imagePullSecrets: readonly string[];
-  readonly exposure: ExposureConfig;
-  readonly edge: EdgeAccess;
-  readonly network: NetworkConfig;
-  readonly gpu: GpuConfig;
-  readonly persistence: boolean;
-  readonly storageClass?: string;
-  readonly podDisruptionBudgets: boolean;
-  readonly dataProtection: boolean;
   /** Resources every pod needs to exist before it starts (the generated pull secret). */
   readonly podPrerequisites: readonly pulumi.Resource[];
 }

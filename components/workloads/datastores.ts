@@ -25,11 +25,14 @@ const POSTGRES_PASSWORD_DIR = "/etc/postgres-password";
 
 export interface RedisArgs extends DatastoreArgs {
   /**
-   * The Secret holding `redis.conf` (`requirepass <password>`) and the key holding the bare password (for the
-   * probe's redis-cli). A config file keeps the password off the command line (`ps`, /proc/<pid>/cmdline).
+   * The Secret holding `redis.conf` (`requirepass <password>`). A config file keeps the password off the command
+   * line (`ps`, /proc/<pid>/cmdline) and out of the environment.
    */
-  readonly auth: { readonly configSecret: pulumi.Input<string>; readonly passwordSecret: pulumi.Input<string>; readonly passwordKey: string; readonly checksum?: pulumi.Input<string> };
+  readonly auth: { readonly configSecret: pulumi.Input<string>; readonly checksum?: pulumi.Input<string> };
 }
+
+/** Ping with the password from the mounted redis.conf. */
+export const REDIS_PROBE = `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' /etc/redis/redis.conf)" redis-cli ping | grep -q PONG`;
 export const CHROMA_PORT = 8000;
 
 export interface PostgresArgs extends DatastoreArgs {
@@ -108,30 +111,96 @@ export function redis(name: string, args: RedisArgs, opts: pulumi.ComponentResou
         size: args.size ?? "small",
         // The image's entrypoint runs redis-server for a first argument ending in .conf.
         args: ["/etc/redis/redis.conf", "--appendonly", args.storage.persistence ? "yes" : "no", "--dir", "/data"],
-        env: { REDISCLI_AUTH: { secretKeyRef: { name: args.auth.passwordSecret, key: args.auth.passwordKey } } },
         volumeMounts: [{ name: "config", mountPath: "/etc/redis", readOnly: true }],
-        // redis-cli takes the password from REDISCLI_AUTH; a NOAUTH reply is not PONG.
-        probes: execProbes(["sh", "-c", "redis-cli ping | grep -q PONG"]),
+        // The probe reads the password from the mounted config (no password in the environment); redis-cli
+        // takes it from REDISCLI_AUTH, and a NOAUTH reply is not PONG.
+        probes: execProbes(["sh", "-c", REDIS_PROBE]),
       },
     },
     opts,
   );
 }
 
-/** ChromaDB (1.x image: data under /data, health on /api/v2/heartbeat). */
-export function chroma(name: string, args: DatastoreArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
+/** The port ChromaDB itself listens on behind its authenticating proxy (the Service keeps CHROMA_PORT). */
+export const CHROMA_SERVER_PORT = 8001;
+/** The header clients send the token in (chromadb's CHROMA_AUTH_TOKEN_TRANSPORT_HEADER). */
+export const CHROMA_TOKEN_HEADER = "X-Chroma-Token";
+
+export interface ChromaArgs extends DatastoreArgs {
+  /**
+   * The Chroma 1.x server has no authentication of its own (its auth hook is a no-op; Chroma's 1.0 migration
+   * notes say to put an authenticating proxy in front). The proxy (nginx, unprivileged) takes the Service port,
+   * answers 401 without the token, and leaves the health endpoints open for probes.
+   */
+  readonly auth: { readonly proxyImage: pulumi.Input<string>; readonly configSecret: pulumi.Input<string>; readonly checksum?: pulumi.Input<string> };
+}
+
+/** The proxy's nginx.conf: every path but the health checks needs the token; temp files under /tmp. */
+export function chromaProxyConfig(token: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(token)) throw new Error("chromaProxyConfig: the token must be letters, digits, '.', '_' or '-' (it is written into nginx.conf)");
+  const upstream = `http://127.0.0.1:${CHROMA_SERVER_PORT}`;
+  return [
+    "worker_processes 1;",
+    "pid /tmp/nginx.pid;",
+    "error_log /dev/stderr warn;",
+    "events { worker_connections 1024; }",
+    "http {",
+    "  access_log off;",
+    "  client_body_temp_path /tmp/client_temp;",
+    "  proxy_temp_path /tmp/proxy_temp;",
+    "  fastcgi_temp_path /tmp/fastcgi_temp;",
+    "  uwsgi_temp_path /tmp/uwsgi_temp;",
+    "  scgi_temp_path /tmp/scgi_temp;",
+    "  client_max_body_size 0;",
+    `  map $http_${CHROMA_TOKEN_HEADER.toLowerCase().replace(/-/g, "_")} $chroma_token_ok { default 0; "${token}" 1; }`,
+    "  server {",
+    `    listen ${CHROMA_PORT};`,
+    `    location = /api/v2/heartbeat { proxy_pass ${upstream}; }`,
+    `    location = /api/v2/healthcheck { proxy_pass ${upstream}; }`,
+    "    location / {",
+    "      if ($chroma_token_ok = 0) { return 401; }",
+    `      proxy_pass ${upstream};`,
+    "      proxy_http_version 1.1;",
+    "      proxy_read_timeout 300s;",
+    "    }",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** ChromaDB (1.x image: data under /data, health on /api/v2/heartbeat) behind its token-checking proxy. */
+export function chroma(name: string, args: ChromaArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
   return new StatefulService(
     name,
     {
       ...base(args, "vector-store", { port: CHROMA_PORT, name: "http" }, "/data"),
-      volumes: [emptyDir("tmp")],
+      mainPort: { port: CHROMA_SERVER_PORT, name: "chroma" },
+      volumes: [emptyDir("tmp"), emptyDir("proxy-tmp", "64Mi"), { name: "proxy-config", secret: { secretName: args.auth.configSecret, defaultMode: 0o440 } }],
+      checksums: args.auth.checksum ? { proxy: args.auth.checksum } : undefined,
       container: {
         image: args.image,
         size: args.size ?? "medium",
-        env: { IS_PERSISTENT: "TRUE", PERSIST_DIRECTORY: "/data", ANONYMIZED_TELEMETRY: "FALSE" },
+        // CHROMA_PORT is the server's own port here: the proxy holds the Service port. Other pods cannot reach
+        // it (the flows open only the proxy's); the kubelet's probes can.
+        env: { IS_PERSISTENT: "TRUE", PERSIST_DIRECTORY: "/data", ANONYMIZED_TELEMETRY: "FALSE", CHROMA_PORT: String(CHROMA_SERVER_PORT) },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-        probes: httpProbes("http", "/api/v2/heartbeat"),
+        probes: httpProbes("chroma", "/api/v2/heartbeat"),
       },
+      sidecars: [
+        {
+          name: "auth-proxy",
+          image: args.auth.proxyImage,
+          size: "tiny",
+          args: ["nginx", "-c", "/etc/chroma-proxy/nginx.conf", "-g", "daemon off;"],
+          ports: { http: CHROMA_PORT },
+          volumeMounts: [
+            { name: "proxy-tmp", mountPath: "/tmp" },
+            { name: "proxy-config", mountPath: "/etc/chroma-proxy", readOnly: true },
+          ],
+          probes: httpProbes("http", "/api/v2/heartbeat"),
+        },
+      ],
     },
     opts,
   );

@@ -25,6 +25,12 @@ export interface StatefulServiceArgs extends Omit<PodArgs, "containers"> {
   readonly namespace: pulumi.Input<string>;
   readonly container: Omit<ContainerArgs, "name" | "ports"> & { readonly name?: string };
   readonly port: { readonly port: number; readonly name?: string };
+  /**
+   * Containers beside the main one. A sidecar may serve the Service's port (an authenticating proxy); the main
+   * container then declares `mainPort` instead.
+   */
+  readonly sidecars?: ContainerArgs[];
+  readonly mainPort?: { readonly port: number; readonly name: string };
   readonly storage: StorageArgs;
   readonly instance: string;
   readonly component?: string;
@@ -72,9 +78,10 @@ export class StatefulService extends pulumi.ComponentResource {
         {
           ...args.container,
           name: args.container.name ?? name,
-          ports: { [portName]: args.port.port },
+          ports: args.mainPort ? { [args.mainPort.name]: args.mainPort.port } : { [portName]: args.port.port },
           volumeMounts: [dataMount, ...(args.container.volumeMounts ?? [])],
         },
+        ...(args.sidecars ?? []),
       ],
       volumes: [...(args.storage.persistence ? [] : [emptyDir(DATA_VOLUME, args.storage.size)]), ...(args.volumes ?? [])],
     });

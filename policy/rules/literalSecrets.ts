@@ -12,11 +12,12 @@ export const SECRET_KEY = /(password|passwd|secret|token|api[_-]?key|credential)
 
 /**
  * Keys that name where a credential is or how it is used, not the credential itself: the last word is a
- * directory, path, file, object name, reference, user name or address (`LLMCTL_CREDENTIALS_DIR`,
- * `DB_PASSWORD_FILE`, `TOKEN_SERVICE_URL`, `REGISTRY_CREDENTIAL_USERNAME`); and Kubernetes image pull secrets,
+ * directory, path, file, object name, reference, user name, address, or the header or provider that carries it
+ * (`LLMCTL_CREDENTIALS_DIR`, `DB_PASSWORD_FILE`, `TOKEN_SERVICE_URL`, `REGISTRY_CREDENTIAL_USERNAME`,
+ * `CHROMA_AUTH_TOKEN_TRANSPORT_HEADER`); and Kubernetes image pull secrets,
  * which are Secret names. A credential embedded in a URL is still found by its value (see TOKEN_FORMATS).
  */
-const REFERENCE_WORDS = new Set(["dir", "directory", "path", "file", "name", "names", "ref", "refs", "user", "username", "url", "uri", "endpoint", "host", "port"]);
+const REFERENCE_WORDS = new Set(["dir", "directory", "path", "file", "name", "names", "ref", "refs", "user", "username", "url", "uri", "endpoint", "host", "port", "header", "provider"]);
 const PULL_SECRETS = /image[_-]?pull[_-]?secrets?/gi;
 
 /** Known credential formats, by the name messages use. */

@@ -94,7 +94,27 @@ describe("llmctl suite on the dev stack", () => {
       { secretRef: { name: "llmctl-mcp-secrets", optional: true } },
     ]);
     // No llmctl-mcp-secrets without operator credentials (optional for boot).
-    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName).sort()).toEqual(["llmctl-redis-config", "llmctl-studio-broker", "llmctl-studio-secrets"]);
+    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName).sort()).toEqual(["llmctl-chromadb-proxy", "llmctl-redis-config", "llmctl-studio-broker", "llmctl-studio-secrets"]);
+  });
+
+  test("ChromaDB answers only with the generated token: a proxy holds the Service port, the clients send the token", () => {
+    const token = `generated-${res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("chroma-client-auth-credentials"))!.name}`;
+    const sts = byName(res, "apps/v1:StatefulSet", "llmctl-chromadb");
+    const [server, proxy] = containersOf(sts);
+    expect(server.ports).toEqual([{ name: "chroma", containerPort: 8001 }]);
+    expect(envOf(server).CHROMA_PORT.value).toBe("8001");
+    expect(proxy).toMatchObject({ name: "auth-proxy", image: "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine", ports: [{ name: "http", containerPort: 8000 }] });
+    expect(at(byName(res, "core/v1:Service", "llmctl-chromadb").inputs, "spec.ports.0")).toMatchObject({ port: 8000, targetPort: "http" });
+    const conf = String((byName(res, "core/v1:Secret", "llmctl-chromadb-proxy").inputs.stringData as JsonObject)["nginx.conf"]);
+    expect(conf).toContain(`map $http_x_chroma_token $chroma_token_ok { default 0; "${token}" 1; }`);
+    expect(conf).toContain("if ($chroma_token_ok = 0) { return 401; }");
+    expect(conf).toContain("location = /api/v2/heartbeat { proxy_pass http://127.0.0.1:8001; }");
+    // The studio (envFrom) and the chroma MCP server send the same token in X-Chroma-Token.
+    expect(configMapData(res)).toMatchObject({ CHROMA_CLIENT_AUTH_PROVIDER: "chromadb.auth.token_authn.TokenAuthClientProvider", CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: "X-Chroma-Token" });
+    expect((byName(res, "core/v1:Secret", "llmctl-studio-secrets").inputs.stringData as JsonObject).CHROMA_CLIENT_AUTH_CREDENTIALS).toBe(token);
+    const mcp = envOf(containersOf(byName(res, "apps/v1:Deployment", "llmctl-mcp-chroma"))[0]);
+    expect(mcp.CHROMA_CLIENT_AUTH_CREDENTIALS.valueFrom).toEqual({ secretKeyRef: { name: "llmctl-studio-secrets", key: "CHROMA_CLIENT_AUTH_CREDENTIALS" } });
+    expect(mcp.CHROMA_AUTH_TOKEN_TRANSPORT_HEADER.value).toBe("X-Chroma-Token");
   });
 
   test("Redis requires the generated password: redis.conf for the server, the Celery URLs carry it, the probe authenticates", () => {
@@ -109,8 +129,8 @@ describe("llmctl suite on the dev stack", () => {
     expect(configMapData(res)).not.toHaveProperty("CELERY_BROKER_URL");
     const redis = containersOf(byName(res, "apps/v1:StatefulSet", "llmctl-redis"))[0];
     expect(redis.args).toEqual(["/etc/redis/redis.conf", "--appendonly", "yes", "--dir", "/data"]);
-    expect(envOf(redis).REDISCLI_AUTH.valueFrom).toEqual({ secretKeyRef: { name: "llmctl-studio-secrets", key: "LLMCTL_REDIS_PASSWORD" } });
-    expect(at(redis, "readinessProbe.exec.command")).toEqual(["sh", "-c", "redis-cli ping | grep -q PONG"]);
+    expect(redis.env ?? []).toEqual([]);
+    expect(at(redis, "readinessProbe.exec.command")).toEqual(["sh", "-c", `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' /etc/redis/redis.conf)" redis-cli ping | grep -q PONG`]);
   });
 
   test("backend start-up gates: datastores, then wait-for-integrated-mcp on every required endpoint with the timeout", () => {

@@ -147,6 +147,8 @@ export class Harbor extends pulumi.ComponentResource {
             spec: buildPodSpec({
               profile: args.profile,
               restartPolicy: "OnFailure",
+              // The admin password as a file, not in the environment.
+              volumes: [{ name: "admin", secret: { secretName: HARBOR.credentials, items: [{ key: "HARBOR_ADMIN_PASSWORD", path: "password" }], defaultMode: 0o440 } }],
               containers: [
                 {
                   name: "create-project",
@@ -157,8 +159,9 @@ export class Harbor extends pulumi.ComponentResource {
                     HARBOR_API: `http://${serviceHost(HARBOR.coreService, cfg.namespace)}/api/v2.0`,
                     HARBOR_PROJECT: cfg.project,
                     HARBOR_USER: HARBOR.adminUsername,
-                    HARBOR_PASSWORD: { secretKeyRef: { name: HARBOR.credentials, key: "HARBOR_ADMIN_PASSWORD" } },
+                    HARBOR_PASSWORD_FILE: "/harbor-admin/password",
                   },
+                  volumeMounts: [{ name: "admin", mountPath: "/harbor-admin", readOnly: true }],
                 },
               ],
             }),
@@ -194,7 +197,8 @@ export class Harbor extends pulumi.ComponentResource {
 export const CREATE_PROJECT_SCRIPT = `
 set -eu
 until curl -sf -o /dev/null "$HARBOR_API/ping"; do echo "waiting for $HARBOR_API"; sleep 5; done
-code=$(curl -s -o /dev/null -w '%{http_code}' -u "$HARBOR_USER:$HARBOR_PASSWORD" -H 'Content-Type: application/json' \\
+# The credentials reach curl on stdin (-K -), not on its command line.
+code=$(printf 'user = "%s:%s"\\n' "$HARBOR_USER" "$(cat "$HARBOR_PASSWORD_FILE")" | curl -s -K - -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \\
   -X POST "$HARBOR_API/projects" -d "{\\"project_name\\":\\"$HARBOR_PROJECT\\",\\"metadata\\":{\\"public\\":\\"false\\"}}")
 case "$code" in
   201) echo "created project $HARBOR_PROJECT" ;;

@@ -21,7 +21,7 @@ export function llmctlDemand(cfg: LlmctlConfig, platform: PlatformConfig): Workl
   const hpa = (c: { replicas: number; maxReplicas: number }) => ({ pods: c.replicas, ...(c.maxReplicas > 0 ? { maxPods: c.maxReplicas } : {}) });
   const deployment = (workload: string, size: Size, extra: Partial<Parameters<typeof workloadDemand>[0]> = {}) =>
     workloadDemand({ namespace: ns, workload, kind: "Deployment", containers: [r(size)], ...extra });
-  const statefulSet = (workload: string, size: Size) => workloadDemand({ namespace: ns, workload, kind: "StatefulSet", containers: [r(size)] });
+  const statefulSet = (workload: string, size: Size, sidecars: Size[] = []) => workloadDemand({ namespace: ns, workload, kind: "StatefulSet", containers: [r(size), ...sidecars.map(r)] });
   const demands = [
     deployment(NAMES.backend, SIZES.backend, { initContainers: backendGates, ...hpa(cfg.backend) }),
     deployment(NAMES.frontend, SIZES.frontend, hpa(cfg.frontend)),
@@ -30,7 +30,7 @@ export function llmctlDemand(cfg: LlmctlConfig, platform: PlatformConfig): Workl
     ...MCP_SERVERS.map((s) => deployment(s.name, SIZES.mcp)),
     statefulSet(NAMES.postgres, SIZES.postgres),
     statefulSet(NAMES.redis, SIZES.redis),
-    statefulSet(NAMES.chroma, SIZES.chroma),
+    statefulSet(NAMES.chroma, SIZES.chroma, [SIZES.chromaProxy]),
   ];
   if (cfg.executor.smokeTest) {
     const base = r(SIZES.smoke);

@@ -8,7 +8,7 @@ import type { StatefulService } from "../../workloads/statefulService";
 import { childOpts, type SuiteContext, workloadOpts } from "../context";
 import type { LlmctlConfig } from "./config";
 import type { LlmctlImage } from "./images";
-import { NAMES, POSTGRES, REDIS_AUTH, SIZES } from "./names";
+import { CHROMA_AUTH, NAMES, POSTGRES, REDIS_AUTH, SIZES } from "./names";
 import type { StudioSecrets } from "./secrets";
 
 export interface Datastores {
@@ -43,11 +43,21 @@ export function datastores(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig, se
       image: ctx.images.redis,
       size: SIZES.redis,
       storage: storage(cfg.storage.redis),
-      auth: { configSecret: REDIS_AUTH.configSecret, passwordSecret: NAMES.studioSecret, passwordKey: REDIS_AUTH.passwordKey, checksum: secrets.redisConfig.checksum },
+      auth: { configSecret: REDIS_AUTH.configSecret, checksum: secrets.redisConfig.checksum },
     },
     workloadOpts(ctx, [secrets.redisConfig]),
   );
-  chroma(NAMES.chroma, { ...common, image: ctx.images.chromadb, size: SIZES.chroma, storage: storage(cfg.storage.chroma) }, workloadOpts(ctx));
+  chroma(
+    NAMES.chroma,
+    {
+      ...common,
+      image: ctx.images.chromadb,
+      size: SIZES.chroma,
+      storage: storage(cfg.storage.chroma),
+      auth: { proxyImage: ctx.images["chromadb-auth-proxy"], configSecret: CHROMA_AUTH.proxySecret, checksum: secrets.chromaProxy.checksum },
+    },
+    workloadOpts(ctx, [secrets.chromaProxy]),
+  );
   return {
     postgres: pg,
     hosts: {

@@ -17,6 +17,8 @@ export const LLMCTL_THIRD_PARTY_IMAGES = {
   postgres: "docker.io/library/postgres:16.6",
   redis: "docker.io/library/redis:7.4.2",
   chromadb: "docker.io/chromadb/chroma:1.0.15",
+  // The token check in front of ChromaDB (its 1.x server has no auth of its own).
+  "chromadb-auth-proxy": "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine",
   "mcp-github": "ghcr.io/github/github-mcp-server:v0.20.2",
   "mcp-atlassian": "ghcr.io/sooperset/mcp-atlassian:0.11.9",
   "mcp-chroma": "ghcr.io/chroma-core/chroma-mcp:0.2.6",

@@ -1,13 +1,14 @@
 /** Section: the six integrated MCP servers (names, ports and paths from the seed's contract in mcp.ts). */
 import { tcpProbes } from "../../lib/probes";
-import { CHROMA_PORT } from "../../workloads/datastores";
+import { CHROMA_PORT, CHROMA_TOKEN_HEADER } from "../../workloads/datastores";
 import type { EnvMap, Volume, VolumeMount } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
 import { type SuiteContext, workloadOpts } from "../context";
 import type { Datastores } from "./datastores";
 import type { LlmctlImage } from "./images";
 import { MCP_SERVERS, type McpServer } from "./mcp";
-import { CREDENTIALS_PATH, NAMES, SIZES } from "./names";
+import { CHROMA_AUTH, CREDENTIALS_PATH, NAMES, SIZES } from "./names";
+import { CHROMA_CLIENT_AUTH_PROVIDER } from "./studioConfig";
 import type { StudioShared } from "./studioConfigMap";
 
 /** The env of one MCP server: transport settings, ChromaDB for the chroma server, its optional credentials. */
@@ -18,7 +19,18 @@ export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
     HOST: "0.0.0.0",
     PORT: String(server.port),
     ...(server.readsCredentials ? { LLMCTL_CREDENTIALS_DIR: CREDENTIALS_PATH } : {}),
-    ...(server.name === "llmctl-mcp-chroma" ? { CHROMA_CLIENT_TYPE: "http", CHROMA_HOST: chromaHost, CHROMA_PORT: String(CHROMA_PORT), CHROMA_SSL: "false" } : {}),
+    ...(server.name === "llmctl-mcp-chroma"
+      ? {
+          CHROMA_CLIENT_TYPE: "http",
+          CHROMA_HOST: chromaHost,
+          CHROMA_PORT: String(CHROMA_PORT),
+          CHROMA_SSL: "false",
+          // The token the chromadb client sends (its Settings read these from the environment).
+          CHROMA_CLIENT_AUTH_PROVIDER,
+          CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: CHROMA_TOKEN_HEADER,
+          [CHROMA_AUTH.tokenKey]: { secretKeyRef: { name: NAMES.studioSecret, key: CHROMA_AUTH.tokenKey } },
+        }
+      : {}),
     ...secretEnv,
   };
 }

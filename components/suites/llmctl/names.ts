@@ -24,6 +24,8 @@ export const PORTS = { backend: 5155, frontend: 8080 } as const;
 export const POSTGRES = { database: "llmctl", user: "llmctl", passwordKey: "LLMCTL_POSTGRES_PASSWORD" } as const;
 /** Redis requires a password: generated in the studio Secret, given to Redis as redis.conf, to Celery in its URLs. */
 export const REDIS_AUTH = { passwordKey: "LLMCTL_REDIS_PASSWORD", configSecret: "llmctl-redis-config", brokerSecret: "llmctl-studio-broker" } as const;
+/** ChromaDB's token: generated in the studio Secret under the chromadb client's own env name; the proxy's config carries it. */
+export const CHROMA_AUTH = { tokenKey: "CHROMA_CLIENT_AUTH_CREDENTIALS", proxySecret: "llmctl-chromadb-proxy" } as const;
 export const CREDENTIALS_PATH = "/app/data/credentials";
 export const LIVE_CODE_MOUNT = "/app";
 export const FRONTEND_SOURCE = "/app/app/llmctl-studio-frontend";
@@ -40,4 +42,5 @@ export const SIZES = {
   gate: "tiny", smoke: "small",
   // Datastores: Postgres and Chroma hold their working sets in memory.
   postgres: "medium", chroma: "medium", redis: "small",
+  chromaProxy: "tiny",
 } as const satisfies Record<string, Size>;

@@ -121,7 +121,12 @@ export function studioWorkloads(
         size: SIZES.worker,
         command: celery("worker", "--loglevel=INFO", `--concurrency=${cfg.celery.workerConcurrency}`, "-Q", CELERY_QUEUES.join(",")),
         volumeMounts: [shared.tmpMount, ...shared.liveCodeMounts],
-        probes: execProbes(["/bin/sh", "-c", `celery -A ${CELERY_APP} inspect ping -d "celery@$HOSTNAME" --timeout 10`], 20, 20),
+        probes: {
+          // Ready when the broker relays a ping to this worker; alive while its own main process runs. A liveness
+          // check through the broker would restart every worker whenever Redis is briefly away.
+          readinessProbe: execProbes(["/bin/sh", "-c", `celery -A ${CELERY_APP} inspect ping -d "celery@$HOSTNAME" --timeout 10`], 20, 20).readinessProbe,
+          livenessProbe: execProbes(["/bin/sh", "-c", "kill -0 1"], 20, 5).livenessProbe,
+        },
       },
     },
     workloadOpts(ctx, shared.configObjects),

@@ -4,7 +4,11 @@
  */
 import type { GpuPlacement } from "../../platform/gpu";
 
+import { CHROMA_TOKEN_HEADER } from "../../workloads/datastores";
+
 export const CELERY_APP = "services.celery_app";
+/** chromadb's token client (read from the environment by chromadb.Settings). */
+export const CHROMA_CLIENT_AUTH_PROVIDER = "chromadb.auth.token_authn.TokenAuthClientProvider";
 export const CELERY_QUEUES = [
   "llmctl_studio",
   "llmctl_studio.downloads.huggingface",
@@ -44,6 +48,9 @@ export function studioConfigData(i: StudioConfigInputs): Record<string, string> 
     CHROMA_HOST: i.chroma.host,
     CHROMA_PORT: String(i.chroma.port),
     CHROMA_SSL: "false",
+    // ChromaDB answers only with the token (CHROMA_CLIENT_AUTH_CREDENTIALS, in llmctl-studio-secrets).
+    CHROMA_CLIENT_AUTH_PROVIDER: CHROMA_CLIENT_AUTH_PROVIDER,
+    CHROMA_AUTH_TOKEN_TRANSPORT_HEADER: CHROMA_TOKEN_HEADER,
     LLMCTL_REDIS_HOST: i.redis.host,
     LLMCTL_REDIS_PORT: String(i.redis.port),
     // CELERY_BROKER_URL and CELERY_RESULT_BACKEND carry the Redis password: Secret llmctl-studio-broker.
