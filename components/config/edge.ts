@@ -101,6 +101,12 @@ function parseTls(r: Reader<EdgeSchema>, mode: ExposureMode): TlsConfig {
 }
 
 function parseAuth(r: Reader<EdgeSchema>, mode: ExposureMode): EdgeAuthConfig {
+  if (r.get("edgeAuth") === "none") {
+    r.problem(
+      "edgeAuth",
+      "cannot be none: the studio and /mcp/* have no login of their own, and the MCP servers act with the operator's GitHub, Jira and Google credentials; choose basic, oidc, ipAllowList, or external (you state that auth is enforced in front of the platform)",
+    );
+  }
   const auth = r.oneOf("edgeAuth", EDGE_AUTH_MODES);
   if (mode === "ingress" && auth !== "external") {
     r.problem(

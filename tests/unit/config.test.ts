@@ -148,6 +148,7 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["existing issuer not named", { tlsMode: "existingIssuer" }, "llm-platform:tlsClusterIssuer", /required when tlsMode is existingIssuer/],
   ["ingress with edge auth it cannot enforce", { exposure: "ingress", ingressHost: "llm.example.com", ingressClassName: "nginx", harborEnabled: "false", pgadminEnabled: "false" }, "llm-platform:edgeAuth", /must be external when exposure is ingress/],
   ["ingress class that cannot rewrite the MCP paths", { exposure: "ingress", ingressHost: "llm.example.com", ingressClassName: "traefik", edgeAuth: "external", harborEnabled: "false", pgadminEnabled: "false" }, "llm-platform:ingressClassName", /must be nginx for the llmctl suite/],
+  ["publishing the studio and /mcp/* without auth", { edgeAuth: "none" }, "llm-platform:edgeAuth", /cannot be none: .*MCP servers act with the operator's .* credentials/],
   ["IP allow-list without CIDRs", { edgeAuth: "ipAllowList" }, "llm-platform:edgeAllowedCidrs", /at least one CIDR/],
   ["malformed CIDR", { edgeAllowedCidrs: '["10.0.0.0/33"]' }, "llm-platform:edgeAllowedCidrs", /not a CIDR/],
   ["OIDC without issuer, client or secret", { edgeAuth: "oidc" }, "llm-platform:edgeOidcClientSecret", /required when edgeAuth is oidc/],
