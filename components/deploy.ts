@@ -19,10 +19,16 @@ export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): 
   return undefined;
 }
 
-/** Deploys every enabled suite, each with the platform context and its own resolved images. */
+/**
+ * Deploys every enabled suite, each with the platform context and its own resolved images. A suite that
+ * provides the model gateway is deployed first; the suites that use one get it in their context.
+ */
 export function deploySuites(stack: StackConfig, access: RegistryAccess | undefined, edge: EdgeAccess, opts: pulumi.ComponentResourceOptions): DeployedSuite[] {
   const p = stack.platform;
-  return stack.suites.map((suite) => {
+  const ordered = [...stack.suites.filter((s) => s.providesGateway), ...stack.suites.filter((s) => !s.providesGateway)];
+  const deployed: DeployedSuite[] = [];
+  for (const suite of ordered) {
+    const gateway = suite.usesGateway ? deployed.find((d) => d.gateway)?.gateway : undefined;
     const context: PlatformContext = {
       exposure: p.exposure,
       edge,
@@ -36,7 +42,10 @@ export function deploySuites(stack: StackConfig, access: RegistryAccess | undefi
       images: resolveImages(mergeCatalogues([PLATFORM_IMAGES, suite.images]), stack.images),
       imagePullSecrets: p.images.pullSecrets,
       registryAccess: access,
+      ...(gateway ? { modelGateway: gateway } : {}),
     };
-    return suite.deploy(context, opts);
-  });
+    deployed.push(suite.deploy(context, opts));
+  }
+  // In the order `suites` lists them, as the outputs show them.
+  return stack.suites.map((s) => deployed.find((d) => d.name === s.name) as DeployedSuite);
 }

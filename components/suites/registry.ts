@@ -3,9 +3,10 @@
  * (see components/suites/README.md).
  */
 import { llmctl } from "./llmctl";
+import { llmStack } from "./llmStack";
 import type { RegisteredSuite } from "./types";
 
-export const SUITES: readonly RegisteredSuite[] = [llmctl];
+export const SUITES: readonly RegisteredSuite[] = [llmctl, llmStack];
 
 /** Suites of the design that are not built yet: naming one fails preview with "planned", not "unknown". */
-export const PLANNED_SUITES: readonly string[] = ["llm-stack", "code-executor", "context-engine", "mlops"];
+export const PLANNED_SUITES: readonly string[] = ["code-executor", "context-engine", "mlops"];

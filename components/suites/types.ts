@@ -15,6 +15,7 @@ import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
 import type { NetworkConfig } from "../platform/flows";
 import type { GpuConfig } from "../platform/gpu";
+import type { ModelGateway } from "../platform/modelGateway";
 import type { RegistryAccess } from "../platform/pullSecret";
 
 /** What the platform hands every suite: shared settings, resolved images, registry access. */
@@ -38,6 +39,8 @@ export interface PlatformContext<I extends string = string> {
   readonly imagePullSecrets: readonly string[];
   /** Credentials the suite turns into a generated pull secret in its namespace, when built images need one. */
   readonly registryAccess?: RegistryAccess;
+  /** The model gateway another enabled suite provides, for a suite that uses one (`usesGateway`). */
+  readonly modelGateway?: ModelGateway;
 }
 
 export interface ParsedSlice<C> {
@@ -58,6 +61,10 @@ export interface SuiteModule<S extends Schema, C, I extends string, R> {
   create(config: C, context: PlatformContext<I>, opts: pulumi.ComponentResourceOptions): R;
   /** What a person needs after `pulumi up` (the stack output named after the suite). */
   outputs(resource: R): Record<string, unknown>;
+  /** The OpenAI-compatible gateway this suite provides to the others (deployed before its users). */
+  gateway?(resource: R): ModelGateway;
+  /** This suite calls the platform's model gateway: it gets `modelGateway` when a provider is enabled. */
+  readonly usesGateway?: boolean;
 }
 
 /** A suite whose slice has been parsed: ready to deploy when enabled. */
@@ -67,12 +74,15 @@ export interface ParsedSuite {
   readonly images: ImageCatalogue;
   demand(platform: PlatformConfig): WorkloadDemand[];
   deploy(context: PlatformContext, opts: pulumi.ComponentResourceOptions): DeployedSuite;
+  readonly providesGateway: boolean;
+  readonly usesGateway: boolean;
 }
 
 export interface DeployedSuite {
   readonly name: string;
   readonly resource: unknown;
   readonly outputs: Record<string, unknown>;
+  readonly gateway?: ModelGateway;
 }
 
 /** A registry entry: the module with its types erased. */
@@ -96,10 +106,12 @@ export function defineSuite<S extends Schema, C, I extends string, R>(m: SuiteMo
         claims,
         images: m.images,
         demand: (p) => m.demand(config, p),
+        providesGateway: m.gateway !== undefined,
+        usesGateway: m.usesGateway ?? false,
         deploy(context, opts) {
           // The platform resolves every image of this suite's catalogue, so the narrowing holds.
           const resource = m.create(config, context as PlatformContext<I>, opts);
-          return { name: m.name, resource, outputs: m.outputs(resource) };
+          return { name: m.name, resource, outputs: m.outputs(resource), ...(m.gateway ? { gateway: m.gateway(resource) } : {}) };
         },
       };
     },

@@ -25,6 +25,8 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
   readonly sidecars?: ContainerArgs[];
   /** The port to serve; undefined makes a worker with no Service. */
   readonly port?: ServicePortArgs;
+  /** More ports of the main container, on the same Service (e.g. a gRPC port beside HTTP). */
+  readonly extraPorts?: readonly ServicePortArgs[];
   /** Value of app.kubernetes.io/component. */
   readonly component?: string;
   /** Instance label value (the suite). */
@@ -77,7 +79,7 @@ export class WebService extends pulumi.ComponentResource {
         {
           ...args.container,
           name: args.container.name ?? name,
-          ports: args.port ? { [portName]: args.port.port } : undefined,
+          ports: args.port ? { [portName]: args.port.port, ...Object.fromEntries((args.extraPorts ?? []).map((p) => [p.name ?? `port-${p.port}`, p.port])) } : undefined,
         },
         ...(args.sidecars ?? []),
       ],
@@ -114,15 +116,10 @@ export class WebService extends pulumi.ComponentResource {
           spec: {
             type: args.port.nodePort ? "NodePort" : "ClusterIP",
             selector: this.selector,
-            ports: [
-              {
-                name: portName,
-                port: args.port.port,
-                targetPort: portName,
-                protocol: "TCP",
-                ...(args.port.nodePort ? { nodePort: args.port.nodePort } : {}),
-              },
-            ],
+            ports: [args.port, ...(args.extraPorts ?? [])].map((p, i) => {
+              const name = i === 0 ? portName : (p.name ?? `port-${p.port}`);
+              return { name, port: p.port, targetPort: name, protocol: "TCP", ...(p.nodePort ? { nodePort: p.nodePort } : {}) };
+            }),
           },
         },
         { parent: this },

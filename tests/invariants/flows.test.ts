@@ -80,6 +80,15 @@ const WIRED: Case[] = [
   ["llmctl-studio-backend", "coredns", 53, "UDP"],
   ["executor", "coredns", 53, "UDP"],
   ["pgadmin", "llmctl-postgres", 5432],
+  // The LLM stack
+  ["r2r", "postgres", 5432],
+  ["r2r", "qdrant", 6333],
+  ["r2r", "qdrant", 6334],
+  ["r2r", "redis", 6379],
+  ["openwebui", "litellm", 4000],
+  ["react-client", "openwebui", 8080],
+  ["litellm", `ip:${IP.internet}`, 443],
+  ["r2r", `ip:${IP.internet}`, 443],
 ];
 
 /** Flows nothing wires: each must be blocked, in every mode. */
@@ -103,6 +112,16 @@ const NOT_WIRED: Case[] = [
   ["stranger", "llmctl-mcp-github", 8000],
   ["pgadmin", "llmctl-redis", 6379],
   ["harbor-database", "llmctl-postgres", 5432],
+  // The LLM stack: only what its wiring names
+  ["openwebui", "postgres", 5432],
+  ["openwebui", "qdrant", 6333],
+  ["react-client", "litellm", 4000],
+  ["litellm", "postgres", 5432],
+  ["qdrant", `ip:${IP.internet}`, 443],
+  ["openwebui", `ip:${IP.internet}`, 443],
+  ["stranger", "qdrant", 6333],
+  ["llmctl-studio-backend", "qdrant", 6333],
+  ["executor", "litellm", 4000],
 ];
 
 const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [
@@ -139,6 +158,7 @@ const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [
       [`ip:${IP.client}`, "llmctl-studio-backend", 5155],
       [`ip:${IP.client}`, "llmctl-studio-frontend", 8080],
       ["stranger", "llmctl-studio-backend", 5155],
+      ["stranger", "litellm", 4000],
       ["envoy", "llmctl-postgres", 5432],
       ["envoy", "harbor-database", 5432],
       // With networkApiServerCidrs narrowed to the control plane, the backend has no internet.

@@ -1,6 +1,7 @@
 import { HARBOR_GENERATED } from "../../components/addons/harbor";
 import { PLATFORM_IMAGES } from "../../components/lib/images";
 import { LLMCTL_IMAGES, LLMCTL_THIRD_PARTY_IMAGES } from "../../components/suites/llmctl/images";
+import { LLM_STACK_THIRD_PARTY } from "../../components/suites/llmStack/images";
 import {
   at,
   byName,
@@ -41,7 +42,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     const pgadmin = chart(res, "pgadmin4");
     expect(pgadmin.inputs).toMatchObject({ name: "llmctl-pgadmin", version: "1.59.0", repositoryOpts: { repo: "https://helm.runix.net" }, namespace: "llmctl-pgadmin" });
     const edge = stack === "prod" ? ["cert-manager", "envoy-gateway-system", "llm-platform-edge"] : [];
-    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
+    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
   });
 
   test("exposure: dev NodePorts 30082/30156 over HTTP; prod ingress hosts with TLS", () => {
@@ -65,7 +66,8 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
       const harborRoute = routes.find((r) => at(r.inputs, "metadata.namespace") === "llmctl-harbor");
       expect(harborRoute && at(harborRoute.inputs, "spec.rules.0.timeouts")).toEqual({ request: "0s" });
       const policies = res.filter((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy").map((r) => at(r.inputs, "metadata.namespace"));
-      expect(policies).toEqual(["llmctl"]);
+      expect(policies).not.toContain("llmctl-harbor");
+      expect(policies).not.toContain("llmctl-pgadmin");
     }
   });
 
@@ -120,7 +122,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
       Username: "llmctl",
       ConnectionParameters: { sslmode: "prefer", connect_timeout: 10, passfile: "/pgpass/pgpass" },
     });
-    const studioPw = passwords(res).filter((r) => r.name.includes("postgres-password"));
+    const studioPw = passwords(res).filter((r) => r.name.startsWith("llmctl-studio-secrets") && r.name.includes("postgres-password"));
     expect(studioPw).toHaveLength(1); // one generated value ...
     const creds = byName(res, "core/v1:Secret", "llmctl-pgadmin-credentials");
     expect(isSecretValue(creds.raw.stringData)).toBe(true);
@@ -151,15 +153,24 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
 });
 
 describe("registry wiring", () => {
-  test("useHarborRegistry rewrites every llmctl-built image to <harbor>/<project> and nothing else", async () => {
+  test("useHarborRegistry rewrites every built image (llmctl's and the LLM stack's) to <harbor>/<project> and nothing else", async () => {
     const { resources } = await renderStack("dev", { set: { useHarborRegistry: true, imageTag: "v7" } });
     const prefix = "harbor.llmctl-harbor.svc.cluster.local/llmctl/";
     const images = WORKLOAD_KINDS.flatMap((k) => ofType(resources, k)).flatMap((w) => [...containersOf(w), ...containersOf(w, true)].map((c) => String(c.image)));
     const rewritten = new Set(images.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length).split(":")[0]));
-    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
+    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(LLM_STACK_THIRD_PARTY), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
     for (const image of images) expect({ image, ok: image.startsWith(prefix) || thirdParty.has(image) }).toMatchObject({ ok: true });
     // Every running llmctl image is rewritten; the executor images go through the ConfigMap.
-    expect([...rewritten].sort()).toEqual(["llmctl-celery-worker", "llmctl-mcp", "llmctl-studio-backend", "llmctl-studio-frontend"]);
+    expect([...rewritten].sort()).toEqual([
+      "llm-stack-litellm",
+      "llm-stack-openwebui",
+      "llm-stack-r2r",
+      "llm-stack-react-client",
+      "llmctl-celery-worker",
+      "llmctl-mcp",
+      "llmctl-studio-backend",
+      "llmctl-studio-frontend",
+    ]);
     const data = byName(resources, "core/v1:ConfigMap", "llmctl-studio-config").inputs.data as Record<string, string>;
     expect(data.LLMCTL_NODE_EXECUTOR_K8S_FRONTIER_IMAGE).toBe(`${prefix}llmctl-executor-frontier:v7`);
     expect(data.LLMCTL_NODE_EXECUTOR_K8S_VLLM_IMAGE).toBe(`${prefix}llmctl-executor-vllm:v7`);

@@ -14,12 +14,13 @@ describe("llmctl suite on the dev stack", () => {
   });
 
   test("the seed's Deployments, StatefulSets and Services exist under their exact names in namespace llmctl", () => {
-    const deployments = ofType(res, "apps/v1:Deployment").map(k8sName).sort();
+    const inLlmctl = (r: Recorded) => at(r.inputs, "metadata.namespace") === "llmctl";
+    const deployments = ofType(res, "apps/v1:Deployment").filter(inLlmctl).map(k8sName).sort();
     expect(deployments).toEqual(
       ["llmctl-celery-beat", "llmctl-celery-worker", "llmctl-studio-backend", "llmctl-studio-frontend", ...MCP_SERVERS.map((s) => s.name)].sort(),
     );
-    expect(ofType(res, "apps/v1:StatefulSet").map(k8sName).sort()).toEqual(["llmctl-chromadb", "llmctl-postgres", "llmctl-redis"]);
-    for (const r of [...ofType(res, "apps/v1:Deployment"), ...ofType(res, "core/v1:Service")]) {
+    expect(ofType(res, "apps/v1:StatefulSet").filter(inLlmctl).map(k8sName).sort()).toEqual(["llmctl-chromadb", "llmctl-postgres", "llmctl-redis"]);
+    for (const r of [...ofType(res, "apps/v1:Deployment"), ...ofType(res, "core/v1:Service")].filter((x) => k8sName(x).startsWith("llmctl"))) {
       expect(at(r.inputs, "metadata.namespace")).toBe("llmctl");
     }
   });
@@ -77,7 +78,7 @@ describe("llmctl suite on the dev stack", () => {
   test("Postgres password: generated once, a Pulumi secret, consumed by Postgres and by the studio via the Secret", () => {
     const secret = byName(res, "core/v1:Secret", "llmctl-studio-secrets");
     expect(isSecretValue(secret.raw.stringData)).toBe(true);
-    const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("postgres-password"))!;
+    const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.startsWith("llmctl-studio-secrets") && r.name.includes("postgres-password"))!;
     expect((secret.inputs.stringData as JsonObject).LLMCTL_POSTGRES_PASSWORD).toBe(`generated-${pw.name}`);
     const pg = containersOf(byName(res, "apps/v1:StatefulSet", "llmctl-postgres"))[0];
     // Postgres reads it from a file (POSTGRES_PASSWORD_FILE), mounted from the same Secret key.
@@ -118,7 +119,7 @@ describe("llmctl suite on the dev stack", () => {
   });
 
   test("Redis requires the generated password: redis.conf for the server, the Celery URLs carry it, the probe authenticates", () => {
-    const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("redis-password"))!;
+    const pw = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.startsWith("llmctl-studio-secrets") && r.name.includes("redis-password"))!;
     const value = `generated-${pw.name}`;
     expect((byName(res, "core/v1:Secret", "llmctl-redis-config").inputs.stringData as JsonObject)["redis.conf"]).toBe(`requirepass ${value}\n`);
     const broker = byName(res, "core/v1:Secret", "llmctl-studio-broker").inputs.stringData as JsonObject;

@@ -18,7 +18,8 @@ import { ConfigError, parseStackConfig, stackSchema, type StackConfig } from "..
 import { SUITES } from "../../components/suites/registry";
 import { defineSuite, type PlatformContext } from "../../components/suites/types";
 import { WebService } from "../../components/workloads/webService";
-import { at, byName, containersOf, podSpecOf, renderComponents } from "../helpers/harness";
+import { at, byName, containersOf, isSecretValue, podSpecOf, renderComponents } from "../helpers/harness";
+import { modelGatewaySecret } from "../../components/platform/modelGateway";
 import type { DeployedSuite } from "../../components/suites/types";
 
 // ---- the fake suite: what a new suite's folder would hold
@@ -156,3 +157,42 @@ describe("a suite registered only in this test", () => {
     expect(res.some((r) => r.type === "llm-platform:suites:Fake" && r.name === "fake")).toBe(true);
   });
 });
+
+// ---- a suite that uses the platform's model gateway (as the code-executor suite will)
+
+class GatewayUser extends pulumi.ComponentResource {
+  constructor(name: string, platform: PlatformContext<FakeImage>, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:suites:GatewayUser", name, {}, opts);
+    const ns = new Namespace(`${name}-namespace`, { name: "gateway-user", instance: name }, { parent: this });
+    if (!platform.modelGateway) throw new Error("no model gateway handed over");
+    modelGatewaySecret(`${name}-model-gateway`, { namespace: ns.name, instance: name, gateway: platform.modelGateway }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+const gatewayUser = defineSuite({
+  name: "gateway-user",
+  schema: {},
+  images: { built: [], thirdParty: {} },
+  parse: () => ({ config: {}, claims: { nodePorts: [], namespaces: [{ key: "suites", namespace: "gateway-user" }] } }),
+  demand: () => [],
+  create: (_c: object, platform: PlatformContext<FakeImage>, opts) => new GatewayUser("gateway-user", platform, opts),
+  outputs: () => ({}),
+  usesGateway: true,
+});
+
+test("the model gateway: a suite that uses it gets a Secret in its namespace with LiteLLM's URL and the same generated key", async () => {
+  // Listed before the provider: the provider is deployed first anyway.
+  const stack = parseStackConfig({ values: { suites: '["gateway-user","llm-stack"]', harborEnabled: "false", pgadminEnabled: "false" }, secretKeys: new Set() }, [...SUITES, gatewayUser]);
+  let deployed: DeployedSuite[] = [];
+  const res = await renderComponents(() => {
+    deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, prerequisites: [] }, {});
+  });
+  expect(deployed.map((d) => d.name)).toEqual(["gateway-user", "llm-stack"]);
+  const secret = byName(res, "core/v1:Secret", "model-gateway");
+  expect(at(secret.inputs, "metadata.namespace")).toBe("gateway-user");
+  const master = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "litellm-secret-master-key")!;
+  expect(secret.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: `generated-${master.name}` });
+  expect(isSecretValue(secret.raw.stringData)).toBe(true);
+});
+

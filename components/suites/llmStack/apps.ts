@@ -1,0 +1,179 @@
+/**
+ * Section: LiteLLM (the model gateway), R2R, OpenWebUI and the React client, wired by in-cluster URLs built
+ * from the Service names. Start-up order is the init gates' job: R2R waits for Postgres and Qdrant, OpenWebUI
+ * for LiteLLM (the seed's init containers).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { checksum } from "../../lib/checksum";
+import { standardLabels } from "../../lib/labels";
+import { httpProbes, tcpProbes } from "../../lib/probes";
+import { serviceHost } from "../../platform/exposure";
+import type { EnvMap } from "../../workloads/pod";
+import { emptyDir } from "../../workloads/pod";
+import { waitForContainer } from "../../workloads/waitFor";
+import { WebService } from "../../workloads/webService";
+import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import type { LlmStackConfig } from "./config";
+import { litellmConfigFile, PROVIDER_ENV, url } from "./decisions";
+import type { LlmStackImage } from "./images";
+import { KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
+import { dataVolume } from "./stores";
+import type { StackSecrets } from "./secrets";
+
+/** The built images run as this non-root user (the seed's Dockerfiles are ours to keep that way). */
+const APP_UID = 1000;
+
+export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets): void {
+  const ns = ctx.namespaceName;
+  const common = { namespace: ctx.namespace, instance: ctx.instance, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: APP_UID };
+  const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
+  const stackSecret = (key: string) => ({ secretKeyRef: { name: NAMES.stackSecret, key } });
+  const gate = waitForContainer;
+
+  // LiteLLM: its model list from stack config; keys from litellm-secret (only those set exist).
+  const file = litellmConfigFile(cfg.models);
+  const config = new k8s.core.v1.ConfigMap(
+    NAMES.litellmConfig,
+    { metadata: { name: NAMES.litellmConfig, namespace: ctx.namespace, labels: standardLabels(NAMES.litellmConfig, ctx.instance, "config") }, data: { "config.yaml": file } },
+    childOpts(ctx),
+  );
+  const providerEnv: EnvMap = Object.fromEntries(
+    (Object.keys(cfg.keys) as Array<keyof typeof PROVIDER_ENV>).map((p) => [PROVIDER_ENV[p], { secretKeyRef: { name: NAMES.litellmSecret, key: p === "openai" ? KEYS.openai : KEYS.anthropic } }]),
+  );
+  new WebService(
+    NAMES.litellm,
+    {
+      ...common,
+      component: "gateway",
+      port: { port: PORTS.litellm, nodePort: nodePort(cfg.nodePorts.litellm) },
+      volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp")],
+      checksums: { config: checksum({ file }), secret: secrets.litellm.checksum },
+      container: {
+        image: ctx.images["llm-stack-litellm"],
+        size: "medium",
+        resourcesOverride: SEED_RESOURCES.litellm,
+        args: ["--config", "/etc/litellm/config.yaml", "--port", String(PORTS.litellm)],
+        env: { LITELLM_PORT: String(PORTS.litellm), LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv },
+        volumeMounts: [
+          { name: "config", mountPath: "/etc/litellm", readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        // The seed's timings. /health needs the master key and calls every model; LiteLLM's own unauthenticated
+        // probes are /health/liveliness and /health/readiness.
+        probes: {
+          livenessProbe: { httpGet: { path: "/health/liveliness", port: "http" }, initialDelaySeconds: 30, periodSeconds: 10 },
+          readinessProbe: { httpGet: { path: "/health/readiness", port: "http" }, initialDelaySeconds: 10, periodSeconds: 5 },
+        },
+        // LiteLLM writes its Prisma client and caches under its install directory.
+        readOnlyRootFilesystem: false,
+      },
+    },
+    workloadOpts(ctx, [config, secrets.litellm]),
+  );
+
+  const redisUrl = secrets.stack.values[KEYS.redisPassword].apply((pw) => `redis://:${pw}@${serviceHost(NAMES.redis, ns)}:${PORTS.redis}/0`);
+  // The Redis URL carries the password: a Secret of its own, read by key.
+  const r2rSecret = new k8s.core.v1.Secret(
+    `${NAMES.r2r}-redis`,
+    { metadata: { name: `${NAMES.r2r}-redis`, namespace: ctx.namespace, labels: standardLabels(NAMES.r2r, ctx.instance, "config") }, type: "Opaque", stringData: { REDIS_URL: redisUrl } },
+    childOpts(ctx),
+  );
+  new WebService(
+    NAMES.r2r,
+    {
+      ...common,
+      component: "rag",
+      port: { port: PORTS.r2r },
+      volumes: [emptyDir("tmp", "1Gi")],
+      checksums: { secret: secrets.stack.checksum },
+      initContainers: [
+        gate({
+          name: "wait-for-stores",
+          image: ctx.images["wait-for"],
+          targets: [
+            { kind: "tcp", host: serviceHost(NAMES.postgres, ns), port: PORTS.postgres },
+            { kind: "http", url: url(NAMES.qdrant, PORTS.qdrant, ns, "/readyz") },
+          ],
+        }),
+      ],
+      container: {
+        image: ctx.images["llm-stack-r2r"],
+        size: "large",
+        resourcesOverride: SEED_RESOURCES.r2r,
+        env: {
+          R2R_PORT: String(PORTS.r2r),
+          R2R_HOST: "0.0.0.0",
+          R2R_POSTGRES_HOST: serviceHost(NAMES.postgres, ns),
+          R2R_POSTGRES_PORT: String(PORTS.postgres),
+          R2R_POSTGRES_USER: POSTGRES.user,
+          R2R_POSTGRES_DBNAME: POSTGRES.database,
+          R2R_POSTGRES_PASSWORD: stackSecret(POSTGRES.passwordKey),
+          R2R_QDRANT_HOST: serviceHost(NAMES.qdrant, ns),
+          R2R_QDRANT_PORT: String(PORTS.qdrant),
+          R2R_QDRANT_API_KEY: stackSecret(KEYS.qdrantApiKey),
+          REDIS_URL: { secretKeyRef: { name: `${NAMES.r2r}-redis`, key: "REDIS_URL" } },
+        },
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        probes: tcpProbes("http", 20),
+        // R2R downloads models and writes caches under its home directory.
+        readOnlyRootFilesystem: false,
+      },
+    },
+    workloadOpts(ctx, [secrets.stack, r2rSecret]),
+  );
+
+  new WebService(
+    NAMES.openwebui,
+    {
+      ...common,
+      component: "ui",
+      port: { port: PORTS.openwebui, nodePort: nodePort(cfg.nodePorts.openwebui) },
+      volumes: [dataVolume(ctx, NAMES.openwebuiData, "data", cfg.storage.openwebui), emptyDir("tmp")],
+      checksums: { secret: secrets.litellm.checksum },
+      initContainers: [gate({ name: "wait-for-litellm", image: ctx.images["wait-for"], targets: [{ kind: "http", url: url(NAMES.litellm, PORTS.litellm, ns, "/health/liveliness") }] })],
+      container: {
+        image: ctx.images["llm-stack-openwebui"],
+        size: "medium",
+        resourcesOverride: SEED_RESOURCES.openwebui,
+        env: {
+          OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
+          // The same Secret key LiteLLM takes its master key from: nothing to copy.
+          OPENAI_API_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
+          WEBUI_AUTH: String(cfg.webuiAuth),
+          WEBUI_SECRET_KEY: stackSecret(KEYS.webuiSecret),
+          DATA_DIR: "/app/backend/data",
+          PORT: String(PORTS.openwebui),
+        },
+        volumeMounts: [
+          { name: "data", mountPath: "/app/backend/data" },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        probes: httpProbes("http", "/health", 15),
+        // OpenWebUI writes caches (models, static assets) under its install directory.
+        readOnlyRootFilesystem: false,
+      },
+    },
+    workloadOpts(ctx, [secrets.stack, secrets.litellm]),
+  );
+
+  new WebService(
+    NAMES.reactClient,
+    {
+      ...common,
+      component: "web",
+      port: { port: PORTS.reactClient, nodePort: nodePort(cfg.nodePorts.reactClient) },
+      volumes: [emptyDir("tmp")],
+      container: {
+        image: ctx.images["llm-stack-react-client"],
+        size: "small",
+        resourcesOverride: SEED_RESOURCES.reactClient,
+        env: { VITE_API_BASE_URL: url(NAMES.openwebui, PORTS.openwebui, ns) },
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        probes: httpProbes("http", "/"),
+        // nginx writes its pid and temp files outside /tmp in the seed's image.
+        readOnlyRootFilesystem: false,
+      },
+    },
+    workloadOpts(ctx),
+  );
+}

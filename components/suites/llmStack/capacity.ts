@@ -1,0 +1,27 @@
+/**
+ * The pods the llm-stack suite runs, from the same sizes the sections build them with (the seed's table,
+ * the resource profile for Postgres and the stores), for the capacity check before anything is created.
+ */
+import type { PlatformConfig } from "../../config/platform";
+import type { WorkloadDemand } from "../../lib/capacity";
+import { workloadDemand } from "../../lib/demand";
+import { resources } from "../../lib/resources";
+import { GATE_SIZE } from "../../workloads/waitFor";
+import type { LlmStackConfig } from "./config";
+import { NAMES, SEED_RESOURCES } from "./names";
+
+export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): WorkloadDemand[] {
+  const ns = cfg.namespace;
+  const gate = resources(platform.resourceProfile, GATE_SIZE);
+  const d = (workload: string, kind: string, containers: Parameters<typeof workloadDemand>[0]["containers"], initContainers: Parameters<typeof workloadDemand>[0]["initContainers"] = []) =>
+    workloadDemand({ namespace: ns, workload, kind, containers, initContainers });
+  return [
+    d(NAMES.postgres, "StatefulSet", [resources(platform.resourceProfile, "medium")]),
+    d(NAMES.redis, "StatefulSet", [resources(platform.resourceProfile, "small")]),
+    d(NAMES.qdrant, "Deployment", [SEED_RESOURCES.qdrant]),
+    d(NAMES.litellm, "Deployment", [SEED_RESOURCES.litellm]),
+    d(NAMES.r2r, "Deployment", [SEED_RESOURCES.r2r], [gate]),
+    d(NAMES.openwebui, "Deployment", [SEED_RESOURCES.openwebui], [gate]),
+    d(NAMES.reactClient, "Deployment", [SEED_RESOURCES.reactClient]),
+  ];
+}

@@ -1,0 +1,156 @@
+/**
+ * The llm-stack suite's config slice: namespace, storage sizes, the LiteLLM model list (typed, validated),
+ * the operator's provider keys, OpenWebUI's auth switch, NodePorts and public hosts.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { HostClaim } from "../../config/claims";
+import { DNS_SUBDOMAIN } from "../../config/patterns";
+import type { PlatformConfig } from "../../config/platform";
+import type { Reader } from "../../config/reader";
+import type { KeySpec } from "../../config/schema";
+import { hasPublicHosts } from "../../platform/exposure";
+import type { ParsedSlice } from "../types";
+
+const g = { stack: "LLM stack", exposure: "LLM stack exposure", secrets: "LLM stack provider keys (optional)" } as const;
+
+export const PROVIDERS = ["openai", "anthropic"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const LLM_STACK_SCHEMA = {
+  llmStackNamespace: { type: "string", group: g.stack, default: "llm-stack", description: "Namespace of the LLM stack (the seed's DNS names resolve inside it)." },
+  llmStackPostgresStorageSize: { type: "string", group: g.stack, default: "20Gi", description: "PVC size of postgres (the seed's example: 20Gi)." },
+  llmStackRedisStorageSize: { type: "string", group: g.stack, default: "1Gi", description: "PVC size of redis." },
+  llmStackQdrantStorageSize: { type: "string", group: g.stack, default: "10Gi", description: "PVC size of qdrant's storage." },
+  llmStackOpenWebuiStorageSize: { type: "string", group: g.stack, default: "5Gi", description: "PVC size of OpenWebUI's data (users, chats)." },
+  llmStackModels: {
+    type: "array",
+    group: g.stack,
+    default: ["gpt-4o-mini=openai/gpt-4o-mini", "claude-3-5-sonnet=anthropic/claude-3-5-sonnet-20241022"],
+    description:
+      "LiteLLM's model list, each `<model name>=<provider>/<provider model>` (provider: openai or anthropic). A model whose provider key is not set is left out, with a preview warning.",
+  },
+  llmStackWebuiAuth: {
+    type: "boolean",
+    group: g.stack,
+    default: true,
+    description: "OpenWebUI's login (WEBUI_AUTH). false only on a laptop: OpenWebUI then lets anyone in as admin.",
+  },
+  llmStackOpenWebuiNodePort: { type: "integer", group: g.exposure, default: 30180, description: "NodePort of openwebui (exposure=nodePort), 30000-32767." },
+  llmStackReactClientNodePort: { type: "integer", group: g.exposure, default: 30181, description: "NodePort of react-client (exposure=nodePort), 30000-32767." },
+  llmStackLitellmNodePort: { type: "integer", group: g.exposure, default: 30182, description: "NodePort of litellm (exposure=nodePort), 30000-32767." },
+  llmStackOpenWebuiHost: { type: "string", group: g.exposure, default: "", description: "Public host of OpenWebUI (required when exposure is gateway or ingress)." },
+  llmStackReactClientHost: { type: "string", group: g.exposure, default: "", description: "Public host of the React client (required when exposure is gateway or ingress)." },
+  llmStackLitellmHost: {
+    type: "string",
+    group: g.exposure,
+    default: "",
+    description: "Public host of LiteLLM's API (optional; empty keeps it in-cluster). Published with the edge auth (edgeAuth) in front of LiteLLM's own key.",
+  },
+  llmStackOpenaiApiKey: { type: "string", group: g.secrets, default: "", secret: true, description: "OpenAI API key for LiteLLM (OPENAI_API_KEY)." },
+  llmStackAnthropicApiKey: { type: "string", group: g.secrets, default: "", secret: true, description: "Anthropic API key for LiteLLM (ANTHROPIC_API_KEY)." },
+} as const satisfies Record<string, KeySpec>;
+
+export type LlmStackSchema = typeof LLM_STACK_SCHEMA;
+
+export interface ModelSpec {
+  /** The name clients ask LiteLLM for. */
+  readonly name: string;
+  readonly provider: Provider;
+  /** The provider's model id. */
+  readonly model: string;
+}
+
+export interface LlmStackConfig {
+  readonly namespace: string;
+  readonly storage: { readonly postgres: string; readonly redis: string; readonly qdrant: string; readonly openwebui: string };
+  /** The models LiteLLM serves: those whose provider key is set. */
+  readonly models: readonly ModelSpec[];
+  /** Models left out for a missing key (a preview warning each). */
+  readonly droppedModels: readonly ModelSpec[];
+  readonly webuiAuth: boolean;
+  readonly nodePorts: { readonly openwebui: number; readonly reactClient: number; readonly litellm: number };
+  readonly hosts: { readonly openwebui?: string; readonly reactClient?: string; readonly litellm?: string };
+  readonly keys: Partial<Record<Provider, pulumi.Output<string>>>;
+}
+
+const MODEL = /^([A-Za-z0-9][A-Za-z0-9._:-]{0,62})=([a-z]+)\/([A-Za-z0-9][A-Za-z0-9._:/-]{0,127})$/;
+
+function parseModels(r: Reader<LlmStackSchema>): ModelSpec[] {
+  const out: ModelSpec[] = [];
+  for (const entry of r.get("llmStackModels")) {
+    const m = MODEL.exec(entry);
+    const provider = PROVIDERS.find((p) => p === m?.[2]);
+    if (!m || !provider) {
+      r.problem("llmStackModels", `entries must be <model name>=<provider>/<model> with provider one of ${PROVIDERS.join(", ")} (got ${JSON.stringify(entry)})`);
+      continue;
+    }
+    if (out.some((x) => x.name === m[1])) r.problem("llmStackModels", `names the model ${JSON.stringify(m[1])} twice`);
+    out.push({ name: m[1], provider, model: m[3] });
+  }
+  if (r.get("llmStackModels").length === 0) r.problem("llmStackModels", "needs at least one model: LiteLLM serves nothing without one");
+  return out;
+}
+
+function host(r: Reader<LlmStackSchema>, key: "llmStackOpenWebuiHost" | "llmStackReactClientHost" | "llmStackLitellmHost", required: boolean): string | undefined {
+  const value = r.get(key);
+  if (value !== "" && !DNS_SUBDOMAIN.test(value)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(value)})`);
+  else if (value === "" && required) r.problem(key, "is required when exposure is gateway or ingress (each public service has a host of its own)");
+  return value || undefined;
+}
+
+export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfig): ParsedSlice<LlmStackConfig> {
+  const namespace = r.dnsLabel("llmStackNamespace");
+  const keys: Partial<Record<Provider, pulumi.Output<string>>> = {};
+  const openai = r.secret("llmStackOpenaiApiKey");
+  const anthropic = r.secret("llmStackAnthropicApiKey");
+  if (openai) keys.openai = openai;
+  if (anthropic) keys.anthropic = anthropic;
+  const all = parseModels(r);
+  const models = all.filter((m) => keys[m.provider] !== undefined);
+  // Hosts are required (and claimed) only when the suite is on; its keys are still checked when it is off.
+  const enabled = platform.suites.includes("llm-stack");
+  const isPublic = hasPublicHosts(platform.exposure) && enabled;
+  const webuiAuth = r.get("llmStackWebuiAuth");
+  if (enabled && !webuiAuth && platform.exposure.mode !== "nodePort" && platform.exposure.mode !== "clusterIP") {
+    r.problem("llmStackWebuiAuth", `cannot be false when exposure is ${platform.exposure.mode}: OpenWebUI would let anyone on the internet in as admin`);
+  }
+  const config: LlmStackConfig = {
+    namespace,
+    storage: {
+      postgres: r.quantity("llmStackPostgresStorageSize"),
+      redis: r.quantity("llmStackRedisStorageSize"),
+      qdrant: r.quantity("llmStackQdrantStorageSize"),
+      openwebui: r.quantity("llmStackOpenWebuiStorageSize"),
+    },
+    models,
+    droppedModels: all.filter((m) => keys[m.provider] === undefined),
+    webuiAuth,
+    nodePorts: { openwebui: r.nodePort("llmStackOpenWebuiNodePort"), reactClient: r.nodePort("llmStackReactClientNodePort"), litellm: r.nodePort("llmStackLitellmNodePort") },
+    hosts: { openwebui: host(r, "llmStackOpenWebuiHost", isPublic), reactClient: host(r, "llmStackReactClientHost", isPublic), litellm: host(r, "llmStackLitellmHost", false) },
+    keys,
+  };
+  const hostClaims: HostClaim[] = isPublic
+    ? (
+        [
+          ["llmStackOpenWebuiHost", config.hosts.openwebui],
+          ["llmStackReactClientHost", config.hosts.reactClient],
+          ["llmStackLitellmHost", config.hosts.litellm],
+        ] as const
+      ).flatMap(([key, h]) => (h ? [{ key, host: h, namespace }] : []))
+    : [];
+  return {
+    config,
+    claims: {
+      nodePorts:
+        platform.exposure.mode === "nodePort" && enabled
+          ? [
+              { key: "llmStackOpenWebuiNodePort", port: config.nodePorts.openwebui },
+              { key: "llmStackReactClientNodePort", port: config.nodePorts.reactClient },
+              { key: "llmStackLitellmNodePort", port: config.nodePorts.litellm },
+            ]
+          : [],
+      namespaces: [{ key: "llmStackNamespace", namespace }],
+      hosts: hostClaims,
+    },
+  };
+}

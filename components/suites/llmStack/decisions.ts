@@ -1,0 +1,64 @@
+/**
+ * The llm-stack suite's decisions as pure functions: in-cluster URLs (from the Service names, never from
+ * a Service's outputs), LiteLLM's config file, the gateway other suites get, URLs and port-forwards.
+ */
+import { type ExposureConfig, publicOrigin, serviceHost } from "../../platform/exposure";
+import type { LlmStackConfig, ModelSpec } from "./config";
+import { NAMES, PORTS } from "./names";
+
+export const url = (name: string, port: number, namespace: string, path = ""): string => `http://${serviceHost(name, namespace)}:${port}${path}`;
+
+/** The provider key's env var, as LiteLLM reads it. */
+export const PROVIDER_ENV = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
+
+/**
+ * LiteLLM's config.yaml (JSON is YAML): each model with its provider model and the env var of its key; the
+ * master key from the environment. Only models whose key is set are listed (config.ts drops the others).
+ */
+export function litellmConfigFile(models: readonly ModelSpec[]): string {
+  return JSON.stringify(
+    {
+      model_list: models.map((m) => ({ model_name: m.name, litellm_params: { model: `${m.provider}/${m.model}`, api_key: `os.environ/${PROVIDER_ENV[m.provider]}` } })),
+      general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
+    },
+    null,
+    2,
+  );
+}
+
+/** The seed's seven port-forwards (`skaffold dev --port-forward`), as kubectl commands. */
+export function portForwards(namespace: string): Record<string, string> {
+  const services: Array<[string, number]> = [
+    [NAMES.reactClient, PORTS.reactClient],
+    [NAMES.openwebui, PORTS.openwebui],
+    [NAMES.litellm, PORTS.litellm],
+    [NAMES.r2r, PORTS.r2r],
+    [NAMES.qdrant, PORTS.qdrant],
+    [NAMES.postgres, PORTS.postgres],
+    [NAMES.redis, PORTS.redis],
+  ];
+  return Object.fromEntries(services.map(([s, p]) => [s, `kubectl -n ${namespace} port-forward svc/${s} ${p}:${p}`]));
+}
+
+/** What a person opens, per exposure mode. */
+export function stackUrls(cfg: LlmStackConfig, exposure: ExposureConfig): { openwebui: string; reactClient: string; litellm: string } {
+  const ns = cfg.namespace;
+  const of = (name: string, port: number, nodePort: number, host: string | undefined) => `${publicOrigin(exposure, { host: host ?? "", nodePort, inCluster: url(name, port, ns) })}/`;
+  return {
+    openwebui: of(NAMES.openwebui, PORTS.openwebui, cfg.nodePorts.openwebui, cfg.hosts.openwebui),
+    reactClient: of(NAMES.reactClient, PORTS.reactClient, cfg.nodePorts.reactClient, cfg.hosts.reactClient),
+    // LiteLLM is in-cluster unless it has a host (or a NodePort in dev).
+    litellm: exposure.mode === "gateway" || exposure.mode === "ingress" ? (cfg.hosts.litellm ? of(NAMES.litellm, PORTS.litellm, 0, cfg.hosts.litellm) : `${url(NAMES.litellm, PORTS.litellm, ns)}/`) : of(NAMES.litellm, PORTS.litellm, cfg.nodePorts.litellm, undefined),
+  };
+}
+
+/** Where to put provider keys, for the outputs. */
+export function providerKeyHelp(cfg: LlmStackConfig): Record<string, string> {
+  return {
+    secret: `${cfg.namespace}/${NAMES.litellmSecret} (keys openai-api-key, anthropic-api-key; filled from stack config)`,
+    openai: "pulumi config set --secret llmStackOpenaiApiKey <key> && pulumi up",
+    anthropic: "pulumi config set --secret llmStackAnthropicApiKey <key> && pulumi up",
+    served: cfg.models.map((m) => m.name).join(", ") || "none: set a provider key",
+    leftOut: cfg.droppedModels.map((m) => `${m.name} (no ${m.provider} key)`).join(", ") || "none",
+  };
+}

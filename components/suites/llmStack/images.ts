@@ -1,0 +1,17 @@
+/**
+ * The llm-stack suite's images: the four the seed builds itself (local names in dev, `<registry>/<name>:<tag>`
+ * with imageRegistry/imageTag or the Harbor switch, like llmctl's) and the pinned third-party stores.
+ */
+import type { ImageCatalogue } from "../../lib/images";
+
+export const LLM_STACK_BUILT = ["llm-stack-litellm", "llm-stack-r2r", "llm-stack-openwebui", "llm-stack-react-client"] as const;
+
+export const LLM_STACK_THIRD_PARTY = {
+  postgres: "docker.io/library/postgres:16.6",
+  redis: "docker.io/library/redis:7.4.2",
+  qdrant: "docker.io/qdrant/qdrant:v1.12.5-unprivileged",
+} as const;
+
+export type LlmStackImage = (typeof LLM_STACK_BUILT)[number] | keyof typeof LLM_STACK_THIRD_PARTY;
+
+export const LLM_STACK_CATALOGUE: ImageCatalogue<LlmStackImage> = { built: LLM_STACK_BUILT, thirdParty: LLM_STACK_THIRD_PARTY };

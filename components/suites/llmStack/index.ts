@@ -1,0 +1,80 @@
+/**
+ * The LLM stack (seed llm-stack.md): Postgres, Redis, Qdrant, LiteLLM, R2R, OpenWebUI and a React client,
+ * with generated credentials instead of the seed's literals, and LiteLLM exported as the platform's model
+ * gateway for the other suites.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Namespace } from "../../platform/namespace";
+import type { ModelGateway } from "../../platform/modelGateway";
+import { podPullSecrets, generatedPullSecret } from "../../platform/pullSecret";
+import { suiteContext } from "../context";
+import { defineSuite, type PlatformContext } from "../types";
+import { apps } from "./apps";
+import { llmStackDemand } from "./capacity";
+import { LLM_STACK_SCHEMA, type LlmStackConfig, parseLlmStack } from "./config";
+import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
+import { LLM_STACK_CATALOGUE, type LlmStackImage } from "./images";
+import { INSTANCE, NAMES, PORTS } from "./names";
+import { stackNetwork } from "./network";
+import { stackSecrets } from "./secrets";
+import { stores } from "./stores";
+
+export interface LlmStackArgs {
+  readonly config: LlmStackConfig;
+  readonly platform: PlatformContext<LlmStackImage>;
+}
+
+export class LlmStackSuite extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly gateway: ModelGateway;
+  readonly urls: { readonly openwebui: string; readonly reactClient: string; readonly litellm: string };
+  readonly portForwards: Readonly<Record<string, string>>;
+  readonly providerKeys: Readonly<Record<string, string>>;
+
+  constructor(name: string, args: LlmStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:suites:LlmStack", name, {}, opts);
+    const { config: cfg, platform } = args;
+    const namespace = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE, keepOnDelete: platform.dataProtection && platform.persistence }, { parent: this });
+    this.namespace = namespace.name;
+    const pullSecrets = podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess);
+    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
+    const ctx = suiteContext(platform, {
+      parent: this,
+      namespace: this.namespace,
+      namespaceName: cfg.namespace,
+      instance: INSTANCE,
+      imagePullSecrets: pullSecrets,
+      podPrerequisites: pullSecret ? [pullSecret] : [],
+    });
+    for (const m of cfg.droppedModels) {
+      pulumi.log.warn(`llm-stack: model ${m.name} (${m.provider}/${m.model}) is left out of LiteLLM's config: set llmStack${m.provider === "openai" ? "Openai" : "Anthropic"}ApiKey with --secret`, this);
+    }
+    const secrets = stackSecrets(ctx, cfg);
+    stores(ctx, cfg, secrets);
+    apps(ctx, cfg, secrets);
+    stackNetwork(ctx, cfg);
+
+    this.gateway = { baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"), key: secrets.masterKey, provider: "llm-stack" };
+    this.urls = stackUrls(cfg, platform.exposure);
+    this.portForwards = portForwards(cfg.namespace);
+    this.providerKeys = providerKeyHelp(cfg);
+    this.registerOutputs({ namespace: this.namespace, urls: this.urls });
+  }
+}
+
+export const llmStack = defineSuite({
+  name: "llm-stack",
+  schema: LLM_STACK_SCHEMA,
+  images: LLM_STACK_CATALOGUE,
+  parse: parseLlmStack,
+  demand: llmStackDemand,
+  create: (config: LlmStackConfig, platform: PlatformContext<LlmStackImage>, opts) => new LlmStackSuite(INSTANCE, { config, platform }, opts),
+  outputs: (s: LlmStackSuite) => ({
+    namespace: s.namespace,
+    urls: s.urls,
+    portForward: s.portForwards,
+    gateway: { baseUrl: s.gateway.baseUrl, key: s.gateway.key },
+    providerKeys: s.providerKeys,
+  }),
+  gateway: (s: LlmStackSuite) => s.gateway,
+});

@@ -1,0 +1,47 @@
+/**
+ * Names, ports and sizes the llm-stack seed fixes (its DNS list: postgres:5432, redis:6379, qdrant:6333,
+ * litellm:4000, openwebui:8080, r2r:7272, plus react-client:3000 inside the suite's namespace).
+ */
+import type { Resources } from "../../lib/resources";
+
+export const INSTANCE = "llm-stack";
+export const NAMES = {
+  postgres: "postgres",
+  redis: "redis",
+  qdrant: "qdrant",
+  litellm: "litellm",
+  r2r: "r2r",
+  openwebui: "openwebui",
+  reactClient: "react-client",
+  /** The seed's names: litellm-secret (keys), the LiteLLM config map. */
+  litellmSecret: "litellm-secret",
+  litellmConfig: "litellm-config",
+  stackSecret: "llm-stack-secrets",
+  redisConfig: "redis-config",
+  qdrantData: "qdrant-data",
+  openwebuiData: "openwebui-data",
+} as const;
+
+export const PORTS = { postgres: 5432, redis: 6379, qdrant: 6333, qdrantGrpc: 6334, litellm: 4000, r2r: 7272, openwebui: 8080, reactClient: 3000 } as const;
+export const POSTGRES = { database: "r2r_db", user: "postgres", passwordKey: "POSTGRES_PASSWORD" } as const;
+/** Keys of llm-stack-secrets (generated) and litellm-secret (the master key and the operator's provider keys). */
+export const KEYS = { redisPassword: "REDIS_PASSWORD", qdrantApiKey: "QDRANT_API_KEY", webuiSecret: "WEBUI_SECRET_KEY", masterKey: "master-key", openai: "openai-api-key", anthropic: "anthropic-api-key" } as const;
+
+// Ephemeral storage is not in the seed's table: the platform's medium size (lib/resources.ts) for each.
+const r = (rc: string, rm: string, lc: string, lm: string): Resources => ({
+  requests: { cpu: rc, memory: rm, "ephemeral-storage": "128Mi" },
+  limits: { cpu: lc, memory: lm, "ephemeral-storage": "2Gi" },
+});
+
+/**
+ * The seed's resource table, exactly (it gives Postgres none: Postgres is sized by the resource profile,
+ * like every other container of the platform, so it still has requests and limits).
+ */
+export const SEED_RESOURCES = {
+  reactClient: r("100m", "256Mi", "500m", "512Mi"),
+  redis: r("100m", "256Mi", "500m", "512Mi"),
+  qdrant: r("250m", "512Mi", "500m", "1Gi"),
+  litellm: r("250m", "512Mi", "500m", "1Gi"),
+  r2r: r("500m", "1Gi", "1000m", "2Gi"),
+  openwebui: r("250m", "512Mi", "500m", "1Gi"),
+} as const;

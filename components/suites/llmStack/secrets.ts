@@ -1,0 +1,31 @@
+/** Section: the generated credentials (stores, OpenWebUI, LiteLLM's master key) and the operator's provider keys. */
+import * as pulumi from "@pulumi/pulumi";
+import { GeneratedSecret } from "../../platform/generatedSecret";
+import { childOpts, type SuiteContext } from "../context";
+import type { LlmStackConfig } from "./config";
+import type { LlmStackImage } from "./images";
+import { KEYS, NAMES, POSTGRES } from "./names";
+
+export interface StackSecrets {
+  /** Postgres, Redis, Qdrant and OpenWebUI's session key. */
+  readonly stack: GeneratedSecret;
+  /** The seed's litellm-secret: the generated master key and the provider keys that are set. */
+  readonly litellm: GeneratedSecret;
+  readonly redisConfig: GeneratedSecret;
+  readonly masterKey: pulumi.Output<string>;
+}
+
+export function stackSecrets(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig): StackSecrets {
+  const secret = (name: string, generate: Record<string, { length: number }>, extra: Record<string, pulumi.Input<string> | undefined> = {}) =>
+    new GeneratedSecret(name, { namespace: ctx.namespace, secretName: name, instance: ctx.instance, generate, extra }, childOpts(ctx));
+  // Alphanumeric (GeneratedSecret's default): the Redis password goes into a URL without encoding.
+  const stack = secret(NAMES.stackSecret, {
+    [POSTGRES.passwordKey]: { length: 32 },
+    [KEYS.redisPassword]: { length: 32 },
+    [KEYS.qdrantApiKey]: { length: 40 },
+    [KEYS.webuiSecret]: { length: 48 },
+  });
+  const litellm = secret(NAMES.litellmSecret, { [KEYS.masterKey]: { length: 48 } }, { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic });
+  const redisConfig = secret(NAMES.redisConfig, {}, { "redis.conf": pulumi.interpolate`requirepass ${stack.values[KEYS.redisPassword]}\n` });
+  return { stack, litellm, redisConfig, masterKey: litellm.values[KEYS.masterKey] };
+}

@@ -1,0 +1,136 @@
+/**
+ * The LLM stack suite (seed llm-stack.md) on both stack files and variations: the seed's DNS contract, the
+ * stores with generated credentials, LiteLLM's model list from config, the wiring by in-cluster names, the
+ * seed's resource table, exposure, and the outputs.
+ */
+import { litellmConfigFile, portForwards } from "../../components/suites/llmStack/decisions";
+import { SEED_RESOURCES } from "../../components/suites/llmStack/names";
+import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
+
+const NS = "llm-stack";
+const inStack = (res: Recorded[], kind: string) => ofType(res, kind).filter((r) => at(r.inputs, "metadata.namespace") === NS);
+const generated = (res: Recorded[], part: string) => `generated-${res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes(part))!.name}`;
+const KEYS = { secrets: { llmStackOpenaiApiKey: "sk-openai-from-config" } };
+
+describe("llm-stack on the dev stack", () => {
+  let res: Recorded[];
+  let outputs: Record<string, unknown>;
+  beforeAll(async () => {
+    ({ resources: res, outputs } = await renderStack("dev", KEYS));
+  });
+
+  test("the seed's DNS contract: every Service under its name and port in namespace llm-stack", () => {
+    const ports = Object.fromEntries(inStack(res, "core/v1:Service").map((s) => [k8sName(s), ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.port)]));
+    expect(ports).toMatchObject({ postgres: [5432], redis: [6379], qdrant: [6333, 6334], litellm: [4000], openwebui: [8080], r2r: [7272], "react-client": [3000] });
+    expect(inStack(res, "apps/v1:StatefulSet").map(k8sName).sort()).toEqual(["postgres", "redis"]);
+    expect(inStack(res, "apps/v1:Deployment").map(k8sName).sort()).toEqual(["litellm", "openwebui", "qdrant", "r2r", "react-client"]);
+    expect(at(byName(res, "apps/v1:Deployment", "qdrant").inputs, "spec.strategy")).toEqual({ type: "Recreate" });
+  });
+
+  test("Postgres: user postgres, database r2r_db, a generated password (never the seed's literal) read from a file", () => {
+    const pg = containersOf(byName(res, "apps/v1:StatefulSet", "postgres"))[0];
+    expect(envOf(pg)).toMatchObject({ POSTGRES_USER: { value: "postgres" }, POSTGRES_DB: { value: "r2r_db" }, POSTGRES_PASSWORD_FILE: { value: "/etc/postgres-password/password" } });
+    const secret = byName(res, "core/v1:Secret", "llm-stack-secrets");
+    expect(isSecretValue(secret.raw.stringData)).toBe(true);
+    expect((secret.inputs.stringData as JsonObject).POSTGRES_PASSWORD).toBe(generated(res, "llm-stack-secrets-postgres-password"));
+    expect(JSON.stringify(res.map((r) => r.inputs))).not.toContain("postgres-dev-password-123");
+  });
+
+  test("LiteLLM: the configured models whose key is set, the generated master key, the seed's probe timings", () => {
+    const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
+    // Only the OpenAI key is set: the Anthropic model is left out (with a preview warning).
+    expect(JSON.parse(file)).toEqual({
+      model_list: [{ model_name: "gpt-4o-mini", litellm_params: { model: "openai/gpt-4o-mini", api_key: "os.environ/OPENAI_API_KEY" } }],
+      general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
+    });
+    const c = containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0];
+    const env = envOf(c);
+    expect(env.LITELLM_PORT.value).toBe("4000");
+    expect(env.LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "openai-api-key" } });
+    expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(at(c, "livenessProbe")).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 10 });
+    expect(at(c, "readinessProbe")).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 5 });
+    const secret = byName(res, "core/v1:Secret", "litellm-secret").inputs.stringData as JsonObject;
+    expect(secret).toEqual({ "master-key": generated(res, "litellm-secret-master-key"), "openai-api-key": "sk-openai-from-config" });
+  });
+
+  test("R2R: Postgres, Qdrant and Redis from the Service names; waits for Postgres and Qdrant; Qdrant's API key and Redis' password", () => {
+    const r2r = byName(res, "apps/v1:Deployment", "r2r");
+    const env = envOf(containersOf(r2r)[0]);
+    expect(env).toMatchObject({
+      R2R_PORT: { value: "7272" },
+      R2R_POSTGRES_HOST: { value: "postgres.llm-stack.svc.cluster.local" },
+      R2R_POSTGRES_PORT: { value: "5432" },
+      R2R_POSTGRES_DBNAME: { value: "r2r_db" },
+      R2R_QDRANT_HOST: { value: "qdrant.llm-stack.svc.cluster.local" },
+      R2R_QDRANT_PORT: { value: "6333" },
+    });
+    expect(env.R2R_QDRANT_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "qdrant"))[0]).QDRANT__SERVICE__API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
+    const redisUrl = (byName(res, "core/v1:Secret", "r2r-redis").inputs.stringData as JsonObject).REDIS_URL;
+    expect(redisUrl).toBe(`redis://:${generated(res, "llm-stack-secrets-redis-password")}@redis.llm-stack.svc.cluster.local:6379/0`);
+    const gate = envOf(containersOf(r2r, true)[0]);
+    expect(String(gate.WAIT_TARGETS.value).split(" ")).toEqual(["http://postgres.llm-stack.svc.cluster.local:5432/", "http://qdrant.llm-stack.svc.cluster.local:6333/readyz"]);
+  });
+
+  test("OpenWebUI: LiteLLM as its OpenAI endpoint with the same key, a generated session key, no login on the dev laptop", () => {
+    const d = byName(res, "apps/v1:Deployment", "openwebui");
+    const env = envOf(containersOf(d)[0]);
+    expect(env.OPENAI_API_BASE_URL.value).toBe("http://litellm.llm-stack.svc.cluster.local:4000/v1");
+    expect(env.OPENAI_API_KEY.valueFrom).toEqual(envOf(containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0]).LITELLM_MASTER_KEY.valueFrom);
+    expect(env.WEBUI_AUTH.value).toBe("false");
+    expect(env.WEBUI_SECRET_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "WEBUI_SECRET_KEY" } });
+    expect(String(envOf(containersOf(d, true)[0]).WAIT_TARGETS.value)).toBe("http://litellm.llm-stack.svc.cluster.local:4000/health/liveliness");
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "react-client"))[0]).VITE_API_BASE_URL.value).toBe("http://openwebui.llm-stack.svc.cluster.local:8080");
+  });
+
+  test("requests and limits exactly as the seed's table; Postgres sized by the profile", () => {
+    const seed: Record<string, keyof typeof SEED_RESOURCES> = { "react-client": "reactClient", qdrant: "qdrant", litellm: "litellm", r2r: "r2r", openwebui: "openwebui" };
+    for (const [name, key] of Object.entries(seed)) expect({ name, r: containersOf(byName(res, "apps/v1:Deployment", name))[0].resources }).toEqual({ name, r: SEED_RESOURCES[key] });
+    expect(at(containersOf(byName(res, "apps/v1:StatefulSet", "postgres"))[0], "resources.requests.cpu")).toBeDefined();
+  });
+
+  test("dev: local image names, NodePorts 30180-30182, the seed's seven port-forwards", () => {
+    expect(containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0].image).toBe("llm-stack-litellm:latest");
+    expect(containersOf(byName(res, "apps/v1:Deployment", "qdrant"))[0].image).toBe("docker.io/qdrant/qdrant:v1.12.5-unprivileged");
+    const nodePorts = Object.fromEntries(inStack(res, "core/v1:Service").filter((s) => at(s.inputs, "spec.type") === "NodePort").map((s) => [k8sName(s), at(s.inputs, "spec.ports.0.nodePort")]));
+    expect(nodePorts).toEqual({ openwebui: 30180, "react-client": 30181, litellm: 30182 });
+    const out = (outputs.suites as JsonObject)["llm-stack"] as JsonObject;
+    expect(out.portForward).toEqual(portForwards(NS));
+    expect(Object.keys(out.portForward as JsonObject)).toHaveLength(7);
+    expect(at(out, "urls.openwebui")).toBe("http://<node-ip>:30180/");
+    expect(at(out, "gateway.baseUrl")).toBe("http://litellm.llm-stack.svc.cluster.local:4000/v1");
+    expect(isSecretValue(at(out, "gateway.key"))).toBe(true);
+    expect(at(out, "providerKeys.leftOut")).toBe("claude-3-5-sonnet (no anthropic key)");
+  });
+});
+
+describe("llm-stack on the prod stack", () => {
+  let res: Recorded[];
+  beforeAll(async () => {
+    ({ resources: res } = await renderStack("prod"));
+  });
+
+  test("prod: OpenWebUI logs users in, its data and Qdrant's on claims, registry images at the pinned tag", () => {
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "openwebui"))[0]).WEBUI_AUTH.value).toBe("true");
+    const volumes = (name: string) => (podSpecOf(byName(res, "apps/v1:Deployment", name)).volumes ?? []) as JsonObject[];
+    expect(volumes("openwebui")).toEqual(expect.arrayContaining([{ name: "data", persistentVolumeClaim: { claimName: "openwebui-data" } }]));
+    expect(volumes("qdrant")).toEqual(expect.arrayContaining([{ name: "storage", persistentVolumeClaim: { claimName: "qdrant-data" } }]));
+    expect(at(byName(res, "apps/v1:StatefulSet", "postgres").inputs, "spec.volumeClaimTemplates.0.spec.resources.requests.storage")).toBe("20Gi");
+    expect(containersOf(byName(res, "apps/v1:Deployment", "r2r"))[0].image).toBe("registry.example.com/llmctl/llm-stack-r2r:2026.11.0");
+  });
+
+  test("prod: OpenWebUI and the React client on their own hosts; the client behind edge auth, OpenWebUI behind its login", () => {
+    const routes = res.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && at(r.inputs, "metadata.namespace") === NS);
+    expect(Object.fromEntries(routes.map((r) => [k8sName(r), at(r.inputs, "spec.hostnames")]))).toEqual({ openwebui: ["chat.example.com"], "react-client": ["app.example.com"] });
+    const policies = res.filter((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy" && at(r.inputs, "metadata.namespace") === NS).map(k8sName);
+    expect(policies).toEqual(["react-client"]);
+  });
+
+  test("without provider keys LiteLLM serves no model (both left out), and says so", () => {
+    const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
+    expect(JSON.parse(file).model_list).toEqual([]);
+    expect(litellmConfigFile([])).toBe(file);
+  });
+});
