@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
+import { allowFlow, type PodGroup } from "./flows";
 
 export interface ModelGateway {
   /** In-cluster OpenAI-compatible base URL, e.g. http://litellm.llm-stack.svc.cluster.local:4000/v1. */
@@ -14,6 +15,9 @@ export interface ModelGateway {
   readonly key: pulumi.Output<string>;
   /** Who provides it (a suite name), for messages and outputs. */
   readonly provider: string;
+  /** The gateway's pods and port, for the flow each user declares. */
+  readonly pods: PodGroup;
+  readonly port: number;
 }
 
 /** The Secret a consumer's pods read the gateway from: OPENAI_API_BASE_URL and OPENAI_API_KEY. */
@@ -29,4 +33,17 @@ export function modelGatewaySecret(name: string, args: { namespace: pulumi.Input
     },
     opts,
   );
+}
+
+/**
+ * What a user suite does with the gateway it was handed: the Secret in its namespace, and the flow from its
+ * calling pods to the gateway (both sides: its egress, the gateway's ingress in the provider's namespace).
+ */
+export function useModelGateway(name: string, args: { namespace: pulumi.Input<string>; instance: string; gateway: ModelGateway; callers: PodGroup }, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+  allowFlow(
+    { name: `${args.callers.name}-to-model-gateway`, from: { pods: args.callers }, to: { pods: args.gateway.pods }, ports: [{ port: args.gateway.port }], why: `${args.instance} calls the model gateway (${args.gateway.provider})` },
+    args.instance,
+    opts,
+  );
+  return modelGatewaySecret(`${name}-model-gateway`, args, opts);
 }

@@ -19,7 +19,7 @@ import { SUITES } from "../../components/suites/registry";
 import { defineSuite, type PlatformContext } from "../../components/suites/types";
 import { WebService } from "../../components/workloads/webService";
 import { at, byName, containersOf, isSecretValue, podSpecOf, renderComponents } from "../helpers/harness";
-import { modelGatewaySecret } from "../../components/platform/modelGateway";
+import { useModelGateway } from "../../components/platform/modelGateway";
 import type { DeployedSuite } from "../../components/suites/types";
 
 // ---- the fake suite: what a new suite's folder would hold
@@ -165,7 +165,8 @@ class GatewayUser extends pulumi.ComponentResource {
     super("llm-platform:suites:GatewayUser", name, {}, opts);
     const ns = new Namespace(`${name}-namespace`, { name: "gateway-user", instance: name }, { parent: this });
     if (!platform.modelGateway) throw new Error("no model gateway handed over");
-    modelGatewaySecret(`${name}-model-gateway`, { namespace: ns.name, instance: name, gateway: platform.modelGateway }, { parent: this });
+    const callers = { name: "gateway-user-app", namespace: "gateway-user", own: ns.name, selector: { matchLabels: { app: "caller" } } };
+    useModelGateway(name, { namespace: ns.name, instance: name, gateway: platform.modelGateway, callers }, { parent: this });
     this.registerOutputs({});
   }
 }
@@ -194,5 +195,13 @@ test("the model gateway: a suite that uses it gets a Secret in its namespace wit
   const master = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "litellm-secret-master-key")!;
   expect(secret.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: `generated-${master.name}` });
   expect(isSecretValue(secret.raw.stringData)).toBe(true);
+  // The flow to LiteLLM, both sides: the user's egress, LiteLLM's ingress in the provider's namespace.
+  const flow = (suffix: string) => res.find((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && at(r.inputs, "metadata.name") === `gateway-user-app-to-model-gateway-${suffix}`);
+  expect(at(flow("egress")?.inputs ?? {}, "metadata.namespace")).toBe("gateway-user");
+  expect(at(flow("ingress")?.inputs ?? {}, "metadata.namespace")).toBe("llm-stack");
+  expect(at(flow("ingress")?.inputs ?? {}, "spec.ingress.0")).toEqual({
+    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateway-user" } }, podSelector: { matchLabels: { app: "caller" } } }],
+    ports: [{ port: 4000, protocol: "TCP" }],
+  });
 });
 

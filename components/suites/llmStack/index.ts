@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "../../platform/namespace";
+import { workloadPods } from "../../platform/flows";
 import type { ModelGateway } from "../../platform/modelGateway";
 import { podPullSecrets, generatedPullSecret } from "../../platform/pullSecret";
 import { suiteContext } from "../context";
@@ -54,7 +55,13 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     apps(ctx, cfg, secrets);
     stackNetwork(ctx, cfg);
 
-    this.gateway = { baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"), key: secrets.masterKey, provider: "llm-stack" };
+    this.gateway = {
+      baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"),
+      key: secrets.masterKey,
+      provider: "llm-stack",
+      pods: workloadPods(NAMES.litellm, INSTANCE, cfg.namespace, this.namespace),
+      port: PORTS.litellm,
+    };
     this.urls = stackUrls(cfg, platform.exposure);
     this.portForwards = portForwards(cfg.namespace);
     this.providerKeys = providerKeyHelp(cfg);
