@@ -96,15 +96,17 @@ describe("WaitFor gate script (needs /bin/sh and curl)", () => {
   });
 
   test("keeps waiting on a closed port, then gives up after the timeout and lets the pod start", async () => {
+    // A port freed on 127.0.0.2: another test's server (they bind 127.0.0.1, and Jest runs two files at once)
+    // may be handed the same port number, but not on this address.
     const closed = await new Promise<number>((r) => {
       const s = net.createServer();
-      s.listen(0, "127.0.0.1", () => {
+      s.listen(0, "127.0.0.2", () => {
         const p = (s.address() as net.AddressInfo).port;
         s.close(() => r(p));
       });
     });
-    const r = await runGate(`http://127.0.0.1:${closed}/`, 3);
-    expect(r.out).toContain(`waiting for http://127.0.0.1:${closed}/`);
+    const r = await runGate(`http://127.0.0.2:${closed}/`, 3);
+    expect(r.out).toContain(`waiting for http://127.0.0.2:${closed}/`);
     expect(r.out).toMatch(/timed out after 3s/);
     expect(r.code).toBe(0);
     expect(r.ms).toBeGreaterThanOrEqual(2500);
