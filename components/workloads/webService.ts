@@ -37,6 +37,10 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
   readonly maxReplicas?: number;
   /** HPA CPU utilisation target. @default 70 */
   readonly targetCpuUtilization?: number;
+  /** HPA memory utilisation target; undefined scales on CPU only. */
+  readonly targetMemoryUtilization?: number;
+  /** The HPA's Kubernetes name, where a seed names it. @default the component name */
+  readonly hpaName?: string;
   /** Create a PodDisruptionBudget (maxUnavailable 1) when 2+ replicas can run. @default false */
   readonly podDisruptionBudget?: boolean;
   /** Recreate for singletons that must never overlap (e.g. a scheduler). @default RollingUpdate */
@@ -132,17 +136,17 @@ export class WebService extends pulumi.ComponentResource {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(
         `${name}-hpa`,
         {
-          metadata,
+          metadata: { ...metadata, name: args.hpaName ?? name },
           spec: {
             // The name, not the Deployment's output: the HPA need not wait for the Deployment's rollout.
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
             minReplicas: Math.max(replicas, 1),
             maxReplicas,
             metrics: [
-              {
-                type: "Resource",
-                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 } },
-              },
+              { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 } } },
+              ...(args.targetMemoryUtilization
+                ? [{ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: args.targetMemoryUtilization } } }]
+                : []),
             ],
           },
         },

@@ -215,6 +215,57 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     }
   });
 
+  test("code executor: its ServiceAccount may create Jobs in its namespace only and read no Secret; a heavy Job runs under the quota", () => {
+    const ns = "llm-executor";
+    if (!namespaces.some((n) => n.metadata.name === ns)) return;
+    const as = ["--as", `system:serviceaccount:${ns}:executor-service`];
+    const can = (verb: string, resource: string, where: string) => kubectl(["auth", "can-i", verb, resource, "-n", where, ...as], { allowFail: true }).out.trim();
+    expect({
+      createJobsHere: can("create", "jobs.batch", ns),
+      podLogsHere: can("get", "pods/log", ns),
+      createJobsElsewhere: can("create", "jobs.batch", "default"),
+      readSecretsHere: can("get", "secrets", ns),
+      createPodsHere: can("create", "pods", ns),
+    }).toEqual({ createJobsHere: "yes", podLogsHere: "yes", createJobsElsewhere: "no", readSecretsHere: "no", createPodsHere: "no" });
+    // A heavy Job as executor-service builds them: restricted securityContext, the configured sizes, deadline, TTL.
+    const config = JSON.parse(kubectl(["-n", ns, "get", "configmap", "llm-executor-config", "-o", "json"]).out) as { data: Record<string, string> };
+    const d = config.data;
+    const sc = JSON.parse(d.heavy_job_security_context_json) as { pod: object; container: object };
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "e2e-heavy-job", namespace: ns },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: Number(d.heavy_job_active_deadline_seconds),
+        ttlSecondsAfterFinished: Number(d.heavy_job_ttl_seconds),
+        template: {
+          spec: {
+            restartPolicy: "Never",
+            automountServiceAccountToken: false,
+            securityContext: sc.pod,
+            containers: [
+              {
+                name: "run",
+                image: d.heavy_job_image,
+                command: ["python", "-c", "print(sum(range(10)))"],
+                securityContext: sc.container,
+                resources: { requests: { cpu: d.heavy_job_cpu_request, memory: d.heavy_job_memory_request }, limits: { cpu: d.heavy_job_cpu_limit, memory: d.heavy_job_memory_limit } },
+              },
+            ],
+          },
+        },
+      },
+    };
+    const file = path.join(dir, "heavy-job.json");
+    fs.writeFileSync(file, JSON.stringify(job));
+    kubectl(["apply", "-f", file]);
+    kubectl(["-n", ns, "wait", "--for=condition=Complete", "job/e2e-heavy-job", `--timeout=${WAIT}`]);
+    const quota = JSON.parse(kubectl(["-n", ns, "get", "resourcequota", "llm-executor-quota", "-o", "json"]).out) as { status: { used: Record<string, string> } };
+    log(`${stack}: executor-service can-i checks passed; heavy Job completed (${d.heavy_job_cpu_request} CPU / ${d.heavy_job_memory_request}); quota used ${JSON.stringify(quota.status.used)}`);
+    kubectl(["-n", ns, "delete", "job", "e2e-heavy-job", "--ignore-not-found"], { allowFail: true });
+  });
+
   test("HPA-owned Deployments (no replicas field) are scaled to the HPA minimum by the controller", () => {
     const hpas = rest.filter((m) => m.kind === "HorizontalPodAutoscaler");
     if (stack === "prod") expect(hpas.length).toBeGreaterThan(0);

@@ -10,6 +10,8 @@ import { manifestSet } from "../../scripts/lib/manifests";
 import { renderStack, type RenderOptions, type StackName } from "../helpers/harness";
 
 const KUBE_DNS: PodInfo = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, name: "coredns" };
+/** A heavy Job executor-service creates in its namespace. */
+const HEAVY_JOB: PodInfo = { namespace: "llm-executor", labels: { "batch.kubernetes.io/job-name": "heavy-7c1", "job-name": "heavy-7c1" }, name: "heavy-job" };
 const STRANGER: PodInfo = { namespace: "default", labels: { app: "anything" }, name: "stranger" };
 /** A Job the studio creates: Kubernetes labels its pods with the Job's name; the studio's own labels are unknown. */
 const EXECUTOR: PodInfo = { namespace: "llmctl", labels: { "batch.kubernetes.io/job-name": "llmctl-run-4f2a", "job-name": "llmctl-run-4f2a" }, name: "executor" };
@@ -47,7 +49,7 @@ async function world(stack: StackName, options: RenderOptions): Promise<World> {
   const set = manifestSet(resources);
   const all = [...set.namespaces, ...set.rest];
   const owned = new Set(namespacesOf(all).map((n) => n.name));
-  const pods = [...podsOf(all), KUBE_DNS, STRANGER, EXECUTOR, ...CHART_PODS.filter((p) => owned.has(p.namespace))];
+  const pods = [...podsOf(all), KUBE_DNS, STRANGER, EXECUTOR, HEAVY_JOB, ...CHART_PODS.filter((p) => owned.has(p.namespace))];
   return { policies: policiesOf(all), namespaces: namespacesOf(all), pods };
 }
 
@@ -89,6 +91,12 @@ const WIRED: Case[] = [
   ["react-client", "openwebui", 8080],
   ["litellm", `ip:${IP.internet}`, 443],
   ["r2r", `ip:${IP.internet}`, 443],
+  // The code executor
+  ["llm-service", "executor-service", 8001],
+  ["executor-service", `ip:${IP.apiServer}`, 8443],
+  ["llm-service", "litellm", 4000],
+  ["executor-service", "litellm", 4000],
+  ["heavy-job", "coredns", 53, "UDP"],
 ];
 
 /** Flows nothing wires: each must be blocked, in every mode. */
@@ -122,6 +130,15 @@ const NOT_WIRED: Case[] = [
   ["stranger", "qdrant", 6333],
   ["llmctl-studio-backend", "qdrant", 6333],
   ["executor", "litellm", 4000],
+  // The code executor: heavy Jobs run untrusted code and reach nothing (egress off by default)
+  ["heavy-job", "executor-service", 8001],
+  ["heavy-job", "litellm", 4000],
+  ["heavy-job", `ip:${IP.internet}`, 443],
+  ["heavy-job", `ip:${IP.metadata}`, 80],
+  ["heavy-job", `ip:${IP.apiServer}`, 8443],
+  ["llm-service", `ip:${IP.apiServer}`, 8443],
+  ["stranger", "executor-service", 8001],
+  ["executor-service", "llm-service", 8000],
 ];
 
 const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [

@@ -42,7 +42,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     const pgadmin = chart(res, "pgadmin4");
     expect(pgadmin.inputs).toMatchObject({ name: "llmctl-pgadmin", version: "1.59.0", repositoryOpts: { repo: "https://helm.runix.net" }, namespace: "llmctl-pgadmin" });
     const edge = stack === "prod" ? ["cert-manager", "envoy-gateway-system", "llm-platform-edge"] : [];
-    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
+    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "llm-executor", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
   });
 
   test("exposure: dev NodePorts 30082/30156 over HTTP; prod ingress hosts with TLS", () => {
@@ -153,7 +153,7 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
 });
 
 describe("registry wiring", () => {
-  test("useHarborRegistry rewrites every built image (llmctl's and the LLM stack's) to <harbor>/<project> and nothing else", async () => {
+  test("useHarborRegistry rewrites every built image (llmctl's, the LLM stack's, the code executor's) to <harbor>/<project> and nothing else", async () => {
     const { resources } = await renderStack("dev", { set: { useHarborRegistry: true, imageTag: "v7" } });
     const prefix = "harbor.llmctl-harbor.svc.cluster.local/llmctl/";
     const images = WORKLOAD_KINDS.flatMap((k) => ofType(resources, k)).flatMap((w) => [...containersOf(w), ...containersOf(w, true)].map((c) => String(c.image)));
@@ -162,6 +162,8 @@ describe("registry wiring", () => {
     for (const image of images) expect({ image, ok: image.startsWith(prefix) || thirdParty.has(image) }).toMatchObject({ ok: true });
     // Every running llmctl image is rewritten; the executor images go through the ConfigMap.
     expect([...rewritten].sort()).toEqual([
+      "executor-service",
+      "llm-service",
       "llm-stack-litellm",
       "llm-stack-openwebui",
       "llm-stack-r2r",

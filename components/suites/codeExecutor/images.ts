@@ -1,0 +1,6 @@
+/** The code-executor suite's images: all three built by the seed (registry/tag, the Harbor switch, pinned in prod). */
+import type { ImageCatalogue } from "../../lib/images";
+
+export const CODE_EXECUTOR_BUILT = ["llm-service", "executor-service", "heavy-executor"] as const;
+export type CodeExecutorImage = (typeof CODE_EXECUTOR_BUILT)[number];
+export const CODE_EXECUTOR_CATALOGUE: ImageCatalogue<CodeExecutorImage> = { built: CODE_EXECUTOR_BUILT, thirdParty: {} };
