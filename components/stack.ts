@@ -169,7 +169,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   ];
   const profile = profileProblems(platform.cluster);
   if (profile.length > 0) problems.add("clusterNodes", `the cluster profile is invalid: ${profile.join("; ")}`);
-  else if (options.checkCapacity !== false) for (const p of checkFit(demand, platform.cluster)) problems.add("clusterNodes", `${p} (clusterNodes, clusterNodeCpu, clusterNodeMemory, clusterGpuNodes; see \`npm run capacity\`)`);
+  else if (options.checkCapacity !== false) for (const p of checkFit(demand, platform.cluster, platform.gpu.tolerations.length > 0)) problems.add("clusterNodes", `${p} (clusterNodes, clusterNodeCpu, clusterNodeMemory, clusterGpuNodes; see \`npm run capacity\`)`);
 
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   return {

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const { demand, platform } = parsed;
   console.log(`${stack}: ${demand.length} workloads of ${parsed.suites.map((s) => s.name).join(", ") || "no suite"} and the add-ons\n`);
   console.log(formatCapacityTable(demand, platform.cluster));
-  const problems = checkFit(demand, platform.cluster);
+  const problems = checkFit(demand, platform.cluster, platform.gpu.tolerations.length > 0);
   if (problems.length === 0) {
     console.log(`\nfits: every pod fits a node and the requests fit the cluster (the e2e scheduler proves the packing)`);
     return;

@@ -309,7 +309,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
  * necessary, not sufficient (pods do not split across nodes): the per-pod checks catch the pod that fits no
  * node, and the e2e tier's scheduler, on fake nodes of this same profile, proves the packing.
  */
-export function checkFit(demands: readonly WorkloadDemand[], profile: ClusterProfile): string[] {
+export function checkFit(demands: readonly WorkloadDemand[], profile: ClusterProfile, gpuNodesTainted = false): string[] {
   const bad = profileProblems(profile);
   if (bad.length > 0) return bad;
   const { node, cluster } = profileAmounts(profile);
@@ -326,6 +326,7 @@ export function checkFit(demands: readonly WorkloadDemand[], profile: ClusterPro
   if (profile.gpuNodes > 0 && total.gpus > cluster.gpus) {
     problems.push(`GPU requests total ${total.gpus} but the cluster has ${cluster.gpus} (${plural(profile.gpuNodes, "GPU node")} x ${profile.gpusPerNode})`);
   }
+  if (gpuNodesTainted && profile.gpuNodes > 0) problems.push(...checkCpuPool(demands, profile, node));
   for (const d of demands) {
     if (Math.max(d.pods, d.maxPods ?? 0) === 0) continue; // scaled to zero: nothing to schedule
     const who = `${d.namespace}/${d.workload} (${d.kind})`;
@@ -335,6 +336,25 @@ export function checkFit(demands: readonly WorkloadDemand[], profile: ClusterPro
     if (r.gpus > 0 && profile.gpuNodes === 0) problems.push(`${who}: one pod requests ${plural(r.gpus, "GPU")} but the cluster profile has no GPU nodes`);
     else if (r.gpus > node.gpus) problems.push(`${who}: one pod requests ${plural(r.gpus, "GPU")} but a GPU node has ${node.gpus}: it can never be scheduled`);
   }
+  return problems;
+}
+
+/**
+ * Tainted GPU nodes (gpuTolerations) take only pods that tolerate the taint, which are the GPU pods: everything
+ * else must fit on the other nodes. (The cluster-wide totals above would let CPU-only pods count the GPU nodes.)
+ */
+function checkCpuPool(demands: readonly WorkloadDemand[], profile: ClusterProfile, node: Amounts): string[] {
+  const cpuOnly = demands.filter((d) => d.perPod.requests.gpus === 0);
+  const nodes = profile.nodes - profile.gpuNodes;
+  const total = summarize(cpuOnly).total.requests;
+  if (total.cpuMilli === 0 && total.memoryBytes === 0) return [];
+  const why = `GPU nodes are tainted (gpuTolerations), so pods without GPUs have ${plural(nodes, "node")}`;
+  if (nodes === 0) return [`pods without GPUs request ${formatCpu(total.cpuMilli)} CPU but every node is a GPU node and ${why.slice(0, why.indexOf(","))}`];
+  const problems: string[] = [];
+  const cpu = node.cpuMilli * nodes;
+  const memory = node.memoryBytes * nodes;
+  if (total.cpuMilli > cpu) problems.push(`CPU requests of pods without GPUs total ${formatCpu(total.cpuMilli)} but ${why} with ${formatCpu(cpu)}: ${formatCpu(total.cpuMilli - cpu)} over`);
+  if (total.memoryBytes > memory) problems.push(`memory requests of pods without GPUs total ${formatMemory(total.memoryBytes)} but ${why} with ${formatMemory(memory)}: ${formatMemory(total.memoryBytes - memory)} over`);
   return problems;
 }
 

@@ -3,11 +3,12 @@
  * (see components/suites/README.md).
  */
 import { codeExecutor } from "./codeExecutor";
+import { contextEngine } from "./contextEngine";
 import { llmctl } from "./llmctl";
 import { llmStack } from "./llmStack";
 import type { RegisteredSuite } from "./types";
 
-export const SUITES: readonly RegisteredSuite[] = [llmctl, llmStack, codeExecutor];
+export const SUITES: readonly RegisteredSuite[] = [llmctl, llmStack, codeExecutor, contextEngine];
 
 /** Suites of the design that are not built yet: naming one fails preview with "planned", not "unknown". */
-export const PLANNED_SUITES: readonly string[] = ["context-engine", "mlops"];
+export const PLANNED_SUITES: readonly string[] = ["mlops"];

@@ -19,12 +19,15 @@ export interface StorageArgs {
   readonly mountPath: string;
   /** Mount a sub-directory (e.g. postgres wants a non-root-owned PGDATA below the mount). */
   readonly subPath?: string;
+  /** The data volume's (and claim template's) name, where a seed names it. @default data */
+  readonly volumeName?: string;
 }
 
 export interface StatefulServiceArgs extends Omit<PodArgs, "containers"> {
   readonly namespace: pulumi.Input<string>;
   readonly container: Omit<ContainerArgs, "name" | "ports"> & { readonly name?: string };
-  readonly port: { readonly port: number; readonly name?: string };
+  /** The Service port; `nodePort` exposes the client Service on a node port (exposure=nodePort). */
+  readonly port: { readonly port: number; readonly name?: string; readonly nodePort?: number };
   /**
    * Containers beside the main one. A sidecar may serve the Service's port (an authenticating proxy); the main
    * container then declares `mainPort` instead.
@@ -71,7 +74,8 @@ export class StatefulService extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const dataMount = { name: DATA_VOLUME, mountPath: args.storage.mountPath, subPath: args.storage.subPath };
+    const dataVolume = args.storage.volumeName ?? DATA_VOLUME;
+    const dataMount = { name: dataVolume, mountPath: args.storage.mountPath, subPath: args.storage.subPath };
     const podSpec = buildPodSpec({
       ...args,
       containers: [
@@ -83,7 +87,7 @@ export class StatefulService extends pulumi.ComponentResource {
         },
         ...(args.sidecars ?? []),
       ],
-      volumes: [...(args.storage.persistence ? [] : [emptyDir(DATA_VOLUME, args.storage.size)]), ...(args.volumes ?? [])],
+      volumes: [...(args.storage.persistence ? [] : [emptyDir(dataVolume, args.storage.size)]), ...(args.volumes ?? [])],
     });
     const annotations = Object.fromEntries(
       Object.entries(args.checksums ?? {}).map(([k, v]) => [`${CHECKSUM_ANNOTATION_PREFIX}${k}`, v]),
@@ -104,7 +108,7 @@ export class StatefulService extends pulumi.ComponentResource {
           volumeClaimTemplates: args.storage.persistence
             ? [
                 {
-                  metadata: { name: DATA_VOLUME, labels },
+                  metadata: { name: dataVolume, labels },
                   spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: args.storage.storageClass,
@@ -124,9 +128,9 @@ export class StatefulService extends pulumi.ComponentResource {
       {
         metadata: { name, namespace: args.namespace, labels },
         spec: {
-          type: "ClusterIP",
+          type: args.port.nodePort ? "NodePort" : "ClusterIP",
           selector: this.selector,
-          ports: [{ name: portName, port: args.port.port, targetPort: portName, protocol: "TCP" }],
+          ports: [{ name: portName, port: args.port.port, targetPort: portName, protocol: "TCP", ...(args.port.nodePort ? { nodePort: args.port.nodePort } : {}) }],
         },
       },
       { parent: this },

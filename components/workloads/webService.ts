@@ -29,6 +29,8 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
   readonly extraPorts?: readonly ServicePortArgs[];
   /** Value of app.kubernetes.io/component. */
   readonly component?: string;
+  /** More labels on the pods only (not the selector), e.g. a seed's `app=watcher` for its log commands. */
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** Instance label value (the suite). */
   readonly instance: string;
   /** Replicas, or the HPA minimum when maxReplicas > 0. @default 1 */
@@ -105,7 +107,7 @@ export class WebService extends pulumi.ComponentResource {
               ? { type: "Recreate" }
               : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           revisionHistoryLimit: 5,
-          template: { metadata: { labels, annotations }, spec: podSpec },
+          template: { metadata: { labels: { ...labels, ...(args.podLabels ?? {}) }, annotations }, spec: podSpec },
         },
       },
       { parent: this },

@@ -18,6 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { parsedStack, renderStack, type RenderOptions, type StackName } from "../helpers/harness";
 import { manifestSet, writeManifests, type Manifest } from "../../scripts/lib/manifests";
+import { PROJECT, stackFileConfig } from "../../scripts/lib/render";
 import type { GpuConfig } from "../../components/platform/gpu";
 import { nodeManifests, replaceNodes, type GpuNodeShape } from "./nodes";
 
@@ -40,9 +41,9 @@ function log(message: string): void {
 
 const STACKS: Array<[StackName, RenderOptions, string]> = [
   ["dev", { set: { llmctlExecutorSmokeTest: true } }, "dev stack (minikube profile) with the executor smoke Job"],
-  // The prod profile on the local cluster: the GPU smoke Job must land on the GPU node; the RuntimeClass is
-  // created by the program here because no GPU operator runs. Pulumi.prod.yaml declares no cluster, so it
-  // gets the minikube default; the smoke Job's GPU needs a GPU node in the profile (the capacity check says so).
+  // The prod profile on the local cluster: fake nodes as Pulumi.prod.yaml declares them (3 x 16 CPU / 64Gi, one
+  // tainted GPU node); the GPU smoke Job must land on the GPU node, everything else on the other two. The
+  // RuntimeClass is created by the program here because no GPU operator runs.
   [
     "prod",
     {
@@ -51,8 +52,6 @@ const STACKS: Array<[StackName, RenderOptions, string]> = [
         gpuManageRuntimeClass: true,
         storageClass: "standard",
         llmctlDataAccessMode: "ReadWriteOnce",
-        clusterNodes: 2,
-        clusterGpuNodes: 1,
       },
     },
     "prod stack with GPUs",
@@ -280,6 +279,33 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     const r = kubectl(["diff", "--server-side", "-f", restFile], { allowFail: true });
     if (r.code !== 0) log(r.out.slice(0, 4000));
     expect(r.code).toBe(0);
+  });
+
+  test("context engine: removing one repository from the stack file removes exactly its watcher; the rest is unchanged", async () => {
+    const key = "contextEngineRepositories";
+    const listed = JSON.parse(stackFileConfig(stack)[`${PROJECT}:${key}`] ?? "[]") as string[];
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    const watchers = (ms: Manifest[]) => ms.filter((m) => m.kind === "Deployment" && m.metadata.namespace === "context-engine" && String(m.metadata.name).startsWith("watcher-")).map((m) => String(m.metadata.name));
+    expect(watchers(rest)).toHaveLength(listed.length);
+    // The stack file minus its last repository, as an operator would edit it; Pulumi deletes what is no longer registered.
+    const after = manifestSet((await renderStack(stack, { ...options, set: { ...options.set, [key]: listed.slice(0, -1) } })).resources).rest;
+    const id = (m: Manifest) => `${m.kind}/${m.metadata.namespace ?? ""}/${m.metadata.name}`;
+    const kept = new Set(after.map(id));
+    const gone = rest.filter((m) => !kept.has(id(m)));
+    expect(gone.map(id)).toEqual([`Deployment/context-engine/${watchers(rest).find((w) => !watchers(after).includes(w))}`]);
+    expect(after.filter((m) => !rest.some((r) => id(r) === id(m)))).toEqual([]);
+    for (const m of gone) kubectl(["-n", String(m.metadata.namespace), "delete", "deployment", String(m.metadata.name), `--timeout=${WAIT}`]);
+    const afterFile = writeManifests(dir, "20-one-repository-less.yaml", after);
+    const diff = kubectl(["diff", "--server-side", "-f", afterFile], { allowFail: true });
+    if (diff.code !== 0) log(diff.out.slice(0, 4000));
+    expect(diff.code).toBe(0);
+    const onServer = (JSON.parse(kubectl(["-n", "context-engine", "get", "deployments", "-o", "json"]).out) as { items: Array<{ metadata: { name: string }; status: { readyReplicas?: number } }> }).items.filter((d) => d.metadata.name.startsWith("watcher-"));
+    expect(onServer.map((d) => d.metadata.name).sort()).toEqual(watchers(after).sort());
+    for (const d of onServer) expect({ name: d.metadata.name, ready: d.status.readyReplicas }).toEqual({ name: d.metadata.name, ready: 1 });
+    // The seed's log command (`kubectl logs -l app=watcher`) still finds one pod per remaining watcher once the removed one has terminated.
+    kubectl(["-n", "context-engine", "wait", "--for=delete", "pod", "-l", `app.kubernetes.io/name=${gone[0].metadata.name}`, `--timeout=${WAIT}`], { allowFail: true });
+    expect(kubectl(["-n", "context-engine", "get", "pods", "-l", "app=watcher", "-o", "name"]).out.trim().split("\n")).toHaveLength(onServer.length);
+    log(`${stack}: removed ${gone.map(id).join(", ")}; ${onServer.length} watchers left, all ready; re-apply diff empty`);
   });
 
   test("delete leaves nothing behind", () => {

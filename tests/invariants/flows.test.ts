@@ -53,8 +53,10 @@ async function world(stack: StackName, options: RenderOptions): Promise<World> {
   return { policies: policiesOf(all), namespaces: namespacesOf(all), pods };
 }
 
-function pod(w: World, name: string): Endpoint {
-  const found = w.pods.find((p) => p.name === name || p.labels["app.kubernetes.io/name"] === name);
+/** A pod by name (or app.kubernetes.io/name), `namespace/name` where two suites share a name (qdrant). */
+function pod(w: World, ref: string): Endpoint {
+  const [ns, name] = ref.includes("/") ? ref.split("/") : [undefined, ref];
+  const found = w.pods.find((p) => (ns === undefined || p.namespace === ns) && (p.name === name || p.labels["app.kubernetes.io/name"] === name));
   if (!found) throw new Error(`no pod ${name} (have ${w.pods.map((p) => p.name).join(", ")})`);
   return { pod: found };
 }
@@ -84,8 +86,8 @@ const WIRED: Case[] = [
   ["pgadmin", "llmctl-postgres", 5432],
   // The LLM stack
   ["r2r", "postgres", 5432],
-  ["r2r", "qdrant", 6333],
-  ["r2r", "qdrant", 6334],
+  ["r2r", "llm-stack/qdrant", 6333],
+  ["r2r", "llm-stack/qdrant", 6334],
   ["r2r", "redis", 6379],
   ["openwebui", "litellm", 4000],
   ["react-client", "openwebui", 8080],
@@ -97,6 +99,12 @@ const WIRED: Case[] = [
   ["llm-service", "litellm", 4000],
   ["executor-service", "litellm", 4000],
   ["heavy-job", "coredns", 53, "UDP"],
+  // The context engine
+  ["mcp-memory", "context-engine/qdrant", 6333],
+  ["mcp-indexer", "context-engine/qdrant", 6333],
+  ["watcher-backend", "context-engine/qdrant", 6333],
+  ["mcp-indexer", "llamacpp", 8080],
+  ["llamacpp", `ip:${IP.internet}`, 443],
 ];
 
 /** Flows nothing wires: each must be blocked, in every mode. */
@@ -122,13 +130,13 @@ const NOT_WIRED: Case[] = [
   ["harbor-database", "llmctl-postgres", 5432],
   // The LLM stack: only what its wiring names
   ["openwebui", "postgres", 5432],
-  ["openwebui", "qdrant", 6333],
+  ["openwebui", "llm-stack/qdrant", 6333],
   ["react-client", "litellm", 4000],
   ["litellm", "postgres", 5432],
-  ["qdrant", `ip:${IP.internet}`, 443],
+  ["llm-stack/qdrant", `ip:${IP.internet}`, 443],
   ["openwebui", `ip:${IP.internet}`, 443],
-  ["stranger", "qdrant", 6333],
-  ["llmctl-studio-backend", "qdrant", 6333],
+  ["stranger", "llm-stack/qdrant", 6333],
+  ["llmctl-studio-backend", "llm-stack/qdrant", 6333],
   ["executor", "litellm", 4000],
   // The code executor: heavy Jobs run untrusted code and reach nothing (egress off by default)
   ["heavy-job", "executor-service", 8001],
@@ -139,6 +147,16 @@ const NOT_WIRED: Case[] = [
   ["llm-service", `ip:${IP.apiServer}`, 8443],
   ["stranger", "executor-service", 8001],
   ["executor-service", "llm-service", 8000],
+  // The context engine: only what its wiring names
+  ["watcher-backend", "llamacpp", 8080],
+  ["watcher-backend", "mcp-memory", 8000],
+  ["llamacpp", "context-engine/qdrant", 6333],
+  ["context-engine/qdrant", `ip:${IP.internet}`, 443],
+  ["r2r", "context-engine/qdrant", 6333],
+  ["stranger", "mcp-memory-http", 8002],
+  // Internet only for the llama.cpp pod's model download (contextEngineEmbeddingDownload is off)
+  ["mcp-indexer", `ip:${IP.internet}`, 443],
+  ["watcher-backend", `ip:${IP.internet}`, 443],
 ];
 
 const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [

@@ -176,7 +176,7 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
     }
     for (const b of backends) expect({ ...b, ok: services.get(`${b.ns}/${b.name}`)?.includes(b.port) ?? false }).toMatchObject({ ok: true });
     // The studio, Harbor and pgAdmin are published in both public modes.
-    if (stack === "prod") expect(new Set(backends.map((b) => b.ns))).toEqual(new Set(["llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"]));
+    if (stack === "prod") expect(new Set(backends.map((b) => b.ns))).toEqual(new Set(["context-engine", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"]));
   });
 
   test("every HTTPRoute attaches to a listener of an existing Gateway that serves its hosts and admits its namespace", () => {
@@ -190,8 +190,8 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
         expect({ route: k8sName(route), ref: ref.sectionName, gateway: !!gw, listener: !!listener, hostsServed, admitted }).toMatchObject({ gateway: true, listener: true, hostsServed: true, admitted: true });
       }
     }
-    // The redirect, the studio, Harbor, pgAdmin, OpenWebUI, the React client.
-    if (name === "prod") expect(ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute").length).toBe(6);
+    // The redirect, the studio, Harbor, pgAdmin, OpenWebUI, the React client, the context engine.
+    if (name === "prod") expect(ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute").length).toBe(7);
   });
 
   test("every workload that can run several replicas spreads them over nodes", () => {

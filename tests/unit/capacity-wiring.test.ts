@@ -15,7 +15,7 @@ const CASES: Array<[string, StackName, RenderOptions]> = [
   ["dev", "dev", {}],
   ["prod", "prod", {}],
   ["dev with the smoke Job, MCP wait gates off, 3 workers", "dev", { set: { llmctlExecutorSmokeTest: true, llmctlMcpWaitEnabled: false, llmctlCeleryWorkerReplicas: 3 } }],
-  ["dev with HPAs and the large profile (two minikube nodes: one does not fit it)", "dev", { set: { llmctlBackendReplicas: 2, llmctlBackendMaxReplicas: 5, llmctlFrontendMaxReplicas: 4, resourceProfile: "large", clusterNodes: 2 } }],
+  ["dev with HPAs and the large profile (four minikube nodes: one does not fit it)", "dev", { set: { llmctlBackendReplicas: 2, llmctlBackendMaxReplicas: 5, llmctlFrontendMaxReplicas: 4, resourceProfile: "large", clusterNodes: 4 } }],
   [
     "prod with a GPU smoke Job on a GPU node",
     "prod",

@@ -253,6 +253,16 @@ describe("fit against a cluster profile", () => {
     ]);
   });
 
+  test("tainted GPU nodes: pods without GPUs must fit on the other nodes (the totals alone would count the GPU nodes)", () => {
+    const twoNodes = { nodes: 2, nodeCpu: "4", nodeMemory: "8Gi", gpuNodes: 1, gpusPerNode: 1 };
+    const work = [demand("web", 5, 1000, Gi), demand("train", 1, 2000, 4 * Gi, 1)];
+    // 7 CPU / 9Gi in all fits 2 x 4 CPU / 8Gi untainted...
+    expect(checkFit(work, twoNodes)).toEqual([]);
+    // ...but the 5 CPU / 5Gi of the web pods cannot use the tainted GPU node.
+    expect(checkFit(work, twoNodes, true)).toEqual(["CPU requests of pods without GPUs total 5 but GPU nodes are tainted (gpuTolerations), so pods without GPUs have 1 node with 4: 1 over"]);
+    expect(checkFit(work, { ...twoNodes, nodes: 1 }, true)).toContain("pods without GPUs request 5 CPU but every node is a GPU node and GPU nodes are tainted (gpuTolerations)");
+  });
+
   test("workloads scaled to zero are not checked per pod", () => {
     expect(checkFit([demand("off", 0, 100_000, Mi)], MINIKUBE_PROFILE)).toEqual([]);
   });

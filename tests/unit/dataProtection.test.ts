@@ -12,13 +12,17 @@ describe("data protection", () => {
   test("prod: the data namespaces and the studio's data claim survive delete; Harbor's keep is real", async () => {
     const { registered, resources } = await renderStack("prod");
     expect(retained(registered)).toEqual([
+      "kubernetes:core/v1:Namespace context-engine-namespace",
       "kubernetes:core/v1:Namespace llm-stack-namespace",
       "kubernetes:core/v1:Namespace llmctl-harbor-namespace",
       "kubernetes:core/v1:Namespace llmctl-namespace",
       "kubernetes:core/v1:Namespace llmctl-pgadmin-namespace",
       "kubernetes:core/v1:PersistentVolumeClaim llmctl-studio-data",
+      "kubernetes:core/v1:PersistentVolumeClaim models-storage",
       "kubernetes:core/v1:PersistentVolumeClaim openwebui-data",
       "kubernetes:core/v1:PersistentVolumeClaim qdrant-data",
+      "kubernetes:core/v1:PersistentVolumeClaim qdrant-snapshots",
+      "kubernetes:core/v1:PersistentVolumeClaim repos-storage",
     ]);
     expect(at(harborValues(resources) as never, "persistence.resourcePolicy")).toBe("keep");
     // StatefulSets keep their claims when deleted or scaled down.

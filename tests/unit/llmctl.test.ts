@@ -253,7 +253,9 @@ describe("llmctl suite variations", () => {
         gpuNodeSelector: ["nvidia.com/gpu.present=true"],
         gpuTolerations: ["nvidia.com/gpu:NoSchedule"],
         llmctlExecutorSmokeTest: true,
-        // A GPU request must fit the declared cluster (the capacity check rejects it on a GPU-less profile).
+        // A GPU request must fit the declared cluster (the capacity check rejects it on a GPU-less profile), and
+        // with the GPU node tainted, the pods without GPUs need another node.
+        clusterNodes: 2,
         clusterGpuNodes: 1,
       },
     });

@@ -1,0 +1,193 @@
+/**
+ * Section: the context engine's identity, config and guard rails (ServiceAccount, ConfigMap, generated Qdrant
+ * key, ResourceQuota), its flows (the seed's "Option A", or also the seed's intra-namespace policy), its
+ * public routes, and the Qdrant snapshot CronJob that replaces the seed's manual `curl` + `kubectl cp`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { checksum } from "../../lib/checksum";
+import { standardLabels } from "../../lib/labels";
+import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
+import type { RouteGroup } from "../../platform/edge/routes";
+import { hasPublicHosts } from "../../platform/exposure";
+import { allowFlow, type Flow, INTERNET_PORTS, type PodGroup, workloadPods } from "../../platform/flows";
+import { GeneratedSecret } from "../../platform/generatedSecret";
+import { buildPodSpec, type Volume } from "../../workloads/pod";
+import { childOpts, type SuiteContext } from "../context";
+import type { ContextEngineConfig } from "./config";
+import type { ContextEngineImage } from "./images";
+import { INSTANCE, MCP, NAMES, PORTS } from "./names";
+import { RESTORE_SCRIPT, SNAPSHOT_SCRIPT } from "./scripts";
+import { claim, qdrantUrl } from "./workloads";
+
+type Ctx = SuiteContext<ContextEngineImage>;
+
+/** The seed's ConfigMap keys, QDRANT_URL from the Service name. */
+export function contextConfigData(cfg: ContextEngineConfig): Record<string, string> {
+  return {
+    COLLECTION_NAME: cfg.index.collection,
+    EMBEDDING_MODEL: cfg.index.embeddingModel,
+    QDRANT_URL: qdrantUrl(cfg.namespace),
+    INDEX_MICRO_CHUNKS: cfg.index.microChunks ? "1" : "0",
+    MAX_MICRO_CHUNKS_PER_FILE: String(cfg.index.maxMicroChunksPerFile),
+    WATCH_DEBOUNCE_SECS: cfg.index.debounceSecs,
+    ...(cfg.llamacpp ? { LLAMACPP_URL: `http://${NAMES.llamacpp}:${PORTS.llamacpp}`, LLAMACPP_MODEL_URL: cfg.llamacpp.modelUrl, LLAMACPP_MODEL_NAME: cfg.llamacpp.modelName } : {}),
+  };
+}
+
+export interface Basics {
+  readonly deps: pulumi.Resource[];
+  readonly checksums: Record<string, pulumi.Input<string>>;
+}
+
+export function basics(ctx: Ctx, cfg: ContextEngineConfig): Basics {
+  const labels = (name: string, component: string) => standardLabels(name, INSTANCE, component);
+  // Every pod runs as this account; it needs nothing from the API server, so no Role binds it and no token is mounted.
+  const sa = new k8s.core.v1.ServiceAccount(
+    NAMES.serviceAccount,
+    { metadata: { name: NAMES.serviceAccount, namespace: ctx.namespace, labels: labels(NAMES.serviceAccount, "rbac") }, automountServiceAccountToken: false },
+    childOpts(ctx),
+  );
+  const data = contextConfigData(cfg);
+  const config = new k8s.core.v1.ConfigMap(NAMES.config, { metadata: { name: NAMES.config, namespace: ctx.namespace, labels: labels(NAMES.config, "config") }, data }, childOpts(ctx));
+  const secret = new GeneratedSecret(NAMES.secret, { namespace: ctx.namespace, secretName: NAMES.secret, instance: INSTANCE, generate: { QDRANT_API_KEY: { length: 40 } } }, childOpts(ctx));
+  new k8s.core.v1.ResourceQuota(
+    NAMES.quota,
+    { metadata: { name: NAMES.quota, namespace: ctx.namespace, labels: labels(NAMES.quota, "policy") }, spec: { hard: { "requests.cpu": cfg.quota.cpu, "requests.memory": cfg.quota.memory } } },
+    childOpts(ctx),
+  );
+  return { deps: [sa, config, secret], checksums: { config: checksum(data), secret: secret.checksum } };
+}
+
+/** The flows of the wiring: MCP and watchers -> Qdrant, MCP -> llama.cpp, the model download -> the internet, the edge in. */
+export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" | "edge" | "exposure">, own?: PodGroup["own"]): Flow[] {
+  const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
+  const mcp: PodGroup = { name: "mcp", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: MCP.map((m) => m.name) }] } };
+  const watchers: PodGroup = { name: "watchers", namespace: cfg.namespace, own, selector: { matchLabels: { app: "watcher" } } };
+  const qdrant = pods(NAMES.qdrant);
+  const backupPods: PodGroup = { name: "backup", namespace: cfg.namespace, own, selector: { matchLabels: { "app.kubernetes.io/instance": INSTANCE, "app.kubernetes.io/component": "backup" } } };
+  const flows: Flow[] = [
+    { name: "mcp-to-qdrant", from: { pods: mcp }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "QDRANT_URL" },
+    { name: "watchers-to-qdrant", from: { pods: watchers }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "QDRANT_URL" },
+    { name: "backup-to-qdrant", from: { pods: backupPods }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "the snapshot and restore jobs call Qdrant's API" },
+  ];
+  if (cfg.index.embeddingDownload) {
+    // Opt-in: an image without the embedding model baked in downloads it at first start.
+    const index: PodGroup = { name: "index", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["mcp", "watcher"] }] } };
+    flows.push({ name: "index-to-internet", from: { pods: index }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "EMBEDDING_MODEL download (contextEngineEmbeddingDownload)" });
+  }
+  if (cfg.llamacpp) {
+    flows.push(
+      { name: "mcp-to-llamacpp", from: { pods: mcp }, to: { pods: pods(NAMES.llamacpp) }, ports: [{ port: PORTS.llamacpp }], why: "LLAMACPP_URL" },
+      // NetworkPolicy is per pod: the model host is reachable from the llama.cpp pod, whose init container downloads it.
+      { name: "llamacpp-model-download", from: { pods: pods(NAMES.llamacpp) }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "LLAMACPP_MODEL_URL download (init container)" },
+    );
+  }
+  if (ctx.exposure.mode === "nodePort") {
+    for (const [name, port] of [
+      [NAMES.qdrant, PORTS.qdrant],
+      ["mcp-memory", 8000],
+      ["mcp-indexer", 8001],
+    ] as const) {
+      flows.push({ name: `nodeport-to-${name}`, from: { anywhere: true }, to: { pods: pods(name) }, ports: [{ port }], why: `the ${name} NodePort (the seed's)` });
+    }
+  }
+  return flows;
+}
+
+/** The seed's routes on one host: /qdrant, /mcp/<server>, /mcp-http/<server>, /llamacpp, each with its prefix removed. */
+export function contextRouteGroup(cfg: ContextEngineConfig, host: string): RouteGroup {
+  return {
+    name: INSTANCE,
+    instance: INSTANCE,
+    namespace: cfg.namespace,
+    host,
+    auth: { kind: "edge" },
+    routes: [
+      { name: "qdrant", path: "/qdrant", service: NAMES.qdrant, port: PORTS.qdrant, rewriteTo: "/" },
+      ...MCP.map((m) => ({ name: m.name, path: `/${m.transport === "sse" ? "mcp" : "mcp-http"}/${m.server}`, service: m.name, port: m.port, rewriteTo: "/" })),
+      ...(cfg.llamacpp ? [{ name: "llamacpp", path: "/llamacpp", service: NAMES.llamacpp, port: PORTS.llamacpp, rewriteTo: "/" }] : []),
+    ],
+  };
+}
+
+export function network(ctx: Ctx, cfg: ContextEngineConfig): void {
+  for (const f of contextFlows(cfg, ctx, ctx.namespace)) allowFlow(f, INSTANCE, childOpts(ctx));
+  if (cfg.networkPolicy === "intraNamespace") {
+    // The seed's policy, by name and meaning: any pod of the namespace may reach any other.
+    new k8s.networking.v1.NetworkPolicy(
+      NAMES.seedPolicy,
+      {
+        metadata: { name: NAMES.seedPolicy, namespace: ctx.namespace, labels: standardLabels(NAMES.seedPolicy, INSTANCE, "network") },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+      },
+      childOpts(ctx),
+    );
+  }
+  if (hasPublicHosts(ctx.exposure) && cfg.host) new EdgeRoutes(`${INSTANCE}-routes`, { group: contextRouteGroup(cfg, cfg.host), namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));
+}
+
+/** A snapshot-claim CronJob running one script with Qdrant's URL and key (the snapshot, and the suspended restore). */
+function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, deps: pulumi.Resource[], job: { name: string; script: string; schedule: string; suspend: boolean; env?: Record<string, string> }): void {
+  const labels = standardLabels(job.name, INSTANCE, "backup");
+  new k8s.batch.v1.CronJob(
+    job.name,
+    {
+      metadata: { name: job.name, namespace: ctx.namespace, labels },
+      spec: {
+        schedule: job.schedule,
+        suspend: job.suspend,
+        concurrencyPolicy: "Forbid",
+        // A run missed by more than an hour (controller down, node drained) is skipped, not started late in a burst.
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 3600,
+            template: {
+              metadata: { labels },
+              spec: buildPodSpec({
+                profile: ctx.profile,
+                uid: 1000,
+                restartPolicy: "OnFailure",
+                serviceAccountName: NAMES.serviceAccount,
+                imagePullSecrets: ctx.imagePullSecrets,
+                volumes: [volume],
+                containers: [
+                  {
+                    name: job.name,
+                    image: ctx.images["wait-for"],
+                    size: "tiny",
+                    command: ["/bin/sh", "-c", job.script],
+                    env: {
+                      QDRANT_URL: qdrantUrl(cfg.namespace),
+                      COLLECTION_NAME: cfg.index.collection,
+                      BACKUP_DIR: "/backups",
+                      ...job.env,
+                      QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } },
+                    },
+                    volumeMounts: [{ name: NAMES.backups, mountPath: "/backups" }],
+                  },
+                ],
+              }),
+            },
+          },
+        },
+      },
+    },
+    { ...childOpts(ctx), dependsOn: deps },
+  );
+}
+
+/**
+ * The snapshot CronJob (Qdrant's snapshot API, saved on a claim, pruned to the retention) replacing the seed's
+ * manual `curl` + `kubectl cp`, and its restore: a suspended CronJob an operator runs once with
+ * `kubectl create job --from=cronjob/qdrant-restore` (the newest snapshot, or SNAPSHOT set on it).
+ */
+export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[]): void {
+  const volume = claim(ctx, NAMES.backups, cfg.storage.backups, "ReadWriteOnce");
+  snapshotCronJob(ctx, cfg, volume, deps, { name: NAMES.backupJob, script: SNAPSHOT_SCRIPT, schedule: cfg.backup.schedule, suspend: false, env: { RETENTION: String(cfg.backup.retention) } });
+  snapshotCronJob(ctx, cfg, volume, deps, { name: NAMES.restoreJob, script: RESTORE_SCRIPT, schedule: cfg.backup.schedule, suspend: true, env: { SNAPSHOT: "" } });
+}

@@ -1,0 +1,188 @@
+/**
+ * Section: Qdrant (API key required), the four MCP servers (mcp-indexer autoscaled), llama.cpp with its
+ * one-time model download, and one watcher per configured repository. Every pod runs as the
+ * `context-engine` ServiceAccount without a token (nothing here calls the API server).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { standardLabels } from "../../lib/labels";
+import { httpProbes } from "../../lib/probes";
+import { serviceHost } from "../../platform/exposure";
+import type { EnvMap } from "../../workloads/pod";
+import { emptyDir, type Volume } from "../../workloads/pod";
+import { StatefulService } from "../../workloads/statefulService";
+import { WebService } from "../../workloads/webService";
+import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import type { ContextEngineConfig, Repository } from "./config";
+import type { ContextEngineImage } from "./images";
+import { MCP, MODELS_DIR, NAMES, PORTS, REPOS_DIR, scaled, SEED_RESOURCES } from "./names";
+import { MODEL_DOWNLOAD_SCRIPT } from "./scripts";
+import type * as pulumi from "@pulumi/pulumi";
+
+type Ctx = SuiteContext<ContextEngineImage>;
+const UID = 1000;
+
+/** A claim kept on delete with dataProtection; an emptyDir without persistence. */
+export function claim(ctx: Ctx, name: string, size: string, accessMode: "ReadWriteOnce" | "ReadWriteMany"): Volume {
+  if (!ctx.persistence) return emptyDir(name, size);
+  new k8s.core.v1.PersistentVolumeClaim(
+    name,
+    { metadata: { name, namespace: ctx.namespace, labels: standardLabels(name, ctx.instance, "storage") }, spec: { accessModes: [accessMode], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } } },
+    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
+  );
+  return { name, persistentVolumeClaim: { claimName: name } };
+}
+
+/** What the MCP servers and watchers read: the ConfigMap, and Qdrant's key. */
+function indexEnv(): EnvMap {
+  return { QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } } };
+}
+
+/** What every context-engine Deployment shares: namespace, identity, pull secrets, the config checksums that roll it. */
+function commonArgs(ctx: Ctx, checksums: Record<string, pulumi.Input<string>>) {
+  return { namespace: ctx.namespace, instance: ctx.instance, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: UID, serviceAccountName: NAMES.serviceAccount, checksums };
+}
+type Common = ReturnType<typeof commonArgs>;
+
+export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[], checksums: Record<string, pulumi.Input<string>>): void {
+  const common = commonArgs(ctx, checksums);
+  const envFrom = [{ configMapRef: { name: NAMES.config } }];
+  const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
+  // One repos claim (ReadWriteMany): mcp-indexer reads it, every watcher mounts its own sub-directory.
+  const repos = claim(ctx, NAMES.repos, cfg.storage.repos, "ReadWriteMany");
+
+  new StatefulService(
+    NAMES.qdrant,
+    {
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      component: "vector-store",
+      profile: ctx.profile,
+      uid: UID,
+      serviceAccountName: NAMES.serviceAccount,
+      imagePullSecrets: ctx.imagePullSecrets,
+      port: { port: PORTS.qdrant, name: "http", nodePort: nodePort(cfg.nodePorts.qdrant) },
+      storage: { persistence: ctx.persistence, size: cfg.storage.qdrant, storageClass: ctx.storageClass, mountPath: "/qdrant/storage", volumeName: NAMES.qdrantVolume },
+      volumes: [emptyDir("snapshots", "20Gi"), emptyDir("tmp")],
+      checksums,
+      container: {
+        image: ctx.images.qdrant,
+        size: "large",
+        resourcesOverride: scaled(SEED_RESOURCES.qdrant, ctx.profile),
+        env: {
+          QDRANT__SERVICE__API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } },
+          QDRANT__STORAGE__SNAPSHOTS_PATH: "/qdrant/snapshots",
+        },
+        volumeMounts: [
+          { name: "snapshots", mountPath: "/qdrant/snapshots" },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        probes: httpProbes("http", "/readyz"),
+      },
+    },
+    workloadOpts(ctx, deps),
+  );
+
+  for (const m of MCP) {
+    const indexer = m.name === "mcp-indexer";
+    new WebService(
+      m.name,
+      {
+        ...common,
+        component: "mcp",
+        // The seed's HPA: mcp-indexer 1..5 at 70% CPU (it owns the replicas).
+        ...(indexer ? { replicas: 1, maxReplicas: 5, targetCpuUtilization: 70, podDisruptionBudget: true } : { replicas: 1 }),
+        port: { port: m.port, nodePort: m.name === "mcp-memory" ? nodePort(cfg.nodePorts.memory) : indexer ? nodePort(cfg.nodePorts.indexer) : undefined },
+        volumes: [emptyDir("tmp", "1Gi"), ...(indexer ? [repos] : [])],
+        container: {
+          image: ctx.images["context-engine"],
+          size: "medium",
+          resourcesOverride: scaled(SEED_RESOURCES.mcp, ctx.profile),
+          envFrom,
+          env: { ...indexEnv(), MCP_SERVER: m.server, MCP_TRANSPORT: m.transport, FASTMCP_PORT: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR, readOnly: true }] : [])],
+          probes: httpProbes(m.health, "/health", 10),
+          // The embedding library keeps its model cache under the image's home (and downloads into it with contextEngineEmbeddingDownload).
+          readOnlyRootFilesystem: false,
+        },
+      },
+      workloadOpts(ctx, deps),
+    );
+  }
+
+  if (cfg.llamacpp) {
+    const models = claim(ctx, NAMES.models, cfg.storage.models, "ReadWriteOnce");
+    new WebService(
+      NAMES.llamacpp,
+      {
+        ...common,
+        component: "decoder",
+        strategy: "Recreate",
+        port: { port: PORTS.llamacpp },
+        volumes: [models, emptyDir("tmp")],
+        initContainers: [
+          {
+            name: "download-model",
+            image: ctx.images["wait-for"],
+            size: "small",
+            command: ["/bin/sh", "-c", MODEL_DOWNLOAD_SCRIPT],
+            env: {
+              MODELS_DIR,
+              LLAMACPP_MODEL_URL: cfg.llamacpp.modelUrl,
+              LLAMACPP_MODEL_NAME: cfg.llamacpp.modelName,
+              ...(cfg.llamacpp.sha256 ? { LLAMACPP_MODEL_SHA256: cfg.llamacpp.sha256 } : {}),
+            },
+            volumeMounts: [{ name: NAMES.models, mountPath: MODELS_DIR }],
+          },
+        ],
+        container: {
+          image: ctx.images["llamacpp-server"],
+          size: "large",
+          resourcesOverride: scaled(SEED_RESOURCES.llamacpp, ctx.profile),
+          args: ["--model", `${MODELS_DIR}/${cfg.llamacpp.modelName}`, "--host", "0.0.0.0", "--port", String(PORTS.llamacpp)],
+          volumeMounts: [
+            { name: NAMES.models, mountPath: MODELS_DIR, readOnly: true },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
+          probes: httpProbes("http", "/health", 20),
+        },
+      },
+      workloadOpts(ctx, deps),
+    );
+  }
+
+  for (const repo of cfg.repositories.filter((r) => r.enabled)) watcher(ctx, repo, repos, common, envFrom, deps);
+}
+
+/** watcher-<name>: one Recreate pod watching its repository's sub-directory of repos-storage. */
+function watcher(ctx: Ctx, repo: Repository, repos: Volume, common: Common, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[]): void {
+  new WebService(
+    `watcher-${repo.name}`,
+    {
+      ...common,
+      component: "watcher",
+      strategy: "Recreate",
+      // The seed's log commands select `app=watcher`.
+      podLabels: { app: "watcher" },
+      volumes: [repos, emptyDir("tmp", "1Gi")],
+      container: {
+        image: ctx.images["context-engine"],
+        size: "small",
+        resourcesOverride: scaled(SEED_RESOURCES.watcher, ctx.profile),
+        envFrom,
+        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, REPO_NAME: repo.name, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}) },
+        volumeMounts: [
+          { name: NAMES.repos, mountPath: `${REPOS_DIR}/${repo.subPath}`, subPath: repo.subPath },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        probes: {
+          readinessProbe: { exec: { command: ["/bin/sh", "-c", "test -d \"$WATCH_ROOT\""] }, initialDelaySeconds: 5, periodSeconds: 10 },
+          livenessProbe: { exec: { command: ["/bin/sh", "-c", "kill -0 1"] }, initialDelaySeconds: 30, periodSeconds: 20 },
+        },
+        readOnlyRootFilesystem: false,
+      },
+    },
+    workloadOpts(ctx, deps),
+  );
+}
+
+export const qdrantUrl = (namespace: string): string => `http://${serviceHost(NAMES.qdrant, namespace)}:${PORTS.qdrant}`;
