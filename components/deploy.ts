@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Harbor } from "./addons/harbor";
 import { PLATFORM_IMAGES, mergeCatalogues, resolveImages } from "./lib/images";
 import type { EdgeAccess } from "./platform/edge/edgeRoutes";
+import type { MonitoringAccess } from "./platform/metrics";
 import type { RegistryAccess } from "./platform/pullSecret";
 import type { StackConfig } from "./stack";
 import type { DeployedSuite, PlatformContext } from "./suites/types";
@@ -23,12 +24,22 @@ export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): 
  * Deploys every enabled suite, each with the platform context and its own resolved images. A suite that
  * provides the model gateway is deployed first; the suites that use one get it in their context.
  */
-export function deploySuites(stack: StackConfig, access: RegistryAccess | undefined, edge: EdgeAccess, opts: pulumi.ComponentResourceOptions): DeployedSuite[] {
+export function deploySuites(
+  stack: StackConfig,
+  access: RegistryAccess | undefined,
+  edge: EdgeAccess,
+  opts: pulumi.ComponentResourceOptions,
+  monitoring?: MonitoringAccess,
+): DeployedSuite[] {
   const p = stack.platform;
-  const ordered = [...stack.suites.filter((s) => s.providesGateway), ...stack.suites.filter((s) => !s.providesGateway)];
+  // Providers first (the object store, then the gateway), so their users are handed what they provide.
+  const rank = (s: (typeof stack.suites)[number]) => (s.providesObjectStore ? 0 : s.providesGateway ? 1 : 2);
+  const ordered = [...stack.suites].sort((a, b) => rank(a) - rank(b));
+  const requestedBuckets = stack.suites.flatMap((s) => s.buckets);
   const deployed: DeployedSuite[] = [];
   for (const suite of ordered) {
     const gateway = suite.usesGateway ? deployed.find((d) => d.gateway)?.gateway : undefined;
+    const objectStore = suite.buckets.length > 0 ? deployed.find((d) => d.objectStore)?.objectStore : undefined;
     const context: PlatformContext = {
       exposure: p.exposure,
       edge,
@@ -43,6 +54,9 @@ export function deploySuites(stack: StackConfig, access: RegistryAccess | undefi
       imagePullSecrets: p.images.pullSecrets,
       registryAccess: access,
       ...(gateway ? { modelGateway: gateway } : {}),
+      ...(monitoring ? { monitoring } : {}),
+      ...(objectStore ? { objectStore } : {}),
+      ...(suite.providesObjectStore ? { requestedBuckets } : {}),
     };
     deployed.push(suite.deploy(context, opts));
   }

@@ -3,7 +3,10 @@
  * return what a person needs after `pulumi up`. index.ts runs it and exports the result; the tests and
  * scripts run this same function under mocks (several stacks per process, sharing one SDK instance).
  */
+import { GpuOperator } from "./addons/gpuOperator";
 import { Harbor } from "./addons/harbor";
+import { Kserve } from "./addons/kserve";
+import { Monitoring } from "./addons/monitoring";
 import { PgAdmin } from "./addons/pgadmin";
 import { ADDON_INSTANCES } from "./addons/shared";
 import { deploySuites, registryAccess } from "./deploy";
@@ -24,7 +27,18 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const harborAddon = stack.harbor.enabled
     ? new Harbor(ADDON_INSTANCES.harbor, { ...shared, config: stack.harbor, curlImage: platformImages["wait-for"] }, opts)
     : undefined;
-  const deployed = deploySuites(stack, registryAccess(stack, harborAddon), edge.access, opts);
+  // Monitoring before the suites: they declare their metrics endpoints against its access.
+  const monitoringAddon = stack.monitoring.enabled
+    ? new Monitoring("monitoring", { ...shared, config: stack.monitoring }, opts)
+    : undefined;
+  const gpuOperatorAddon = stack.gpuOperator.install
+    ? new GpuOperator("gpu-operator", { config: stack.gpuOperator, gpu: p.gpu, profile: p.resourceProfile, network: p.network, monitoring: monitoringAddon?.access }, opts)
+    : undefined;
+  const deployed = deploySuites(stack, registryAccess(stack, harborAddon), edge.access, opts, monitoringAddon?.access);
+  // KServe after the suites: its example reads its model from the object store the mlops suite provides.
+  const kserveAddon = stack.kserve.enabled
+    ? new Kserve("kserve", { config: stack.kserve, profile: p.resourceProfile, network: p.network, objectStore: deployed.find((d) => d.objectStore)?.objectStore }, opts)
+    : undefined;
   const studio = deployedResource(deployed, llmctlModule);
   // pgAdmin is wired to the studio's Postgres: the same generated password, no copy.
   const pgadminAddon =
@@ -41,12 +55,25 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
     chartVersion: harborAddon.chartVersion,
   };
   const pgadmin = pgadminAddon && { url: pgadminAddon.url, email: pgadminAddon.email, password: pgadminAddon.password };
+  const monitoring = monitoringAddon && {
+    grafanaUrl: monitoringAddon.grafanaUrl,
+    grafanaAdminUser: monitoringAddon.grafanaAdminUser,
+    // A secret output: `pulumi stack output --show-secrets monitoring` reveals it.
+    grafanaAdminPassword: monitoringAddon.grafanaAdminPassword,
+    prometheusUrl: monitoringAddon.prometheusUrl,
+  };
+  const gpuOperator = gpuOperatorAddon && { runtimeClassName: gpuOperatorAddon.runtimeClassName, chartVersion: gpuOperatorAddon.chartVersion };
+  const kserve = kserveAddon && { chartVersion: kserveAddon.chartVersion, exampleUrl: kserveAddon.exampleUrl };
   const llmctl = deployed.find((d) => d.name === "llmctl")?.outputs;
   return {
     /** How to reach the platform from outside: public URLs, DNS target, TLS and edge auth (secret password). */
     edge: edge.outputs,
     harbor,
     pgadmin,
+    /** Grafana (URL, admin login with a secret password) and the in-cluster Prometheus URL, when monitoring is on. */
+    monitoring,
+    gpuOperator,
+    kserve,
     /** Every enabled suite's outputs by suite name: a new suite appears here without an edit to this file. */
     suites: Object.fromEntries(deployed.map((d) => [d.name, d.outputs])),
     // Kept from before suites were modules: llmctl's outputs with its add-ons' under it, where existing scripts read them.

@@ -13,6 +13,12 @@ import { CERT_MANAGER_SCHEMA, type CertManagerConfig, parseCertManager } from ".
 import { certManagerDemand } from "./addons/certManager/values";
 import { ENVOY_GATEWAY_SCHEMA, type EnvoyGatewayConfig, parseEnvoyGateway } from "./addons/envoyGateway/config";
 import { envoyGatewayDemand } from "./addons/envoyGateway/values";
+import { GPU_OPERATOR_SCHEMA, type GpuOperatorConfig, parseGpuOperator } from "./addons/gpuOperator/config";
+import { gpuOperatorDemand } from "./addons/gpuOperator/values";
+import { KSERVE_SCHEMA, type KserveConfig, parseKserve } from "./addons/kserve/config";
+import { kserveDemand } from "./addons/kserve/values";
+import { MONITORING_SCHEMA, type MonitoringConfig, parseMonitoring } from "./addons/monitoring/config";
+import { monitoringDemand } from "./addons/monitoring/values";
 import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
 import { EDGE_SCHEMA } from "./config/edge";
 import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
@@ -37,6 +43,9 @@ export interface StackConfig {
   readonly pgadmin: PgAdminConfig;
   readonly envoyGateway: EnvoyGatewayConfig;
   readonly certManager: CertManagerConfig;
+  readonly gpuOperator: GpuOperatorConfig;
+  readonly monitoring: MonitoringConfig;
+  readonly kserve: KserveConfig;
   /** Every public host the enabled modules claimed: one Gateway listener and certificate each. */
   readonly hosts: readonly HostClaim[];
   /** Registry, tag and overrides for built images, with the Harbor switch applied. */
@@ -60,7 +69,7 @@ function suitesSchema(suites: readonly RegisteredSuite[]): Schema {
   const names = suites.map((s) => s.name);
   return {
     ...PLATFORM_SCHEMA,
-    suites: { ...PLATFORM_SCHEMA.suites, description: `Suites to deploy. Implemented: ${names.join(", ")}. Planned: ${PLANNED_SUITES.join(", ")}.` },
+    suites: { ...PLATFORM_SCHEMA.suites, description: `Suites to deploy. Implemented: ${names.join(", ")}.${PLANNED_SUITES.length > 0 ? ` Planned: ${PLANNED_SUITES.join(", ")}.` : ""}` },
   };
 }
 
@@ -74,6 +83,9 @@ export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema
     { owner: "add-on pgadmin", schema: PGADMIN_SCHEMA },
     { owner: "add-on envoy-gateway", schema: ENVOY_GATEWAY_SCHEMA },
     { owner: "add-on cert-manager", schema: CERT_MANAGER_SCHEMA },
+    { owner: "add-on gpu-operator", schema: GPU_OPERATOR_SCHEMA },
+    { owner: "add-on monitoring", schema: MONITORING_SCHEMA },
+    { owner: "add-on kserve", schema: KSERVE_SCHEMA },
   ]);
 }
 
@@ -139,6 +151,9 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   const pgadmin = parsePgAdmin(new Reader(PGADMIN_SCHEMA, raw, problems), platform);
   const envoyGateway = parseEnvoyGateway(new Reader(ENVOY_GATEWAY_SCHEMA, raw, problems), platform);
   const certManager = parseCertManager(new Reader(CERT_MANAGER_SCHEMA, raw, problems), platform);
+  const gpuOperator = parseGpuOperator(new Reader(GPU_OPERATOR_SCHEMA, raw, problems), platform);
+  const monitoring = parseMonitoring(new Reader(MONITORING_SCHEMA, raw, problems), platform);
+  const kserve = parseKserve(new Reader(KSERVE_SCHEMA, raw, problems), platform, certManager.config);
   const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
   const claims = [
     ...active.map((p) => p.claims),
@@ -146,6 +161,9 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     ...(pgadmin.config.enabled ? [pgadmin.claims] : []),
     envoyGateway.claims,
     certManager.claims,
+    gpuOperator.claims,
+    monitoring.claims,
+    kserve.claims,
     platform.exposure.mode === "gateway" ? { nodePorts: [], namespaces: [{ key: "gatewayNamespace", namespace: platform.exposure.gatewayNamespace }] } : NO_CLAIMS,
   ];
   checkClaims(problems, claims);
@@ -166,6 +184,9 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     ...(envoyGateway.config.install ? envoyGatewayDemand(envoyGateway.config, platform.resourceProfile) : []),
     ...(certManager.config.install ? certManagerDemand(certManager.config, platform.resourceProfile) : []),
     ...(pgadmin.config.enabled && enabled.some((s) => s.name === "llmctl") ? pgadminDemand(pgadmin.config, platform.resourceProfile) : []),
+    ...(gpuOperator.config.install ? gpuOperatorDemand(gpuOperator.config, platform.resourceProfile, platform.cluster.nodes) : []),
+    ...(monitoring.config.enabled ? monitoringDemand(monitoring.config, platform.resourceProfile, platform.cluster.nodes) : []),
+    ...(kserve.config.enabled ? kserveDemand(kserve.config, platform.resourceProfile) : []),
   ];
   const profile = profileProblems(platform.cluster);
   if (profile.length > 0) problems.add("clusterNodes", `the cluster profile is invalid: ${profile.join("; ")}`);
@@ -178,6 +199,9 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     pgadmin: pgadmin.config,
     envoyGateway: envoyGateway.config,
     certManager: certManager.config,
+    gpuOperator: gpuOperator.config,
+    monitoring: monitoring.config,
+    kserve: kserve.config,
     hosts,
     images,
     pullCredentials: credentials,

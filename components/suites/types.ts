@@ -15,7 +15,9 @@ import type { EdgeAccess } from "../platform/edge/edgeRoutes";
 import type { ExposureConfig } from "../platform/exposure";
 import type { NetworkConfig } from "../platform/flows";
 import type { GpuConfig } from "../platform/gpu";
+import type { MonitoringAccess } from "../platform/metrics";
 import type { ModelGateway } from "../platform/modelGateway";
+import type { ObjectStore } from "../platform/objectStore";
 import type { RegistryAccess } from "../platform/pullSecret";
 
 /** What the platform hands every suite: shared settings, resolved images, registry access. */
@@ -41,6 +43,12 @@ export interface PlatformContext<I extends string = string> {
   readonly registryAccess?: RegistryAccess;
   /** The model gateway another enabled suite provides, for a suite that uses one (`usesGateway`). */
   readonly modelGateway?: ModelGateway;
+  /** The monitoring add-on, when on: a suite declares each metrics endpoint with `scrape`. */
+  readonly monitoring?: MonitoringAccess;
+  /** The object store another enabled suite provides, for a suite that asked for buckets. */
+  readonly objectStore?: ObjectStore;
+  /** For the object store's provider: the buckets the other enabled suites asked for. */
+  readonly requestedBuckets?: readonly string[];
 }
 
 export interface ParsedSlice<C> {
@@ -65,6 +73,10 @@ export interface SuiteModule<S extends Schema, C, I extends string, R> {
   gateway?(resource: R): ModelGateway;
   /** This suite calls the platform's model gateway: it gets `modelGateway` when a provider is enabled. */
   readonly usesGateway?: boolean;
+  /** The S3 store this suite provides to the others (deployed before its users, creating their buckets). */
+  objectStore?(resource: R): ObjectStore;
+  /** The buckets this suite wants in the platform's object store; it gets `objectStore` when a provider is enabled. */
+  objectStoreBuckets?(config: C): readonly string[];
 }
 
 /** A suite whose slice has been parsed: ready to deploy when enabled. */
@@ -76,6 +88,9 @@ export interface ParsedSuite {
   deploy(context: PlatformContext, opts: pulumi.ComponentResourceOptions): DeployedSuite;
   readonly providesGateway: boolean;
   readonly usesGateway: boolean;
+  readonly providesObjectStore: boolean;
+  /** Buckets it wants in the platform's object store (empty: it uses none). */
+  readonly buckets: readonly string[];
 }
 
 export interface DeployedSuite {
@@ -83,6 +98,7 @@ export interface DeployedSuite {
   readonly resource: unknown;
   readonly outputs: Record<string, unknown>;
   readonly gateway?: ModelGateway;
+  readonly objectStore?: ObjectStore;
 }
 
 /** A registry entry: the module with its types erased. */
@@ -108,10 +124,18 @@ export function defineSuite<S extends Schema, C, I extends string, R>(m: SuiteMo
         demand: (p) => m.demand(config, p),
         providesGateway: m.gateway !== undefined,
         usesGateway: m.usesGateway ?? false,
+        providesObjectStore: m.objectStore !== undefined,
+        buckets: m.objectStoreBuckets?.(config) ?? [],
         deploy(context, opts) {
           // The platform resolves every image of this suite's catalogue, so the narrowing holds.
           const resource = m.create(config, context as PlatformContext<I>, opts);
-          return { name: m.name, resource, outputs: m.outputs(resource), ...(m.gateway ? { gateway: m.gateway(resource) } : {}) };
+          return {
+            name: m.name,
+            resource,
+            outputs: m.outputs(resource),
+            ...(m.gateway ? { gateway: m.gateway(resource) } : {}),
+            ...(m.objectStore ? { objectStore: m.objectStore(resource) } : {}),
+          };
         },
       };
     },

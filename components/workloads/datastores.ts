@@ -2,6 +2,7 @@
  * Datastore blocks built on StatefulService: Postgres, Redis and ChromaDB, each with a probe that proves
  * the server answers, a non-root user matching the image, and writable scratch paths under a read-only root.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { execProbes, httpProbes } from "../lib/probes";
 import type { ResourceProfile, Size } from "../lib/resources";
@@ -17,6 +18,8 @@ interface DatastoreArgs {
   readonly imagePullSecrets?: readonly string[];
   /** Container size; each datastore has a default. */
   readonly size?: Size;
+  /** Exact requests/limits where a seed or config gives them (instead of `size`). */
+  readonly resourcesOverride?: k8s.types.input.core.v1.ResourceRequirements;
 }
 
 export const POSTGRES_PORT = 5432;
@@ -42,6 +45,20 @@ export interface PostgresArgs extends DatastoreArgs {
   readonly passwordSecret: { readonly name: pulumi.Input<string>; readonly key: string };
   /** Checksum of the password Secret, so a rotated password restarts the server. */
   readonly passwordChecksum?: pulumi.Input<string>;
+  /**
+   * Server settings from a ConfigMap: each parameter's value is the ConfigMap key PG_<PARAMETER> (upper case),
+   * passed as `-c parameter=value`, so a change rolls the server.
+   */
+  readonly settings?: { readonly configMap: pulumi.Input<string>; readonly parameters: readonly string[]; readonly checksum?: pulumi.Input<string> };
+  /** Scripts the image runs once on an empty data directory (/docker-entrypoint-initdb.d), with Secret files under /etc/postgres-init. */
+  readonly init?: { readonly configMap: pulumi.Input<string>; readonly secret: { readonly name: pulumi.Input<string>; readonly keys: readonly string[] } };
+  /** The seed's Service names, when it names them. */
+  readonly serviceNames?: { readonly headless: string; readonly client: string };
+}
+
+/** The postgres container's args for `settings` (pure, for tests). */
+export function postgresSettingsArgs(parameters: readonly string[]): string[] {
+  return ["postgres", ...parameters.flatMap((p) => ["-c", `${p}=$(PG_${p.toUpperCase()})`])];
 }
 
 /** What every datastore's StatefulService shares: placement, labels, pull secrets, its one port and its volume. */
@@ -74,11 +91,23 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
         // The password as a file (the image's POSTGRES_PASSWORD_FILE), not an environment variable every
         // process of the container (and `kubectl describe`'s env listing) would see.
         { name: "password", secret: { secretName: args.passwordSecret.name, items: [{ key: args.passwordSecret.key, path: "password" }], defaultMode: 0o440 } },
+        ...(args.init
+          ? [
+              { name: "init-scripts", configMap: { name: args.init.configMap, defaultMode: 0o555 } },
+              { name: "init-secrets", secret: { secretName: args.init.secret.name, items: args.init.secret.keys.map((key) => ({ key, path: key })), defaultMode: 0o440 } },
+            ]
+          : []),
       ],
-      checksums: args.passwordChecksum ? { secret: args.passwordChecksum } : undefined,
+      serviceNames: args.serviceNames,
+      checksums: {
+        ...(args.passwordChecksum ? { secret: args.passwordChecksum } : {}),
+        ...(args.settings?.checksum ? { settings: args.settings.checksum } : {}),
+      },
       container: {
         image: args.image,
         size: args.size ?? "medium",
+        resourcesOverride: args.resourcesOverride,
+        ...(args.settings ? { args: postgresSettingsArgs(args.settings.parameters), envFrom: [{ configMapRef: { name: args.settings.configMap } }] } : {}),
         env: {
           POSTGRES_DB: args.database,
           POSTGRES_USER: args.user,
@@ -89,6 +118,12 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
           { name: "run", mountPath: "/var/run/postgresql" },
           { name: "tmp", mountPath: "/tmp" },
           { name: "password", mountPath: POSTGRES_PASSWORD_DIR, readOnly: true },
+          ...(args.init
+            ? [
+                { name: "init-scripts", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                { name: "init-secrets", mountPath: "/etc/postgres-init", readOnly: true },
+              ]
+            : []),
         ],
         probes: execProbes(["pg_isready", "-h", "127.0.0.1", "-U", args.user, "-d", args.database]),
       },

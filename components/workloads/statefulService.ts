@@ -21,6 +21,8 @@ export interface StorageArgs {
   readonly subPath?: string;
   /** The data volume's (and claim template's) name, where a seed names it. @default data */
   readonly volumeName?: string;
+  /** Mount this existing claim (created by the caller, where a seed names the PVC itself) instead of a claim template. */
+  readonly claimName?: pulumi.Input<string>;
 }
 
 export interface StatefulServiceArgs extends Omit<PodArgs, "containers"> {
@@ -38,6 +40,8 @@ export interface StatefulServiceArgs extends Omit<PodArgs, "containers"> {
   readonly instance: string;
   readonly component?: string;
   readonly checksums?: Record<string, pulumi.Input<string>>;
+  /** Where a seed names the Services: the headless one (the StatefulSet's) and the client one. @default <name>-headless, <name> */
+  readonly serviceNames?: { readonly headless: string; readonly client: string };
 }
 
 export const DATA_VOLUME = "data";
@@ -58,7 +62,7 @@ export class StatefulService extends pulumi.ComponentResource {
     this.port = args.port.port;
     const labels = standardLabels(name, args.instance, args.component);
     const portName = args.port.name ?? "tcp";
-    const headlessName = `${name}-headless`;
+    const headlessName = args.serviceNames?.headless ?? `${name}-headless`;
 
     new k8s.core.v1.Service(
       `${name}-headless`,
@@ -87,7 +91,10 @@ export class StatefulService extends pulumi.ComponentResource {
         },
         ...(args.sidecars ?? []),
       ],
-      volumes: [...(args.storage.persistence ? [] : [emptyDir(dataVolume, args.storage.size)]), ...(args.volumes ?? [])],
+      volumes: [
+        ...(!args.storage.persistence ? [emptyDir(dataVolume, args.storage.size)] : args.storage.claimName ? [{ name: dataVolume, persistentVolumeClaim: { claimName: args.storage.claimName } }] : []),
+        ...(args.volumes ?? []),
+      ],
     });
     const annotations = Object.fromEntries(
       Object.entries(args.checksums ?? {}).map(([k, v]) => [`${CHECKSUM_ANNOTATION_PREFIX}${k}`, v]),
@@ -105,7 +112,8 @@ export class StatefulService extends pulumi.ComponentResource {
           podManagementPolicy: "OrderedReady",
           updateStrategy: { type: "RollingUpdate" },
           template: { metadata: { labels, annotations }, spec: podSpec },
-          volumeClaimTemplates: args.storage.persistence
+          volumeClaimTemplates:
+            args.storage.persistence && !args.storage.claimName
             ? [
                 {
                   metadata: { name: dataVolume, labels },
@@ -126,7 +134,7 @@ export class StatefulService extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { name, namespace: args.namespace, labels },
+        metadata: { name: args.serviceNames?.client ?? name, namespace: args.namespace, labels },
         spec: {
           type: args.port.nodePort ? "NodePort" : "ClusterIP",
           selector: this.selector,

@@ -120,7 +120,7 @@ export class WebService extends pulumi.ComponentResource {
         {
           metadata,
           spec: {
-            type: args.port.nodePort ? "NodePort" : "ClusterIP",
+            type: [args.port, ...(args.extraPorts ?? [])].some((p) => p.nodePort) ? "NodePort" : "ClusterIP",
             selector: this.selector,
             ports: [args.port, ...(args.extraPorts ?? [])].map((p, i) => {
               const name = i === 0 ? portName : (p.name ?? `port-${p.port}`);

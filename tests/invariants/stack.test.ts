@@ -55,6 +55,7 @@ function chartServices(res: Recorded[]): Map<string, number[]> {
       out.set(`${ns}/${at(values, "expose.clusterIP.name")}`, [at(values, "expose.clusterIP.ports.httpPort") as number]);
     }
     if (c.inputs.chart === "pgadmin4") out.set(`${ns}/${values.fullnameOverride}`, [at(values, "service.port") as number]);
+    if (c.inputs.chart === "kube-prometheus-stack") out.set(`${ns}/${at(values, "grafana.fullnameOverride")}`, [at(values, "grafana.service.port") as number]);
   }
   return out;
 }
@@ -176,7 +177,8 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
     }
     for (const b of backends) expect({ ...b, ok: services.get(`${b.ns}/${b.name}`)?.includes(b.port) ?? false }).toMatchObject({ ok: true });
     // The studio, Harbor and pgAdmin are published in both public modes.
-    if (stack === "prod") expect(new Set(backends.map((b) => b.ns))).toEqual(new Set(["context-engine", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"]));
+    // So are the LLM stack, the context engine, MLOps (MinIO console, MLflow) and Grafana.
+    if (stack === "prod") expect(new Set(backends.map((b) => b.ns))).toEqual(new Set(["context-engine", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin", "mlops", "monitoring"]));
   });
 
   test("every HTTPRoute attaches to a listener of an existing Gateway that serves its hosts and admits its namespace", () => {
@@ -190,8 +192,9 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
         expect({ route: k8sName(route), ref: ref.sectionName, gateway: !!gw, listener: !!listener, hostsServed, admitted }).toMatchObject({ gateway: true, listener: true, hostsServed: true, admitted: true });
       }
     }
-    // The redirect, the studio, Harbor, pgAdmin, OpenWebUI, the React client, the context engine.
-    if (name === "prod") expect(ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute").length).toBe(7);
+    // The redirect, the studio, Harbor, pgAdmin, OpenWebUI, the React client, the context engine, the MinIO
+    // console, MLflow, Grafana.
+    if (name === "prod") expect(ofType(res, "gateway.networking.k8s.io/v1:HTTPRoute").length).toBe(10);
   });
 
   test("every workload that can run several replicas spreads them over nodes", () => {

@@ -3,6 +3,7 @@ import { PLATFORM_IMAGES } from "../../components/lib/images";
 import { LLMCTL_IMAGES, LLMCTL_THIRD_PARTY_IMAGES } from "../../components/suites/llmctl/images";
 import { LLM_STACK_THIRD_PARTY } from "../../components/suites/llmStack/images";
 import { CONTEXT_ENGINE_THIRD_PARTY } from "../../components/suites/contextEngine/images";
+import { MLOPS_THIRD_PARTY } from "../../components/suites/mlops/images";
 import {
   at,
   byName,
@@ -42,8 +43,8 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     expect(harbor.inputs).toMatchObject({ name: "harbor", version: "1.18.2", repositoryOpts: { repo: "https://helm.goharbor.io" }, namespace: "llmctl-harbor" });
     const pgadmin = chart(res, "pgadmin4");
     expect(pgadmin.inputs).toMatchObject({ name: "llmctl-pgadmin", version: "1.59.0", repositoryOpts: { repo: "https://helm.runix.net" }, namespace: "llmctl-pgadmin" });
-    const edge = stack === "prod" ? ["cert-manager", "envoy-gateway-system", "llm-platform-edge"] : [];
-    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...edge, "context-engine", "llm-executor", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"].sort());
+    const prodOnly = stack === "prod" ? ["cert-manager", "envoy-gateway-system", "gpu-operator", "kserve", "llm-platform-edge", "monitoring"] : [];
+    expect(ofType(res, "core/v1:Namespace").map(k8sName).sort()).toEqual([...prodOnly, "context-engine", "llm-executor", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin", "mlops"].sort());
   });
 
   test("exposure: dev NodePorts 30082/30156 over HTTP; prod ingress hosts with TLS", () => {
@@ -159,7 +160,7 @@ describe("registry wiring", () => {
     const prefix = "harbor.llmctl-harbor.svc.cluster.local/llmctl/";
     const images = WORKLOAD_KINDS.flatMap((k) => ofType(resources, k)).flatMap((w) => [...containersOf(w), ...containersOf(w, true)].map((c) => String(c.image)));
     const rewritten = new Set(images.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length).split(":")[0]));
-    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(LLM_STACK_THIRD_PARTY), ...Object.values(CONTEXT_ENGINE_THIRD_PARTY), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
+    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(LLM_STACK_THIRD_PARTY), ...Object.values(CONTEXT_ENGINE_THIRD_PARTY), ...Object.values(MLOPS_THIRD_PARTY), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
     for (const image of images) expect({ image, ok: image.startsWith(prefix) || thirdParty.has(image) }).toMatchObject({ ok: true });
     // Every running llmctl image is rewritten; the executor images go through the ConfigMap.
     expect([...rewritten].sort()).toEqual([

@@ -46,10 +46,10 @@ describe.each(CASES)("declared demand = rendered demand: %s", (_what, stack, opt
 describe("chart pods are declared for each enabled add-on", () => {
   test("Harbor, pgAdmin and the edge charts on: their namespaces carry chart demand; off: none", () => {
     const on = parsedStack("prod").demand.filter((d) => d.kind.startsWith("chart:"));
-    expect(new Set(on.map((d) => d.namespace))).toEqual(new Set(["llmctl-harbor", "llmctl-pgadmin", "envoy-gateway-system", "cert-manager"]));
+    expect(new Set(on.map((d) => d.namespace))).toEqual(new Set(["llmctl-harbor", "llmctl-pgadmin", "envoy-gateway-system", "cert-manager", "gpu-operator", "monitoring", "kserve"]));
     // The Envoy proxies the controller creates count with the replicas the EnvoyProxy asks for.
     expect(on.find((d) => d.kind === "chart:envoy-proxy")).toMatchObject({ pods: 2 });
-    const off = parsedStack("prod", { set: { harborEnabled: false, pgadminEnabled: false, envoyGatewayEnabled: false, gatewayClassName: "existing", certManagerEnabled: false } }).demand.filter((d) =>
+    const off = parsedStack("prod", { set: { harborEnabled: false, pgadminEnabled: false, envoyGatewayEnabled: false, gatewayClassName: "existing", certManagerEnabled: false, gpuOperatorEnabled: false, monitoringEnabled: false, kserveEnabled: false } }).demand.filter((d) =>
       d.kind.startsWith("chart:"),
     );
     expect(off).toEqual([]);

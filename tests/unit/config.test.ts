@@ -86,7 +86,6 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["NodePort above range", { llmctlFrontendNodePort: "40000" }, "llm-platform:llmctlFrontendNodePort", /between 30000 and 32767/],
   ["duplicate NodePort", { exposure: "nodePort", llmctlFrontendNodePort: "30155" }, "llm-platform:llmctlFrontendNodePort", /duplicates llmctlBackendNodePort/],
   ["unknown suite", { suites: '["llmctl","chatbot"]' }, "llm-platform:suites", /unknown suite "chatbot"; allowed: llmctl/],
-  ["planned suite", { suites: '["mlops"]' }, "llm-platform:suites", /planned but not implemented/],
   ["suites not a list", { suites: "llmctl" }, "llm-platform:suites", /list of strings/],
   ["duplicate suite", { suites: '["llmctl","llmctl"]' }, "llm-platform:suites", /twice/],
   ["unknown exposure", { exposure: "loadBalancer" }, "llm-platform:exposure", /one of nodePort, ingress, gateway, clusterIP/],

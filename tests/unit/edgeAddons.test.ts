@@ -63,8 +63,8 @@ describe("prod: Gateway API edge from an empty cluster", () => {
     expect(at(gw.inputs, "metadata")).toMatchObject({ namespace: "llm-platform-edge", annotations: { "cert-manager.io/cluster-issuer": "llm-platform" } });
     expect(at(gw.inputs, "spec.gatewayClassName")).toBe("llm-platform");
     const listeners = at(gw.inputs, "spec.listeners") as JsonObject[];
-    expect(listeners.map((l) => l.hostname ?? l.name)).toEqual(["http", "llmctl.example.com", "chat.example.com", "app.example.com", "mcp.example.com", "harbor.example.com", "pgadmin.example.com"]);
-    expect(at(listeners[0], "allowedRoutes.namespaces.selector.matchExpressions.0.values")).toEqual(["context-engine", "llm-platform-edge", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin"]);
+    expect(listeners.map((l) => l.hostname ?? l.name)).toEqual(["http", "llmctl.example.com", "chat.example.com", "app.example.com", "mcp.example.com", "minio.example.com", "mlflow.example.com", "harbor.example.com", "pgadmin.example.com", "grafana.example.com"]);
+    expect(at(listeners[0], "allowedRoutes.namespaces.selector.matchExpressions.0.values")).toEqual(["context-engine", "llm-platform-edge", "llm-stack", "llmctl", "llmctl-harbor", "llmctl-pgadmin", "mlops", "monitoring"]);
     expect(k8sName(one(res, "HTTPRoute", "llm-platform-https-redirect"))).toBe("llm-platform-https-redirect");
   });
 
@@ -81,7 +81,7 @@ describe("prod: Gateway API edge from an empty cluster", () => {
     expect(edge).toMatchObject({
       mode: "gateway",
       gateway: "llm-platform-edge/llm-platform",
-      urls: ["https://llmctl.example.com/", "https://chat.example.com/", "https://app.example.com/", "https://mcp.example.com/", "https://harbor.example.com/", "https://pgadmin.example.com/"],
+      urls: ["https://llmctl.example.com/", "https://chat.example.com/", "https://app.example.com/", "https://mcp.example.com/", "https://minio.example.com/", "https://mlflow.example.com/", "https://harbor.example.com/", "https://pgadmin.example.com/", "https://grafana.example.com/"],
       addressCommand: "kubectl -n llm-platform-edge get gateway llm-platform -o jsonpath='{.status.addresses[*].value}'",
       tls: { mode: "acmeHttp01", clusterIssuer: "llm-platform" },
       auth: { mode: "basic", username: "llm-platform" },
@@ -110,8 +110,8 @@ describe("edge variations", () => {
   });
 
   test("a cluster that already runs an implementation and cert-manager: no charts, no class of ours; the Gateway uses theirs", async () => {
-    const { resources } = await gateway({ envoyGatewayEnabled: false, gatewayClassName: "cilium", certManagerEnabled: false, edgeAuth: "external" });
-    expect(charts(resources).map((c) => c.name).sort()).toEqual(["llmctl-harbor-chart", "llmctl-pgadmin-chart"]);
+    const { resources } = await gateway({ envoyGatewayEnabled: false, gatewayClassName: "cilium", certManagerEnabled: false, edgeAuth: "external", kserveEnabled: false, monitoringEnabled: false });
+    expect(charts(resources).map((c) => c.name).sort()).toEqual(["gpu-operator-chart", "llmctl-harbor-chart", "llmctl-pgadmin-chart"]);
     expect(ofKind(resources, "GatewayClass")).toEqual([]);
     expect(at(one(resources, "Gateway", "llm-platform").inputs, "spec.gatewayClassName")).toBe("cilium");
     // The issuer is still the platform's (cert-manager is assumed present); no Envoy policy without Envoy's auth.

@@ -1,0 +1,70 @@
+/**
+ * Metrics: the monitoring add-on (kube-prometheus-stack) hands every suite `MonitoringAccess`; a suite that
+ * serves metrics declares each endpoint where it wires the Service, with `scrape`: a ServiceMonitor in the
+ * suite's namespace (Prometheus picks up every ServiceMonitor, whatever its labels) and the flow from the
+ * Prometheus pods to the metrics port (egress in the monitoring namespace, ingress in the suite's).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../lib/labels";
+import { allowFlow, type PodGroup } from "./flows";
+
+export const SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
+
+export interface MonitoringAccess {
+  /** The Prometheus pods (the scrapers), for the flow each target declares. */
+  readonly prometheus: PodGroup;
+  /** What a ServiceMonitor waits for: the chart that installs its CRD. */
+  readonly ready: readonly pulumi.Resource[];
+}
+
+/** A Secret key in the target's namespace (ServiceMonitor credentials must live beside it). */
+export interface SecretKey {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface ScrapeTarget {
+  /** ServiceMonitor name, also the flow's. */
+  readonly name: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly instance: string;
+  /** Labels of the Service to scrape. */
+  readonly serviceLabels: Readonly<Record<string, string>>;
+  /** The Service port's name, and the pods' port number behind it (for the NetworkPolicy). */
+  readonly portName: string;
+  readonly port: number;
+  readonly path: string;
+  /** The pods behind the Service. */
+  readonly pods: PodGroup;
+  readonly auth?: { readonly kind: "bearer"; readonly token: SecretKey } | { readonly kind: "basic"; readonly username: SecretKey; readonly password: SecretKey };
+  /** Why the endpoint is scraped (the flow's annotation). */
+  readonly why: string;
+}
+
+/** The ServiceMonitor endpoint for a target (pure, for tests). */
+export function scrapeEndpoint(t: Pick<ScrapeTarget, "portName" | "path" | "auth">): Record<string, unknown> {
+  const auth =
+    t.auth?.kind === "bearer"
+      ? { authorization: { type: "Bearer", credentials: { name: t.auth.token.name, key: t.auth.token.key } } }
+      : t.auth?.kind === "basic"
+        ? { basicAuth: { username: { ...t.auth.username }, password: { ...t.auth.password } } }
+        : {};
+  return { port: t.portName, path: t.path, interval: "30s", scrapeTimeout: "10s", ...auth };
+}
+
+/** A ServiceMonitor for `t` and the flow Prometheus -> its pods; nothing when monitoring is off. */
+export function scrape(t: ScrapeTarget, monitoring: MonitoringAccess | undefined, opts: pulumi.CustomResourceOptions): void {
+  if (!monitoring) return;
+  allowFlow({ name: `prometheus-to-${t.name}`, from: { pods: monitoring.prometheus }, to: { pods: t.pods }, ports: [{ port: t.port }], why: `Prometheus scrapes ${t.why}` }, t.instance, opts);
+  new k8s.apiextensions.CustomResource(
+    `${t.instance}-${t.name}-servicemonitor`,
+    {
+      apiVersion: SERVICE_MONITOR_API,
+      kind: "ServiceMonitor",
+      metadata: { name: t.name, namespace: t.namespace, labels: standardLabels(t.name, t.instance, "metrics") },
+      spec: { selector: { matchLabels: { ...t.serviceLabels } }, endpoints: [scrapeEndpoint(t)] },
+    },
+    { ...opts, dependsOn: [...monitoring.ready] },
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The MLOps suite (seed mlops-base.md): MinIO with its buckets and PostgreSQL under the seed's names, and the
+ * MLflow tracking server the seed left TODO. MinIO is the platform's object store: a suite that asks for
+ * buckets gets them created here and receives the endpoint and keys (components/platform/objectStore.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../config/platform";
+import type { WorkloadDemand } from "../../lib/capacity";
+import { workloadDemand } from "../../lib/demand";
+import { resources } from "../../lib/resources";
+import { type ExposureConfig, hostOrigin, publicOrigin, serviceHost } from "../../platform/exposure";
+import { workloadPods } from "../../platform/flows";
+import { Namespace } from "../../platform/namespace";
+import type { ObjectStore } from "../../platform/objectStore";
+import { generatedPullSecret, podPullSecrets } from "../../platform/pullSecret";
+import { suiteContext } from "../context";
+import { defineSuite, type PlatformContext } from "../types";
+import { MLOPS_SCHEMA, type MlopsConfig, parseMlops } from "./config";
+import { MLOPS_CATALOGUE, type MlopsImage } from "./images";
+import { minio, minioEndpoint } from "./minio";
+import { type Mlflow, mlflow } from "./mlflow";
+import { INSTANCE, KEYS, NAMES, PORTS, S3_REGION, sized } from "./names";
+import { mlopsNetwork } from "./network";
+import { postgresql } from "./postgresql";
+
+/** What a person opens: the MinIO console and MLflow; what a client sets: MLFLOW_TRACKING_URI. */
+export function mlopsUrls(cfg: MlopsConfig, exposure: ExposureConfig): { minioConsole: string; mlflow: string; trackingUri: string } {
+  const inCluster = (name: string, port: number) => `http://${serviceHost(name, cfg.namespace)}:${port}`;
+  const pub = (host: string | undefined, name: string, port: number, nodePort: number) =>
+    (exposure.mode === "gateway" || exposure.mode === "ingress") && host ? hostOrigin(exposure, host) : publicOrigin(exposure, { host: "", nodePort, inCluster: inCluster(name, port) });
+  return {
+    minioConsole: pub(cfg.hosts.console, NAMES.minio, PORTS.minioConsole, cfg.nodePorts.console),
+    mlflow: pub(cfg.hosts.mlflow, NAMES.mlflow, PORTS.mlflow, cfg.nodePorts.mlflow),
+    trackingUri: inCluster(NAMES.mlflow, PORTS.mlflow),
+  };
+}
+
+export function mlopsDemand(cfg: MlopsConfig, platform: PlatformConfig): WorkloadDemand[] {
+  const p = platform.resourceProfile;
+  const d = (workload: string, kind: string, c: Parameters<typeof workloadDemand>[0]["containers"], extra: Partial<Parameters<typeof workloadDemand>[0]> = {}) =>
+    workloadDemand({ namespace: cfg.namespace, workload, kind, containers: c, ...extra });
+  return [
+    d(NAMES.minio, "Deployment", [sized(cfg.sizes.minio, p)]),
+    d(NAMES.postgres, "StatefulSet", [sized(cfg.sizes.postgres, p)]),
+    d(NAMES.mlflow, "Deployment", [sized(cfg.sizes.mlflow, p)], { initContainers: [resources(p, "tiny")] }),
+    d(NAMES.buckets, "Job", [resources(p, "tiny")]),
+  ];
+}
+
+export class MlopsSuite extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly urls: ReturnType<typeof mlopsUrls>;
+  readonly objectStore: ObjectStore;
+  readonly buckets: readonly string[];
+  readonly minioAccessKey: pulumi.Output<string>;
+  readonly minioSecretKey: pulumi.Output<string>;
+  readonly mlflowAdminPassword?: pulumi.Output<string>;
+
+  constructor(name: string, args: { config: MlopsConfig; platform: PlatformContext<MlopsImage> }, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-platform:suites:Mlops", name, {}, opts);
+    const { config: cfg, platform } = args;
+    const ns = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE, keepOnDelete: platform.dataProtection && platform.persistence }, { parent: this });
+    this.namespace = ns.name;
+    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
+    const ctx = suiteContext(platform, {
+      parent: this,
+      namespace: this.namespace,
+      namespaceName: cfg.namespace,
+      instance: INSTANCE,
+      imagePullSecrets: podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess),
+      podPrerequisites: pullSecret ? [pullSecret] : [],
+    });
+    // The seed's buckets, mlopsExtraBuckets, then what the other enabled suites asked for.
+    this.buckets = [...new Set([...cfg.buckets, ...(platform.requestedBuckets ?? [])])];
+    const store = minio(ctx, cfg, this.buckets);
+    const db = postgresql(ctx, cfg);
+    const tracking: Mlflow = mlflow(ctx, cfg, [store.credentials, db.credentials]);
+    mlopsNetwork(ctx, cfg, platform.monitoring);
+    this.minioAccessKey = store.credentials.values[KEYS.accessKey];
+    this.minioSecretKey = store.credentials.values[KEYS.secretKey];
+    this.mlflowAdminPassword = tracking.auth?.values[KEYS.mlflowAdminPassword];
+    this.objectStore = {
+      endpoint: minioEndpoint(cfg.namespace),
+      region: S3_REGION,
+      accessKey: this.minioAccessKey,
+      secretKey: this.minioSecretKey,
+      provider: "mlops",
+      pods: workloadPods(NAMES.minio, INSTANCE, cfg.namespace, this.namespace),
+      port: PORTS.minioApi,
+    };
+    this.urls = mlopsUrls(cfg, platform.exposure);
+    this.registerOutputs({ namespace: this.namespace, urls: this.urls });
+  }
+}
+
+export const mlops = defineSuite({
+  name: "mlops",
+  schema: MLOPS_SCHEMA,
+  images: MLOPS_CATALOGUE,
+  parse: parseMlops,
+  demand: mlopsDemand,
+  create: (config: MlopsConfig, platform: PlatformContext<MlopsImage>, opts) => new MlopsSuite(INSTANCE, { config, platform }, opts),
+  outputs: (s: MlopsSuite) => ({
+    namespace: s.namespace,
+    urls: s.urls,
+    /** For MLflow clients in the cluster: `export MLFLOW_TRACKING_URI=...`. */
+    mlflowTrackingUri: s.urls.trackingUri,
+    buckets: s.buckets,
+    s3Endpoint: s.objectStore.endpoint,
+    // Secret outputs: `pulumi stack output --show-secrets suites`.
+    minio: { accessKey: pulumi.secret(s.minioAccessKey), secretKey: pulumi.secret(s.minioSecretKey) },
+    ...(s.mlflowAdminPassword ? { mlflowAdmin: { username: "admin", password: pulumi.secret(s.mlflowAdminPassword) } } : {}),
+  }),
+  objectStore: (s: MlopsSuite) => s.objectStore,
+});

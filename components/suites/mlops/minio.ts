@@ -1,0 +1,140 @@
+/**
+ * Section: MinIO (the seed's Deployment, Service, claim and generated credentials) and the Job that creates the
+ * buckets: the seed's four, mlopsExtraBuckets, and every bucket another enabled suite asked for.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { checksum } from "../../lib/checksum";
+import { standardLabels } from "../../lib/labels";
+import { httpProbes } from "../../lib/probes";
+import { serviceHost } from "../../platform/exposure";
+import { GeneratedSecret } from "../../platform/generatedSecret";
+import { buildPodSpec, emptyDir } from "../../workloads/pod";
+import { WebService } from "../../workloads/webService";
+import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import type { MlopsConfig } from "./config";
+import type { MlopsImage } from "./images";
+import { KEYS, NAMES, PORTS, S3_REGION, sized } from "./names";
+import { BUCKETS_SCRIPT } from "./scripts";
+
+type Ctx = SuiteContext<MlopsImage>;
+
+export const minioEndpoint = (namespace: string): string => `http://${serviceHost(NAMES.minio, namespace)}:${PORTS.minioApi}`;
+
+export interface Minio {
+  readonly credentials: GeneratedSecret;
+  /** The Job that created every bucket: a bucket's user waits for it. */
+  readonly buckets: k8s.batch.v1.Job;
+}
+
+/** The env the S3 scripts read, with the keys by reference to minio-credentials. */
+export function s3Env(endpoint: string) {
+  return {
+    S3_ENDPOINT_URL: endpoint,
+    AWS_REGION: S3_REGION,
+    AWS_ACCESS_KEY_ID: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.accessKey } },
+    AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.secretKey } },
+  };
+}
+
+export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): Minio {
+  // The seed's key names; MinIO reads them as its root user (generated: no SecurePassword123! anywhere).
+  const credentials = new GeneratedSecret(
+    NAMES.minioCredentials,
+    { namespace: ctx.namespace, secretName: NAMES.minioCredentials, instance: ctx.instance, generate: { [KEYS.accessKey]: { length: 20 }, [KEYS.secretKey]: { length: 40 } } },
+    childOpts(ctx),
+  );
+  const storage: k8s.types.input.core.v1.Volume = ctx.persistence
+    ? { name: NAMES.minioStorage, persistentVolumeClaim: { claimName: claim(ctx, NAMES.minioStorage, cfg.storage.minio).metadata.name } }
+    : emptyDir(NAMES.minioStorage, cfg.storage.minio);
+  new WebService(
+    NAMES.minio,
+    {
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      component: "object-store",
+      profile: ctx.profile,
+      imagePullSecrets: ctx.imagePullSecrets,
+      // MinIO's own chart runs it as 1000 with fsGroup 1000; the image has no USER line.
+      uid: 1000,
+      // One server on a ReadWriteOnce claim: never two at once.
+      strategy: "Recreate",
+      port: { port: PORTS.minioApi, name: "api" },
+      extraPorts: [{ port: PORTS.minioConsole, name: "console", nodePort: ctx.exposure.mode === "nodePort" ? cfg.nodePorts.console : undefined }],
+      volumes: [storage, emptyDir("home", "64Mi")],
+      checksums: { credentials: credentials.checksum },
+      container: {
+        image: ctx.images.minio,
+        size: "medium",
+        resourcesOverride: sized(cfg.sizes.minio, ctx.profile),
+        args: ["server", "/data", "--console-address", `:${PORTS.minioConsole}`],
+        env: {
+          MINIO_ROOT_USER: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.accessKey } },
+          MINIO_ROOT_PASSWORD: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.secretKey } },
+          // Prometheus scrapes without a token; only the flows this suite declares reach the port at all.
+          MINIO_PROMETHEUS_AUTH_TYPE: "public",
+          // Its config and certs directory under a writable home (the root filesystem is read-only).
+          HOME: "/home/minio",
+        },
+        volumeMounts: [
+          { name: NAMES.minioStorage, mountPath: "/data" },
+          { name: "home", mountPath: "/home/minio" },
+        ],
+        probes: { readinessProbe: httpProbes("api", "/minio/health/ready").readinessProbe, livenessProbe: httpProbes("api", "/minio/health/live").livenessProbe },
+      },
+    },
+    workloadOpts(ctx, [credentials]),
+  );
+  // The Job waits for MinIO in its script, not on the Deployment: nothing in the first `up` waits a wave for it.
+  return { credentials, buckets: bucketJob(ctx, cfg, buckets, [credentials]) };
+}
+
+/** A claim the seed names (minio-storage), kept on delete with dataProtection. */
+function claim(ctx: Ctx, name: string, size: string): k8s.core.v1.PersistentVolumeClaim {
+  return new k8s.core.v1.PersistentVolumeClaim(
+    name,
+    { metadata: { name, namespace: ctx.namespace, labels: standardLabels(name, ctx.instance, "storage") }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } } },
+    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
+  );
+}
+
+export { claim as mlopsClaim };
+
+/**
+ * minio-create-buckets. Its template holds only the bucket list and references, so it changes exactly when the
+ * list does; a Job's template is immutable, so that change replaces it (deleted first: the name is the seed's).
+ * No TTL: a finished Job stays, and the next `up` finds it unchanged.
+ */
+function bucketJob(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[], deps: pulumi.Resource[]): k8s.batch.v1.Job {
+  const labels = standardLabels(NAMES.buckets, ctx.instance, "object-store-setup");
+  return new k8s.batch.v1.Job(
+    NAMES.buckets,
+    {
+      metadata: { name: NAMES.buckets, namespace: ctx.namespace, labels, annotations: { "llm-platform/buckets": checksum(buckets) } },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels },
+          spec: buildPodSpec({
+            profile: ctx.profile,
+            uid: 1000,
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            imagePullSecrets: ctx.imagePullSecrets,
+            containers: [
+              {
+                name: "create-buckets",
+                image: ctx.images["wait-for"],
+                size: "tiny",
+                command: ["/bin/sh", "-c", BUCKETS_SCRIPT],
+                env: { ...s3Env(minioEndpoint(cfg.namespace)), BUCKETS: buckets.join(" ") },
+              },
+            ],
+          }),
+        },
+      },
+    },
+    { ...workloadOpts(ctx, deps), deleteBeforeReplace: true },
+  );
+}

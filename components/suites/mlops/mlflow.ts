@@ -1,0 +1,125 @@
+/**
+ * Section: the MLflow tracking server the seed left TODO: metadata in PostgreSQL (its own database and user),
+ * artifacts proxied to MinIO's mlflow-artifacts bucket, init gates on both, basic auth with a generated admin
+ * password unless turned off, Prometheus metrics on /metrics.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { checksum } from "../../lib/checksum";
+import { standardLabels } from "../../lib/labels";
+import { GeneratedSecret } from "../../platform/generatedSecret";
+import type { EnvMap } from "../../workloads/pod";
+import { emptyDir } from "../../workloads/pod";
+import { waitForContainer } from "../../workloads/waitFor";
+import { WebService } from "../../workloads/webService";
+import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import type { MlopsConfig } from "./config";
+import type { MlopsImage } from "./images";
+import { minioEndpoint } from "./minio";
+import { KEYS, MLFLOW_DB, NAMES, PORTS, SEED_BUCKETS, sized } from "./names";
+import { serviceHost } from "../../platform/exposure";
+
+type Ctx = SuiteContext<MlopsImage>;
+const CONFIG_DIR = "/etc/mlflow";
+const METRICS_DIR = "/tmp/metrics";
+
+/** The backend store: no password in the URI (psycopg2 takes PGPASSWORD from the environment). */
+export const mlflowBackendUri = (namespace: string): string => `postgresql+psycopg2://${MLFLOW_DB.user}@${serviceHost(NAMES.postgresExternal, namespace)}:${PORTS.postgres}/${MLFLOW_DB.database}`;
+
+/** Host headers MLflow accepts (its DNS-rebinding guard): the Service's names, with and without the port, and a public host. */
+export function allowedHosts(namespace: string, publicHost?: string): string[] {
+  const names = [NAMES.mlflow, `${NAMES.mlflow}.${namespace}`, `${NAMES.mlflow}.${namespace}.svc`, serviceHost(NAMES.mlflow, namespace)];
+  return [...names.flatMap((n) => [n, `${n}:${PORTS.mlflow}`]), "localhost", `localhost:${PORTS.mlflow}`, ...(publicHost ? [publicHost] : [])];
+}
+
+export function mlflowArgs(cfg: MlopsConfig): string[] {
+  return [
+    "mlflow",
+    "server",
+    "--host=0.0.0.0",
+    `--port=${PORTS.mlflow}`,
+    `--backend-store-uri=${mlflowBackendUri(cfg.namespace)}`,
+    // Clients upload and download through the server (--serve-artifacts): they never hold MinIO's keys.
+    `--artifacts-destination=s3://${SEED_BUCKETS[0]}`,
+    "--serve-artifacts",
+    `--allowed-hosts=${allowedHosts(cfg.namespace, cfg.hosts.mlflow).join(",")}`,
+    `--expose-prometheus=${METRICS_DIR}`,
+    ...(cfg.mlflowAuth ? ["--app-name=basic-auth"] : []),
+  ];
+}
+
+/** The basic-auth app's config: users and permissions in the same PostgreSQL database (PGPASSWORD applies). */
+export function authIni(cfg: MlopsConfig): string {
+  return ["[mlflow]", "default_permission = READ", `database_uri = ${mlflowBackendUri(cfg.namespace)}`, "admin_username = admin", "authorization_function = mlflow.server.auth:authenticate_request_basic_auth", ""].join("\n");
+}
+
+export interface Mlflow {
+  /** Present with basic auth: the generated admin login. */
+  readonly auth?: GeneratedSecret;
+}
+
+export function mlflow(ctx: Ctx, cfg: MlopsConfig, deps: pulumi.Resource[]): Mlflow {
+  const auth = cfg.mlflowAuth
+    ? new GeneratedSecret(
+        NAMES.mlflowAuth,
+        { namespace: ctx.namespace, secretName: NAMES.mlflowAuth, instance: ctx.instance, generate: { [KEYS.mlflowAdminPassword]: { length: 32 }, [KEYS.mlflowFlaskSecret]: { length: 48 } }, extra: { [KEYS.mlflowAdminUser]: "admin" } },
+        childOpts(ctx),
+      )
+    : undefined;
+  const ini = authIni(cfg);
+  const config = new k8s.core.v1.ConfigMap(NAMES.mlflowConfig, { metadata: { name: NAMES.mlflowConfig, namespace: ctx.namespace, labels: standardLabels(NAMES.mlflowConfig, ctx.instance, "config") }, data: { "basic_auth.ini": ini } }, childOpts(ctx));
+  const secretRef = (name: string, key: string) => ({ secretKeyRef: { name, key } });
+  const env: EnvMap = {
+    PGPASSWORD: secretRef(NAMES.postgresCredentials, KEYS.mlflowDbPassword),
+    MLFLOW_S3_ENDPOINT_URL: minioEndpoint(cfg.namespace),
+    AWS_ACCESS_KEY_ID: secretRef(NAMES.minioCredentials, KEYS.accessKey),
+    AWS_SECRET_ACCESS_KEY: secretRef(NAMES.minioCredentials, KEYS.secretKey),
+    HOME: "/tmp",
+    ...(auth
+      ? {
+          MLFLOW_AUTH_CONFIG_PATH: `${CONFIG_DIR}/basic_auth.ini`,
+          MLFLOW_AUTH_ADMIN_PASSWORD: secretRef(NAMES.mlflowAuth, KEYS.mlflowAdminPassword),
+          MLFLOW_FLASK_SERVER_SECRET_KEY: secretRef(NAMES.mlflowAuth, KEYS.mlflowFlaskSecret),
+        }
+      : {}),
+  };
+  new WebService(
+    NAMES.mlflow,
+    {
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      component: "tracking",
+      profile: ctx.profile,
+      imagePullSecrets: ctx.imagePullSecrets,
+      uid: 1000,
+      port: { port: PORTS.mlflow, nodePort: ctx.exposure.mode === "nodePort" ? cfg.nodePorts.mlflow : undefined },
+      volumes: [emptyDir("tmp", "1Gi"), { name: "config", configMap: { name: NAMES.mlflowConfig } }],
+      checksums: { config: checksum(ini), ...(auth ? { auth: auth.checksum } : {}) },
+      initContainers: [
+        waitForContainer({
+          name: "wait-for-stores",
+          image: ctx.images["wait-for"],
+          targets: [
+            { kind: "tcp", host: serviceHost(NAMES.postgresExternal, cfg.namespace), port: PORTS.postgres },
+            { kind: "http", url: `${minioEndpoint(cfg.namespace)}/minio/health/ready` },
+          ],
+        }),
+      ],
+      container: {
+        image: ctx.images.mlflow,
+        size: "medium",
+        resourcesOverride: sized(cfg.sizes.mlflow, ctx.profile),
+        command: mlflowArgs(cfg),
+        env,
+        volumeMounts: [
+          { name: "tmp", mountPath: "/tmp" },
+          { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+        ],
+        // /health needs no login and checks the server itself, not its stores.
+        probes: { readinessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }, livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 } },
+      },
+    },
+    workloadOpts(ctx, [...deps, config, ...(auth ? [auth] : [])]),
+  );
+  return { auth };
+}
