@@ -5,7 +5,10 @@
  * against (urns.json: every resource's engine URN, parent, aliases and dependencies; generated.json: the
  * values the mocks made up where a real run keeps them in state).
  *
- *   node bin/scripts/render.js <dev|prod> <output dir>
+ *   node bin/scripts/render.js <dev|prod> <output dir> [namespace]
+ *
+ * With a namespace, 00-namespaces.yaml and 10-objects.yaml hold only that namespace and its objects (one suite's
+ * objects, e.g. `mlops`, for a reviewer or a GitOps repository to read); the other files stay whole-stack.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,10 +25,11 @@ function redact(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  const [stack, out] = process.argv.slice(2) as [StackName, string];
-  if ((stack !== "dev" && stack !== "prod") || !out) throw new Error("usage: render.js <dev|prod> <output dir>");
+  const [stack, out, only] = process.argv.slice(2) as [StackName, string, string | undefined];
+  if ((stack !== "dev" && stack !== "prod") || !out) throw new Error("usage: render.js <dev|prod> <output dir> [namespace]");
   const { resources, registered, generated, outputs } = await renderStackFile(stack);
-  const set = manifestSet(resources);
+  const set = manifestSet(resources, only);
+  if (only && set.namespaces.length === 0) throw new Error(`namespace ${JSON.stringify(only)} is not in the ${stack} stack`);
   writeManifests(out, "00-namespaces.yaml", set.namespaces);
   writeManifests(out, "10-objects.yaml", set.rest);
   // Not for kubectl: the charts' requests (values included), which `npm run compare` checks as well.

@@ -117,6 +117,17 @@ export class Reader<S extends Schema> {
     return value;
   }
 
+  /**
+   * A value that must match `pattern` (empty included): a problem naming `what` otherwise, and `fallback` returned so
+   * the rest of the parse (sizes, capacity) still runs and reports everything at once instead of crashing.
+   */
+  requiredMatching(key: StringKey<S>, pattern: RegExp, what: string, fallback: string): string {
+    const value = this.get(key) as string;
+    if (pattern.test(value)) return value;
+    this.problem(key, `must be ${what} (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+
   nodePort(key: IntegerKey<S>): number {
     return this.intInRange(key, NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
   }

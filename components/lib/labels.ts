@@ -5,6 +5,12 @@ export const PART_OF = "llm-platform";
 export type Labels = Readonly<Record<string, string>>;
 
 /**
+ * On a StatefulSet's headless governing Service only: it carries the client Service's labels too, and a
+ * ServiceMonitor selecting those would scrape each pod twice, so scrape() excludes Services with this label.
+ */
+export const HEADLESS_SERVICE_LABEL = "llm-platform/headless";
+
+/**
  * Labels that identify one workload's pods. The same object is the workload's `matchLabels` and its
  * Service's `selector`, so the two cannot disagree.
  */

@@ -8,6 +8,9 @@
  * `s3 METHOD PATH [curl args...]` prints the HTTP status of a signed request to $S3_ENDPOINT_URL/PATH, with
  * $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY / $AWS_REGION; the body goes to $S3_OUT (default: discarded).
  * The payload is declared unsigned (x-amz-content-sha256), as S3 allows over a connection the store trusts.
+ * Query values must be written URI-encoded (`prefix=qdrant%2F`, not `prefix=qdrant/`): curl 7.x signs the query as
+ * written, while the store canonicalizes it encoded, so a raw '/' there fails with 403 SignatureDoesNotMatch
+ * (tests/helpers/s3server.ts verifies signatures the store's way).
  */
 export const S3_SHELL_FUNCTION = `
 s3() {

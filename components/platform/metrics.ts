@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../lib/labels";
+import { HEADLESS_SERVICE_LABEL, standardLabels } from "../lib/labels";
 import { allowFlow, type PodGroup } from "./flows";
 
 export const SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
@@ -63,7 +63,8 @@ export function scrape(t: ScrapeTarget, monitoring: MonitoringAccess | undefined
       apiVersion: SERVICE_MONITOR_API,
       kind: "ServiceMonitor",
       metadata: { name: t.name, namespace: t.namespace, labels: standardLabels(t.name, t.instance, "metrics") },
-      spec: { selector: { matchLabels: { ...t.serviceLabels } }, endpoints: [scrapeEndpoint(t)] },
+      // A StatefulSet's headless Service shares the client Service's labels: one target per pod, not two.
+      spec: { selector: { matchLabels: { ...t.serviceLabels }, matchExpressions: [{ key: HEADLESS_SERVICE_LABEL, operator: "DoesNotExist" }] }, endpoints: [scrapeEndpoint(t)] },
     },
     { ...opts, dependsOn: [...monitoring.ready] },
   );

@@ -3,6 +3,8 @@
  * secrets, exposure), so a section takes one argument and returns what the next section needs.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { Namespace, type NamespaceArgs } from "../platform/namespace";
+import { generatedPullSecret, podPullSecrets } from "../platform/pullSecret";
 import type { PlatformContext } from "./types";
 
 /** The platform settings a section reads, as the platform handed them to the suite. */
@@ -55,4 +57,32 @@ export function childOpts<I extends string>(ctx: SuiteContext<I>, deps: readonly
 
 export function workloadOpts<I extends string>(ctx: SuiteContext<I>, deps: readonly pulumi.Resource[] = []): pulumi.ComponentResourceOptions {
   return childOpts(ctx, [...deps, ...ctx.podPrerequisites]);
+}
+
+/**
+ * The start of every suite's constructor: its Namespace (`<name>-namespace`: Pod Security and default deny, kept on
+ * delete when it holds data under dataProtection), the generated pull secret when the platform has a registry
+ * login, and the SuiteContext the sections share. `namespace` overrides the Namespace's other args (llmctl's
+ * baseline for its executors, a suite with no data's keepOnDelete).
+ */
+export function openSuite<I extends string>(
+  parent: pulumi.ComponentResource,
+  name: string,
+  platform: PlatformContext<I>,
+  s: { namespaceName: string; instance: string; namespace?: Partial<Omit<NamespaceArgs, "name" | "instance">> },
+): SuiteContext<I> {
+  const ns = new Namespace(
+    `${name}-namespace`,
+    { name: s.namespaceName, instance: s.instance, keepOnDelete: platform.dataProtection && platform.persistence, ...s.namespace },
+    { parent },
+  );
+  const pullSecret = generatedPullSecret(s.instance, ns.name, platform.registryAccess, { parent });
+  return suiteContext(platform, {
+    parent,
+    namespace: ns.name,
+    namespaceName: s.namespaceName,
+    instance: s.instance,
+    imagePullSecrets: podPullSecrets(platform.imagePullSecrets, s.instance, platform.registryAccess),
+    podPrerequisites: pullSecret ? [pullSecret] : [],
+  });
 }

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHECKSUM_ANNOTATION_PREFIX } from "../lib/checksum";
-import { type Labels, selectorLabels, standardLabels } from "../lib/labels";
+import { HEADLESS_SERVICE_LABEL, type Labels, selectorLabels, standardLabels } from "../lib/labels";
 import { buildPodSpec, type ContainerArgs, emptyDir, type PodArgs } from "./pod";
 
 export interface StorageArgs {
@@ -67,7 +67,7 @@ export class StatefulService extends pulumi.ComponentResource {
     new k8s.core.v1.Service(
       `${name}-headless`,
       {
-        metadata: { name: headlessName, namespace: args.namespace, labels },
+        metadata: { name: headlessName, namespace: args.namespace, labels: { ...labels, [HEADLESS_SERVICE_LABEL]: "true" } },
         spec: {
           clusterIP: "None",
           publishNotReadyAddresses: true,

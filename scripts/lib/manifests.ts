@@ -35,14 +35,14 @@ export interface ManifestSet {
   readonly skipped: string[];
 }
 
-export function manifestSet(resources: readonly Recorded[]): ManifestSet {
+export function manifestSet(resources: readonly Recorded[], namespace?: string): ManifestSet {
   const all: Manifest[] = [];
   const skipped: string[] = [];
   for (const r of resources) {
     if (!r.type.startsWith("kubernetes:")) continue;
     const m = toManifest(r);
-    if (m) all.push(m);
-    else skipped.push(`${r.type} ${k8sName(r)}`);
+    if (!m) skipped.push(`${r.type} ${k8sName(r)}`);
+    else if (namespace === undefined || (m.kind === "Namespace" ? m.metadata.name : m.metadata.namespace) === namespace) all.push(m);
   }
   all.sort((a, b) => rank(a.kind) - rank(b.kind));
   return { namespaces: all.filter((m) => m.kind === "Namespace"), rest: all.filter((m) => m.kind !== "Namespace"), skipped };

@@ -25,7 +25,7 @@ import { nodeManifests, replaceNodes, type GpuNodeShape } from "./nodes";
 const KUBECONFIG = process.env.KUBECONFIG;
 /** The edge add-ons' CRDs (tests/e2e/toolchain.sh copies them from the projects' Go modules). */
 const CRD_DIR = process.env.E2E_CRD_DIR;
-const CRD_GROUPS = /^(gateway\.networking\.k8s\.io|gateway\.envoyproxy\.io|cert-manager\.io|acme\.cert-manager\.io)\//;
+const CRD_GROUPS = /^(gateway\.networking\.k8s\.io|gateway\.envoyproxy\.io|cert-manager\.io|acme\.cert-manager\.io|monitoring\.coreos\.com)\//;
 const WAIT = process.env.E2E_WAIT_TIMEOUT ?? "240s";
 
 function kubectl(args: string[], opts: { allowFail?: boolean } = {}): { code: number; out: string } {
@@ -43,12 +43,14 @@ const STACKS: Array<[StackName, RenderOptions, string]> = [
   ["dev", { set: { llmctlExecutorSmokeTest: true } }, "dev stack (minikube profile) with the executor smoke Job"],
   // The prod profile on the local cluster: fake nodes as Pulumi.prod.yaml declares them (3 x 16 CPU / 64Gi, one
   // tainted GPU node); the GPU smoke Job must land on the GPU node, everything else on the other two. The
-  // RuntimeClass is created by the program here because no GPU operator runs.
+  // RuntimeClass is created by the program here because no GPU operator runs (gpuOperatorEnabled false: its chart
+  // cannot be downloaded here, and on a real cluster it would own the RuntimeClass).
   [
     "prod",
     {
       set: {
         llmctlExecutorSmokeTest: true,
+        gpuOperatorEnabled: false,
         gpuManageRuntimeClass: true,
         storageClass: "standard",
         llmctlDataAccessMode: "ReadWriteOnce",

@@ -5,8 +5,9 @@
 #   ${LLM_PLATFORM_E2E_CACHE:-$HOME/.cache/llm-platform/e2e}/<toolchain key>/
 #     bin/      kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok
 #     share/kwok/stage/   kwok's stage configs, copied from the kwok module
-#     share/crds/<versions>/  the CRDs the edge add-ons' charts install (Gateway API as bundled by Envoy Gateway,
-#                         Envoy Gateway's own, cert-manager's), copied from those projects' Go modules
+#     share/crds/<versions>/  the CRDs the add-ons' charts install that the program's own objects use (Gateway API
+#                         as bundled by Envoy Gateway, Envoy Gateway's own, cert-manager's, prometheus-operator's
+#                         ServiceMonitor), copied from those projects' Go modules
 #     src/ logs/ stamps/  scratch modules, build logs, "built and verified" stamps
 #     env.sh              `source` it: PATH and KWOK_STAGE_DIR
 #
@@ -33,6 +34,9 @@ TOOLCHAIN_RECIPE=1                  # bump when the build recipe below changes i
 # changing them only adds a CRD directory.
 ENVOY_GATEWAY_VERSION=v1.9.1        # github.com/envoyproxy/gateway (bundles Gateway API v1.6.1, experimental channel)
 CERT_MANAGER_VERSION=v1.21.2        # github.com/cert-manager/cert-manager
+# github.com/prometheus-operator/prometheus-operator: ServiceMonitor (monitoring.coreos.com/v1, stable), the one
+# kind of kube-prometheus-stack's CRDs the program creates itself.
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 
 K8S_STAGING_MODULES="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
 cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client
@@ -258,27 +262,29 @@ verify_kwok() {
 
 # The edge CRDs: plain YAML files shipped in the projects' Go modules (the same files their Helm charts install),
 # downloaded with `go mod download` through the module proxy. Nothing is generated or edited here.
-CRD_DIR="$TC/share/crds/eg-$ENVOY_GATEWAY_VERSION-cm-$CERT_MANAGER_VERSION"
+CRD_DIR="$TC/share/crds/eg-$ENVOY_GATEWAY_VERSION-cm-$CERT_MANAGER_VERSION-po-$PROMETHEUS_OPERATOR_VERSION"
 fetch_crds() {
   if [[ -f "$CRD_DIR/.complete" ]]; then
-    SUMMARY+=("$(printf '%-20s %-9s %8s  %s' crds cached 0m00s "envoy-gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION")")
+    SUMMARY+=("$(printf '%-20s %-9s %8s  %s' crds cached 0m00s "envoy-gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION")")
     return 0
   fi
   local start; start=$(date +%s)
   CURRENT_LOG="$TC/logs/crds.log"
   : >"$CURRENT_LOG"
-  local eg cm
+  local eg cm po
   eg=$(go mod download -json "github.com/envoyproxy/gateway@$ENVOY_GATEWAY_VERSION" 2>>"$CURRENT_LOG" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   cm=$(go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" 2>>"$CURRENT_LOG" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [[ -d "$eg" && -d "$cm" ]] || die "crds: could not download the Envoy Gateway or cert-manager module (see $CURRENT_LOG)"
-  rm -rf "$CRD_DIR" && mkdir -p "$CRD_DIR"/{gateway-api,envoy-gateway,cert-manager}
+  po=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" 2>>"$CURRENT_LOG" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d "$eg" && -d "$cm" && -d "$po" ]] || die "crds: could not download the Envoy Gateway, cert-manager or prometheus-operator module (see $CURRENT_LOG)"
+  rm -rf "$CRD_DIR" && mkdir -p "$CRD_DIR"/{gateway-api,envoy-gateway,cert-manager,prometheus-operator}
   cp "$eg/charts/gateway-helm/charts/crds/crds/gatewayapi-crds.yaml" "$CRD_DIR/gateway-api/"
   cp "$eg"/charts/gateway-helm/charts/crds/crds/generated/gateway.envoyproxy.io_*.yaml "$CRD_DIR/envoy-gateway/"
   cp "$cm"/deploy/crds/*cert-manager.io_*.yaml "$CRD_DIR/cert-manager/"
+  cp "$po/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" "$CRD_DIR/prometheus-operator/"
   chmod -R u+w "$CRD_DIR"
   touch "$CRD_DIR/.complete"
   CURRENT_LOG=""
-  SUMMARY+=("$(printf '%-20s %-9s %8s  %s' crds fetched "$(fmt_secs $(($(date +%s) - start)))" "envoy-gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION")")
+  SUMMARY+=("$(printf '%-20s %-9s %8s  %s' crds fetched "$(fmt_secs $(($(date +%s) - start)))" "envoy-gateway $ENVOY_GATEWAY_VERSION, cert-manager $CERT_MANAGER_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION")")
   log "crds: $(find "$CRD_DIR" -name '*.yaml' | wc -l) files in $CRD_DIR"
 }
 

@@ -19,7 +19,7 @@ import {
   type StackName,
 } from "../../scripts/lib/render";
 import { deployPlatform } from "../../components/program";
-import { parseStackConfig, type StackConfig } from "../../components/stack";
+import { ConfigError, parseStackConfig, type StackConfig } from "../../components/stack";
 import { SUITES } from "../../components/suites/registry";
 import type { RegisteredSuite } from "../../components/suites/types";
 
@@ -77,6 +77,17 @@ function configWith(stack: StackName, opts: RenderOptions): { config: Record<str
 export function parsedStack(stack: StackName, opts: RenderOptions = {}, suites: readonly RegisteredSuite[] = SUITES): StackConfig {
   const { config, secretKeys } = configWith(stack, opts);
   return parseStackConfig(rawStackConfig(config, secretKeys), suites);
+}
+
+/** The problems parsing reports for `stack` plus `set` (each "<key>: <message>"); throws when the config is accepted or fails otherwise. */
+export function configProblems(stack: StackName, set: RenderOptions["set"]): string[] {
+  try {
+    parsedStack(stack, { set });
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(set)}`);
 }
 
 /** Evaluates the program (index.ts's deployPlatform) for `stack` plus overrides under mocks: every registered resource. */

@@ -105,6 +105,12 @@ const WIRED: Case[] = [
   ["watcher-backend", "context-engine/qdrant", 6333],
   ["mcp-indexer", "llamacpp", 8080],
   ["llamacpp", `ip:${IP.internet}`, 443],
+  // MLOps
+  ["mlflow", "mlops/postgresql", 5432],
+  ["mlflow", "minio", 9000],
+  ["minio-create-buckets", "minio", 9000],
+  ["llm-service", "minio", 9000],
+  ["executor-service", "minio", 9000],
 ];
 
 /** Flows nothing wires: each must be blocked, in every mode. */
@@ -157,6 +163,16 @@ const NOT_WIRED: Case[] = [
   // Internet only for the llama.cpp pod's model download (contextEngineEmbeddingDownload is off)
   ["mcp-indexer", `ip:${IP.internet}`, 443],
   ["watcher-backend", `ip:${IP.internet}`, 443],
+  // MLOps: MinIO and PostgreSQL answer only their wired callers, and nothing here reaches the internet
+  ["minio-create-buckets", "mlops/postgresql", 5432],
+  ["minio", "mlops/postgresql", 5432],
+  ["stranger", "minio", 9000],
+  ["stranger", "mlops/postgresql", 5432],
+  ["r2r", "minio", 9000],
+  ["mlflow", `ip:${IP.internet}`, 443],
+  ["minio", `ip:${IP.internet}`, 443],
+  ["mlflow", `ip:${IP.metadata}`, 80],
+  ["heavy-job", "minio", 9000],
 ];
 
 const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [
@@ -169,12 +185,16 @@ const MODES: Array<[string, StackName, RenderOptions, Case[], Case[]]> = [
       [`ip:${IP.client}`, "llmctl-studio-frontend", 8080],
       [`ip:${IP.client}`, "harbor-nginx", 8080],
       [`ip:${IP.client}`, "pgadmin", 8080],
+      [`ip:${IP.client}`, "minio", 9001],
+      [`ip:${IP.client}`, "mlflow", 5000],
     ],
     // A NodePort admits anyone who reaches the node, pods included: dev's laptop cluster, by design.
     [
       [`ip:${IP.client}`, "llmctl-mcp-github", 8000],
       [`ip:${IP.client}`, "llmctl-postgres", 5432],
       [`ip:${IP.client}`, "harbor-database", 5432],
+      [`ip:${IP.client}`, "minio", 9000],
+      [`ip:${IP.client}`, "mlops/postgresql", 5432],
     ],
   ],
   [

@@ -1,15 +1,51 @@
 /**
  * The code-executor suite (seed code-executor-platform.md): the seed's names, the executor's RBAC exactly,
- * the HPA owning executor-service's replicas, the hardening, the heavy-Job settings, the quota math, and the
- * credentials (the LLM stack's gateway key, a generated DB password, no placeholders).
+ * the HPA owning executor-service's replicas, the hardening, the heavy-Job settings, the quota math, the
+ * credentials (the LLM stack's gateway key, a generated DB password, no placeholders), S3 from the platform's
+ * object store unless the operator brings keys, and the services' metrics when monitoring is on.
  */
+import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values";
 import type { CodeExecutorConfig } from "../../components/suites/codeExecutor/config";
-import { executorQuota } from "../../components/suites/codeExecutor/decisions";
+import { executorBuckets, executorQuota, s3Source } from "../../components/suites/codeExecutor/decisions";
 import { EXECUTOR_RULES } from "../../components/suites/codeExecutor/names";
+import { manifestSet } from "../../scripts/lib/manifests";
+import { evaluateFlow, namespacesOf, podsOf, policiesOf, selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-executor";
-const inNs = (res: Recorded[], kind: string) => ofType(res, kind).filter((r) => at(r.inputs, "metadata.namespace") === NS);
+const inNs = (res: Recorded[], kind: string, ns = NS) => ofType(res, kind).filter((r) => at(r.inputs, "metadata.namespace") === ns);
+const BUCKET = "code-executor-artifacts";
+const PROMETHEUS: PodInfo = { namespace: "monitoring", labels: PROMETHEUS_POD_LABELS, name: "prometheus" };
+/** A heavy Job executor-service creates: it runs untrusted code. */
+const HEAVY_JOB: PodInfo = { namespace: NS, labels: { "batch.kubernetes.io/job-name": "heavy-1", "job-name": "heavy-1" }, name: "heavy-job" };
+
+/** Whether `namespace/name` may reach `namespace/name`:port under the rendered NetworkPolicies (both sides). */
+function reaches(res: Recorded[]): (from: string, to: string, port: number) => boolean {
+  const set = manifestSet(res);
+  const all = [...set.namespaces, ...set.rest];
+  const pods = [...podsOf(all), PROMETHEUS, HEAVY_JOB];
+  const pod = (ref: string) => {
+    const [ns, name] = ref.split("/");
+    const found = pods.find((p) => p.namespace === ns && (p.name === name || p.labels["app.kubernetes.io/name"] === name));
+    if (!found) throw new Error(`no pod ${ref}`);
+    return { pod: found };
+  };
+  return (from, to, port) => evaluateFlow(policiesOf(all), namespacesOf(all), pod(from), pod(to), port).allowed;
+}
+
+/** A ServiceMonitor as Prometheus resolves it: the Services it selects beside it, the named port's number, path, credentials. */
+function scrapeOf(res: Recorded[], ns: string, name: string): JsonObject {
+  const sm = inNs(res, "monitoring.coreos.com/v1:ServiceMonitor", ns).find((r) => k8sName(r) === name);
+  if (!sm) throw new Error(`no ServiceMonitor ${ns}/${name}`);
+  const endpoints = at(sm.inputs, "spec.endpoints") as JsonObject[];
+  const ep = endpoints[0];
+  const services = inNs(res, "core/v1:Service", ns).filter((s) => selectorMatches(at(sm.inputs, "spec.selector") as LabelSelector, (at(s.inputs, "metadata.labels") ?? {}) as Record<string, string>));
+  const ports = services.flatMap((s) => (at(s.inputs, "spec.ports") as JsonObject[]).filter((p) => p.name === ep.port).map((p) => p.port));
+  const cred = at(ep, "authorization.credentials") as JsonObject | undefined;
+  const secret = cred ? inNs(res, "core/v1:Secret", ns).find((s) => k8sName(s) === cred.name) : undefined;
+  const hasKey = cred !== undefined && Object.keys((secret?.inputs.stringData ?? {}) as JsonObject).includes(String(cred.key));
+  return { endpoints: endpoints.length, services: services.map(k8sName), ports, path: ep.path, bearer: cred ? `${cred.name}/${cred.key}${hasKey ? "" : " (missing)"}` : "none" };
+}
 
 describe("code-executor on the prod stack", () => {
   let res: Recorded[];
@@ -90,8 +126,79 @@ describe("code-executor on the prod stack", () => {
       { configMapRef: { name: "llm-executor-config" } },
       { secretRef: { name: "llm-executor-secrets" } },
       { secretRef: { name: "model-gateway" } },
+      { secretRef: { name: "object-store" } },
     ]);
   });
+
+  test("S3 from the mlops object store: its bucket created, the object-store Secret read by both services, the flow both sides, not for heavy Jobs", () => {
+    const buckets = String(envOf(containersOf(byName(res, "batch/v1:Job", "minio-create-buckets"))[0]).BUCKETS.value).split(" ");
+    expect(buckets).toContain(BUCKET);
+    const secret = inNs(res, "core/v1:Secret").find((s) => k8sName(s) === "object-store")!;
+    expect(isSecretValue(secret.raw.stringData)).toBe(true);
+    expect(secret.inputs.stringData).toEqual({
+      AWS_ACCESS_KEY_ID: "generated-minio-credentials-accesskey",
+      AWS_SECRET_ACCESS_KEY: "generated-minio-credentials-secretkey",
+      AWS_REGION: "us-east-1",
+      S3_ENDPOINT_URL: "http://minio.mlops.svc.cluster.local:9000",
+      S3_BUCKET: BUCKET,
+    });
+    for (const name of ["llm-service", "executor-service"]) {
+      const d = byName(res, "apps/v1:Deployment", name);
+      expect({ name, envFrom: containersOf(d)[0].envFrom }).toEqual({ name, envFrom: expect.arrayContaining([{ secretRef: { name: "object-store" } }]) });
+      expect(at(d.inputs, "spec.template.metadata.annotations")).toHaveProperty(["checksum/objectStore"]);
+    }
+    // The keys live in object-store only: not in the suite's own Secret, never in the ConfigMap.
+    expect(Object.keys(byName(res, "core/v1:Secret", "llm-executor-secrets").inputs.stringData as JsonObject)).toEqual(["DB_PASSWORD"]);
+    expect(JSON.stringify(byName(res, "core/v1:ConfigMap", "llm-executor-config").inputs.data)).not.toMatch(/AWS_|S3_|minio/);
+    const policies = ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => k8sName(p).startsWith("code-executor-to-object-store"));
+    expect(policies.map((p) => [at(p.inputs, "metadata.namespace"), k8sName(p)]).sort()).toEqual([
+      ["llm-executor", "code-executor-to-object-store-egress"],
+      ["mlops", "code-executor-to-object-store-ingress"],
+    ]);
+    const can = reaches(res);
+    expect([can(`${NS}/llm-service`, "mlops/minio", 9000), can(`${NS}/executor-service`, "mlops/minio", 9000), can(`${NS}/heavy-job`, "mlops/minio", 9000)]).toEqual([true, true, false]);
+  });
+
+  test("monitoring: a ServiceMonitor per service on its named port and /metrics, and Prometheus may reach exactly that port", () => {
+    const monitors = inNs(res, "monitoring.coreos.com/v1:ServiceMonitor");
+    expect(monitors.map(k8sName).sort()).toEqual(["executor-service", "llm-service"]);
+    const can = reaches(res);
+    for (const [name, port] of [
+      ["llm-service", 8000],
+      ["executor-service", 8001],
+    ] as const) {
+      expect({ name, scrape: scrapeOf(res, NS, name) }).toEqual({ name, scrape: { endpoints: 1, services: [name], ports: [port], path: "/metrics", bearer: "none" } });
+      expect({ name, allowed: can("monitoring/prometheus", `${NS}/${name}`, port), otherPort: can("monitoring/prometheus", `${NS}/${name}`, 9090) }).toEqual({ name, allowed: true, otherPort: false });
+      expect(ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => k8sName(p).startsWith(`prometheus-to-${name}-`)).map((p) => at(p.inputs, "metadata.namespace")).sort()).toEqual(["llm-executor", "monitoring"]);
+    }
+  });
+});
+
+test("S3 keys from the operator win (an external store): in llm-executor-secrets as the seed has them, no bucket, no object-store Secret or flow", async () => {
+  const { resources } = await renderStack("dev", { secrets: { codeExecutorAwsAccessKeyId: "AKIAEXTERNAL", codeExecutorAwsSecretAccessKey: "external-secret" } });
+  expect(byName(resources, "core/v1:Secret", "llm-executor-secrets").inputs.stringData).toMatchObject({ AWS_ACCESS_KEY_ID: "AKIAEXTERNAL", AWS_SECRET_ACCESS_KEY: "external-secret" });
+  expect(inNs(resources, "core/v1:Secret").map(k8sName)).not.toContain("object-store");
+  expect(String(envOf(containersOf(byName(resources, "batch/v1:Job", "minio-create-buckets"))[0]).BUCKETS.value).split(" ")).not.toContain(BUCKET);
+  expect(containersOf(byName(resources, "apps/v1:Deployment", "executor-service"))[0].envFrom).not.toContainEqual({ secretRef: { name: "object-store" } });
+  expect(reaches(resources)(`${NS}/llm-service`, "mlops/minio", 9000)).toBe(false);
+});
+
+test("without mlops: no object store, the services read exactly what they did before", async () => {
+  const { resources } = await renderStack("dev", { set: { suites: ["llm-stack", "code-executor"] } });
+  expect(resources.filter((r) => k8sName(r) === "object-store" || k8sName(r).includes("to-object-store"))).toEqual([]);
+  expect(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0].envFrom).toEqual([
+    { configMapRef: { name: "llm-executor-config" } },
+    { secretRef: { name: "llm-executor-secrets" } },
+    { secretRef: { name: "model-gateway" } },
+  ]);
+  expect(at(byName(resources, "apps/v1:Deployment", "llm-service").inputs, "spec.template.metadata.annotations")).not.toHaveProperty(["checksum/objectStore"]);
+});
+
+test("where S3 comes from: the operator's keys first, then the platform's store; a bucket is asked for only without the operator's keys", () => {
+  const operator = { s3: {} } as unknown as CodeExecutorConfig;
+  const none = {} as CodeExecutorConfig;
+  expect([s3Source(operator, true), s3Source(none, true), s3Source(none, false)]).toEqual(["operator", "object-store", "none"]);
+  expect([executorBuckets(operator), executorBuckets(none)]).toEqual([[], [BUCKET]]);
 });
 
 test("without the LLM stack: the endpoint and key come from config, and both services reach the internet for it", async () => {
@@ -117,4 +224,7 @@ test("dev: laptop sizing, no GPU placement, heavy Jobs sized down", async () => 
   const data = byName(resources, "core/v1:ConfigMap", "llm-executor-config").inputs.data as JsonObject;
   expect(data).toMatchObject({ heavy_job_cpu_request: "500m", heavy_job_gpu_limits_json: "{}", heavy_job_image: "heavy-executor:latest" });
   expect(envOf(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0])).toEqual({});
+  // Monitoring is off in dev: nothing to scrape with, so no ServiceMonitor and no Prometheus flow.
+  expect(inNs(resources, "monitoring.coreos.com/v1:ServiceMonitor")).toEqual([]);
+  expect(inNs(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).filter((n) => n.startsWith("prometheus-"))).toEqual([]);
 });

@@ -1,14 +1,41 @@
 /**
  * The LLM stack suite (seed llm-stack.md) on both stack files and variations: the seed's DNS contract, the
  * stores with generated credentials, LiteLLM's model list from config, the wiring by in-cluster names, the
- * seed's resource table, exposure, and the outputs.
+ * seed's resource table, exposure, the outputs, and what Prometheus scrapes when monitoring is on.
  */
+import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values";
 import { litellmConfigFile, portForwards } from "../../components/suites/llmStack/decisions";
 import { SEED_RESOURCES } from "../../components/suites/llmStack/names";
+import { manifestSet } from "../../scripts/lib/manifests";
+import { evaluateFlow, namespacesOf, podsOf, policiesOf, selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-stack";
 const inStack = (res: Recorded[], kind: string) => ofType(res, kind).filter((r) => at(r.inputs, "metadata.namespace") === NS);
+const PROMETHEUS: PodInfo = { namespace: "monitoring", labels: PROMETHEUS_POD_LABELS, name: "prometheus" };
+
+/** Whether Prometheus may reach the stack's pod `name` on `port` under the rendered NetworkPolicies (both sides). */
+function prometheusReaches(res: Recorded[], name: string, port: number): boolean {
+  const set = manifestSet(res);
+  const all = [...set.namespaces, ...set.rest];
+  const target = podsOf(all).find((p) => p.namespace === NS && p.labels["app.kubernetes.io/name"] === name);
+  if (!target) throw new Error(`no pod ${NS}/${name}`);
+  return evaluateFlow(policiesOf(all), namespacesOf(all), { pod: PROMETHEUS }, { pod: target }, port).allowed;
+}
+
+/** A ServiceMonitor as Prometheus resolves it: the Services it selects beside it, the named port's number, path, bearer Secret key. */
+function scrapeOf(res: Recorded[], name: string): JsonObject {
+  const sm = inStack(res, "monitoring.coreos.com/v1:ServiceMonitor").find((r) => k8sName(r) === name);
+  if (!sm) throw new Error(`no ServiceMonitor ${NS}/${name}`);
+  const endpoints = at(sm.inputs, "spec.endpoints") as JsonObject[];
+  const ep = endpoints[0];
+  const services = inStack(res, "core/v1:Service").filter((s) => selectorMatches(at(sm.inputs, "spec.selector") as LabelSelector, (at(s.inputs, "metadata.labels") ?? {}) as Record<string, string>));
+  const ports = services.flatMap((s) => (at(s.inputs, "spec.ports") as JsonObject[]).filter((p) => p.name === ep.port).map((p) => p.port));
+  const cred = at(ep, "authorization.credentials") as JsonObject | undefined;
+  const secret = cred ? inStack(res, "core/v1:Secret").find((s) => k8sName(s) === cred.name) : undefined;
+  const hasKey = cred !== undefined && Object.keys((secret?.inputs.stringData ?? {}) as JsonObject).includes(String(cred.key));
+  return { endpoints: endpoints.length, services: services.map(k8sName), ports, path: ep.path, bearer: cred ? `${cred.name}/${cred.key}${hasKey ? "" : " (missing)"}` : "none" };
+}
 const generated = (res: Recorded[], part: string) => `generated-${res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes(part))!.name}`;
 const KEYS = { secrets: { llmStackOpenaiApiKey: "sk-openai-from-config" } };
 
@@ -104,6 +131,13 @@ describe("llm-stack on the dev stack", () => {
     expect(isSecretValue(at(out, "gateway.key"))).toBe(true);
     expect(at(out, "providerKeys.leftOut")).toBe("claude-3-5-sonnet (no anthropic key)");
   });
+
+  test("dev: monitoring off, so nothing is scraped and LiteLLM runs without its Prometheus callback", () => {
+    expect(inStack(res, "monitoring.coreos.com/v1:ServiceMonitor")).toEqual([]);
+    expect(inStack(res, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).filter((n) => n.startsWith("prometheus-"))).toEqual([]);
+    const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
+    expect(JSON.parse(file)).not.toHaveProperty("litellm_settings");
+  });
 });
 
 describe("llm-stack on the prod stack", () => {
@@ -131,6 +165,26 @@ describe("llm-stack on the prod stack", () => {
   test("without provider keys LiteLLM serves no model (both left out), and says so", () => {
     const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
     expect(JSON.parse(file).model_list).toEqual([]);
-    expect(litellmConfigFile([])).toBe(file);
+    expect(litellmConfigFile([], true)).toBe(file);
+  });
+
+  test("monitoring: LiteLLM's Prometheus callback on, its /metrics/ behind the master key, scraped with that key", () => {
+    const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
+    expect(JSON.parse(file).litellm_settings).toEqual({ callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true });
+    expect(scrapeOf(res, "litellm")).toEqual({ endpoints: 1, services: ["litellm"], ports: [4000], path: "/metrics/", bearer: "litellm-secret/master-key" });
+    // The very key LiteLLM checks.
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0]).LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    expect(prometheusReaches(res, "litellm", 4000)).toBe(true);
+  });
+
+  test("monitoring: Qdrant's /metrics on its http port with its API key; Postgres and Redis (no exporter) are not scraped", () => {
+    expect(scrapeOf(res, "llm-stack-qdrant")).toEqual({ endpoints: 1, services: ["qdrant"], ports: [6333], path: "/metrics", bearer: "llm-stack-secrets/QDRANT_API_KEY" });
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "qdrant"))[0]).QDRANT__SERVICE__API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
+    expect([prometheusReaches(res, "qdrant", 6333), prometheusReaches(res, "qdrant", 6334)]).toEqual([true, false]);
+    expect(inStack(res, "monitoring.coreos.com/v1:ServiceMonitor").map(k8sName).sort()).toEqual(["litellm", "llm-stack-qdrant"]);
+    expect([prometheusReaches(res, "postgres", 5432), prometheusReaches(res, "redis", 6379)]).toEqual([false, false]);
+    const sides = (target: string) => ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => k8sName(p).startsWith(`prometheus-to-${target}-`)).map((p) => `${at(p.inputs, "metadata.namespace")}/${k8sName(p)}`).sort();
+    expect(sides("llm-stack-qdrant")).toEqual(["llm-stack/prometheus-to-llm-stack-qdrant-ingress", "monitoring/prometheus-to-llm-stack-qdrant-egress"]);
+    expect(sides("litellm")).toEqual(["llm-stack/prometheus-to-litellm-ingress", "monitoring/prometheus-to-litellm-egress"]);
   });
 });

@@ -14,8 +14,7 @@ import type { EdgeAccess } from "../../components/platform/edge/edgeRoutes";
 import type { PodGroup } from "../../components/platform/flows";
 import { scrape } from "../../components/platform/metrics";
 import type { ObjectStore } from "../../components/platform/objectStore";
-import { ConfigError } from "../../components/stack";
-import { at, byName, isSecretValue, k8sName, ofType, parsedStack, podSpecOf, renderComponents, renderStack, type JsonObject, type Recorded, type RegisteredResource, type RenderOptions, type StackName } from "../helpers/harness";
+import { at, byName, configProblems, isSecretValue, k8sName, ofType, parsedStack, podSpecOf, renderComponents, renderStack, type JsonObject, type Recorded, type RegisteredResource, type RenderOptions, type StackName } from "../helpers/harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const chartNamed = (res: Recorded[], name: string): Recorded => {
@@ -227,8 +226,8 @@ describe("monitoring on prod (gateway) with the GPU operator", () => {
   });
 
   test("the Grafana host is required under gateway, and must not be another module's", () => {
-    expect(problems("prod", { monitoringEnabled: true, monitoringGrafanaHost: "" })).toEqual([expect.stringMatching(/^llm-platform:monitoringGrafanaHost: is required when exposure is gateway/)]);
-    expect(problems("prod", { monitoringEnabled: true, monitoringGrafanaHost: "harbor.example.com" })).toEqual([expect.stringMatching(/^llm-platform:monitoringGrafanaHost: must differ from harborHost/)]);
+    expect(configProblems("prod", { monitoringEnabled: true, monitoringGrafanaHost: "" })).toEqual([expect.stringMatching(/^llm-platform:monitoringGrafanaHost: is required when exposure is gateway/)]);
+    expect(configProblems("prod", { monitoringEnabled: true, monitoringGrafanaHost: "harbor.example.com" })).toEqual([expect.stringMatching(/^llm-platform:monitoringGrafanaHost: must differ from harborHost/)]);
   });
 });
 
@@ -247,7 +246,7 @@ test("MonitoringAccess: a suite's `scrape` makes a ServiceMonitor after the char
     expect(m.access.prometheus).toMatchObject({ namespace: "monitoring", selector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" } } });
     scrape({ name: "api-metrics", namespace: "team", instance: "team", serviceLabels: { app: "api" }, portName: "http", port: 8080, path: "/metrics", pods, why: "the API" }, m.access, { parent: m });
   });
-  expect(at(byName(res, "monitoring.coreos.com/v1:ServiceMonitor", "api-metrics").inputs, "spec.selector")).toEqual({ matchLabels: { app: "api" } });
+  expect(at(byName(res, "monitoring.coreos.com/v1:ServiceMonitor", "api-metrics").inputs, "spec.selector")).toEqual({ matchLabels: { app: "api" }, matchExpressions: [{ key: "llm-platform/headless", operator: "DoesNotExist" }] });
   expect(at(policy(res, "monitoring", "prometheus-to-api-metrics-egress").inputs.spec, "egress.0.to.0.podSelector")).toEqual({ matchLabels: { app: "api" } });
   expect(at(policy(res, "team", "prometheus-to-api-metrics-ingress").inputs.spec, "ingress.0.from.0.namespaceSelector")).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "monitoring" } });
   // Without persistence, no PVC template: Prometheus keeps its TSDB in an emptyDir.
@@ -322,16 +321,6 @@ describe("KServe", () => {
   });
 });
 
-function problems(stack: StackName, set: RenderOptions["set"]): string[] {
-  try {
-    parsedStack(stack, { set });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error(`config was accepted: ${JSON.stringify(set)}`);
-}
-
 /** [what, stack, overrides, the key named, what the message says is allowed]. */
 const BAD: Array<[string, StackName, RenderOptions["set"], string, RegExp]> = [
   ["two owners of the RuntimeClass", "prod", { gpuManageRuntimeClass: true }, "gpuManageRuntimeClass", /must be false when the GPU operator is installed.*two owners/],
@@ -357,7 +346,7 @@ const BAD: Array<[string, StackName, RenderOptions["set"], string, RegExp]> = [
 
 describe("bad input fails preview naming the key and what is allowed", () => {
   test.each(BAD)("%s", (_what, stack, set, key, allowed) => {
-    const found = problems(stack, set).filter((p) => p.startsWith(`llm-platform:${key}`) && allowed.test(p));
+    const found = configProblems(stack, set).filter((p) => p.startsWith(`llm-platform:${key}`) && allowed.test(p));
     expect(found).toHaveLength(1);
   });
 

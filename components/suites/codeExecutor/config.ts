@@ -47,7 +47,7 @@ export const CODE_EXECUTOR_SCHEMA = {
   codeExecutorLlmBaseUrl: { type: "string", group: g.secrets, default: "", description: "OpenAI-compatible base URL when the llm-stack suite is off." },
   codeExecutorEventHubConnectionString: { type: "string", group: g.secrets, default: "", secret: true, description: "Event Hub connection string." },
   codeExecutorStorageConnectionString: { type: "string", group: g.secrets, default: "", secret: true, description: "Storage connection string." },
-  codeExecutorAwsAccessKeyId: { type: "string", group: g.secrets, default: "", secret: true, description: "S3 access key id (with codeExecutorAwsSecretAccessKey)." },
+  codeExecutorAwsAccessKeyId: { type: "string", group: g.secrets, default: "", secret: true, description: "S3 access key id of an external store (with codeExecutorAwsSecretAccessKey). Unset with the mlops suite on, the services get MinIO's keys and bucket code-executor-artifacts from Secret object-store." },
   codeExecutorAwsSecretAccessKey: { type: "string", group: g.secrets, default: "", secret: true, description: "S3 secret access key." },
 } as const satisfies Record<string, KeySpec>;
 
@@ -73,6 +73,9 @@ export interface CodeExecutorConfig {
   readonly heavy: HeavyJobs;
   /** Used only when no model gateway is handed over. */
   readonly llm: { readonly apiKey?: pulumi.Output<string>; readonly baseUrl?: string };
+  /** The operator's S3 keys (an external store): set, they win over the platform's object store. */
+  readonly s3?: { readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
+  /** The seed's optional connection strings, by their env names (absent when not set). */
   readonly secrets: Readonly<Record<string, pulumi.Output<string> | undefined>>;
 }
 
@@ -131,11 +134,10 @@ export function parseCodeExecutor(r: Reader<CodeExecutorSchema>, platform: Platf
     host: host || undefined,
     heavy: heavy(r),
     llm: { apiKey, baseUrl },
+    s3: awsId && awsSecret ? { accessKeyId: awsId, secretAccessKey: awsSecret } : undefined,
     secrets: {
       EVENT_HUB_CONNECTION_STRING: r.secret("codeExecutorEventHubConnectionString"),
       STORAGE_CONNECTION_STRING: r.secret("codeExecutorStorageConnectionString"),
-      AWS_ACCESS_KEY_ID: awsId,
-      AWS_SECRET_ACCESS_KEY: awsSecret,
     },
   };
   return {

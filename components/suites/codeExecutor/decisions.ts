@@ -1,12 +1,12 @@
 /**
  * The code-executor suite's decisions as pure functions: the seed's ConfigMap, the namespace's quota and
  * limits (sized so that the services at their HPA maximum plus `heavy.max` heavy Jobs fit, and nothing more),
- * port-forwards.
+ * where the S3 keys come from, port-forwards.
  */
 import { parseCpu, parseMemory } from "../../lib/capacity";
 import type { GpuPlacement } from "../../platform/gpu";
 import type { CodeExecutorConfig } from "./config";
-import { NAMES, PORTS, SEED_RESOURCES } from "./names";
+import { BUCKET, NAMES, PORTS, SEED_RESOURCES } from "./names";
 
 export function executorConfigData(cfg: CodeExecutorConfig, heavyImage: string, placement: GpuPlacement, llmBaseUrl: string): Record<string, string> {
   return {
@@ -69,4 +69,23 @@ export function portForwards(namespace: string): Record<string, string> {
     [NAMES.llm]: `kubectl -n ${namespace} port-forward svc/${NAMES.llm} ${PORTS.llm}:${PORTS.llm}`,
     [NAMES.executor]: `kubectl -n ${namespace} port-forward svc/${NAMES.executor} ${PORTS.executor}:${PORTS.executor}`,
   };
+}
+
+/**
+ * Where the services' S3 keys (the seed's AWS_* "if using S3") come from. The operator's keys win: they name
+ * an external store the platform knows nothing about, so the platform's object store is not wired in then.
+ */
+export type S3Source = "operator" | "object-store" | "none";
+
+export function s3Source(cfg: Pick<CodeExecutorConfig, "s3">, objectStoreOffered: boolean): S3Source {
+  if (cfg.s3) return "operator";
+  return objectStoreOffered ? "object-store" : "none";
+}
+
+/**
+ * The buckets the suite asks the platform's object store for. None when the operator brings S3 keys: the
+ * services would never use a MinIO bucket then (and without a request the platform hands over no store).
+ */
+export function executorBuckets(cfg: Pick<CodeExecutorConfig, "s3">): readonly string[] {
+  return cfg.s3 ? [] : [BUCKET];
 }

@@ -16,17 +16,16 @@ import { allowFlow, type Flow, INTERNET_PORTS, type PodGroup, workloadPods } fro
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { gpuPlacement } from "../../platform/gpu";
 import { MODEL_GATEWAY_SECRET, useModelGateway } from "../../platform/modelGateway";
-import { Namespace } from "../../platform/namespace";
-import { generatedPullSecret, podPullSecrets } from "../../platform/pullSecret";
 import { emptyDir } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
-import { childOpts, suiteContext, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, openSuite, type SuiteContext, workloadOpts } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { CODE_EXECUTOR_SCHEMA, type CodeExecutorConfig, parseCodeExecutor } from "./config";
-import { executorConfigData, executorQuota, portForwards, type Quota } from "./decisions";
+import { executorBuckets, executorConfigData, executorQuota, portForwards, type Quota } from "./decisions";
 import { CODE_EXECUTOR_CATALOGUE, type CodeExecutorImage } from "./images";
 import { codeExecutorDemand } from "./capacity";
 import { EXECUTOR_RULES, HEALTH_PATH, INSTANCE, NAMES, PORTS, SEED_RESOURCES, UID } from "./names";
+import { executorMetrics, useExecutorObjectStore } from "./wires";
 
 type Ctx = SuiteContext<CodeExecutorImage>;
 
@@ -68,16 +67,9 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
   constructor(name: string, args: { config: CodeExecutorConfig; platform: PlatformContext<CodeExecutorImage> }, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:CodeExecutor", name, {}, opts);
     const { config: cfg, platform } = args;
-    this.namespace = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE }, { parent: this }).name;
-    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
-    const ctx = suiteContext(platform, {
-      parent: this,
-      namespace: this.namespace,
-      namespaceName: cfg.namespace,
-      instance: INSTANCE,
-      imagePullSecrets: podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess),
-      podPrerequisites: pullSecret ? [pullSecret] : [],
-    });
+    // Nothing here outlives a delete: its Jobs and their pods go with the namespace.
+    const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE, namespace: { keepOnDelete: false } });
+    this.namespace = ctx.namespace;
     const gateway = platform.modelGateway;
     const callers: PodGroup = { name: INSTANCE, namespace: cfg.namespace, own: this.namespace, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [NAMES.llm, NAMES.executor] }] } };
     if (gateway) useModelGateway(name, { namespace: this.namespace, instance: INSTANCE, gateway, callers }, childOpts(ctx));
@@ -91,18 +83,32 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
         secretName: NAMES.secret,
         instance: INSTANCE,
         generate: { DB_PASSWORD: { length: 32 } },
-        // Missing optional values are absent keys, never placeholders; the gateway's key is in model-gateway.
-        extra: { ...cfg.secrets, ...(gateway ? {} : { LLM_API_KEY: cfg.llm.apiKey }) },
+        // Missing optional values are absent keys, never placeholders. The gateway's key is in model-gateway and
+        // the platform's object-store keys in object-store (wires.ts); the operator's S3 keys stay here.
+        extra: {
+          ...cfg.secrets,
+          ...(cfg.s3 ? { AWS_ACCESS_KEY_ID: cfg.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: cfg.s3.secretAccessKey } : {}),
+          ...(gateway ? {} : { LLM_API_KEY: cfg.llm.apiKey }),
+        },
       },
       childOpts(ctx),
     );
+    const store = useExecutorObjectStore(ctx, cfg, platform.objectStore, callers);
     const data = executorConfigData(cfg, ctx.images["heavy-executor"], gpuPlacement(ctx.gpu), this.llmBaseUrl);
     const config = new k8s.core.v1.ConfigMap(NAMES.config, { metadata: { name: NAMES.config, namespace: this.namespace, labels: standardLabels(NAMES.config, INSTANCE, "config") }, data }, childOpts(ctx));
     this.quota = executorQuota(cfg);
     this.guardrails(ctx, cfg);
     const sa = this.rbac(ctx);
-    this.services(ctx, cfg, [config, secret, sa], { data: checksum(data), secret: secret.checksum }, gateway !== undefined);
+    const envFrom = [
+      { configMapRef: { name: NAMES.config } },
+      { secretRef: { name: NAMES.secret } },
+      ...(gateway ? [{ secretRef: { name: MODEL_GATEWAY_SECRET } }] : []),
+      ...(store ? [store.envFrom] : []),
+    ];
+    const checksums = { data: checksum(data), secret: secret.checksum, ...(store ? { objectStore: store.checksum } : {}) };
+    this.services(ctx, cfg, envFrom, [config, secret, sa, ...(store ? [store.secret] : [])], checksums);
     for (const f of executorFlows(cfg, ctx, gateway !== undefined)) allowFlow(f, INSTANCE, childOpts(ctx));
+    executorMetrics(ctx, cfg, platform.monitoring);
     if (hasPublicHosts(ctx.exposure) && cfg.host) {
       const group = { name: NAMES.llm, instance: INSTANCE, namespace: cfg.namespace, host: cfg.host, auth: { kind: "edge" as const }, routes: [{ name: NAMES.llm, path: "/", service: NAMES.llm, port: PORTS.llm }] };
       new EdgeRoutes(`${INSTANCE}-${NAMES.llm}`, { group, namespace: this.namespace, edge: ctx.edge }, childOpts(ctx));
@@ -168,12 +174,8 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
     return sa;
   }
 
-  private services(ctx: Ctx, cfg: CodeExecutorConfig, deps: pulumi.Resource[], checksums: Record<string, pulumi.Input<string>>, viaGateway: boolean): void {
-    const envFrom = [
-      { configMapRef: { name: NAMES.config } },
-      { secretRef: { name: NAMES.secret } },
-      ...(viaGateway ? [{ secretRef: { name: MODEL_GATEWAY_SECRET } }] : []),
-    ];
+  /** Both services read the same env: the ConfigMap, the Secrets (`envFrom`), nothing per service. */
+  private services(ctx: Ctx, cfg: CodeExecutorConfig, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[], checksums: Record<string, pulumi.Input<string>>): void {
     const common = { namespace: ctx.namespace, instance: INSTANCE, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: UID, podDisruptionBudget: true, checksums };
     new WebService(
       NAMES.llm,
@@ -234,4 +236,5 @@ export const codeExecutor = defineSuite({
   create: (config: CodeExecutorConfig, platform: PlatformContext<CodeExecutorImage>, opts) => new CodeExecutorSuite(INSTANCE, { config, platform }, opts),
   outputs: (s: CodeExecutorSuite) => ({ namespace: s.namespace, url: s.url, portForward: s.portForwards, quota: s.quota, llmBaseUrl: s.llmBaseUrl }),
   usesGateway: true,
+  objectStoreBuckets: executorBuckets,
 });

@@ -16,6 +16,10 @@ export const NAMES = {
 } as const;
 export const PORTS = { llm: 8000, executor: 8001 } as const;
 export const HEALTH_PATH = "/api/v1/health";
+/** Where both services serve Prometheus metrics (the seed's Monitoring section), on their own ports. */
+export const METRICS_PATH = "/metrics";
+/** The bucket the suite asks the platform's object store for (when the operator brings no S3 keys). */
+export const BUCKET = "code-executor-artifacts";
 /** The non-root user every pod of the suite runs as (the seed's UID 1000). */
 export const UID = 1000;
 

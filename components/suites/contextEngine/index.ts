@@ -9,14 +9,12 @@ import type { WorkloadDemand } from "../../lib/capacity";
 import { workloadDemand } from "../../lib/demand";
 import { resources } from "../../lib/resources";
 import { type ExposureConfig, hostOrigin, publicOrigin, serviceHost } from "../../platform/exposure";
-import { Namespace } from "../../platform/namespace";
-import { generatedPullSecret, podPullSecrets } from "../../platform/pullSecret";
-import { suiteContext } from "../context";
+import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { CONTEXT_ENGINE_SCHEMA, type ContextEngineConfig, parseContextEngine } from "./config";
 import { CONTEXT_ENGINE_CATALOGUE, type ContextEngineImage } from "./images";
-import { INSTANCE, MCP, NAMES, PORTS, scaled, SEED_RESOURCES } from "./names";
-import { backups, basics, network } from "./ops";
+import { INSTANCE, MCP, NAMES, PORTS, scaled, SEED_RESOURCES, SNAPSHOT_BUCKET } from "./names";
+import { backups, basics, contextMetrics, network } from "./ops";
 import { workloads } from "./workloads";
 
 /** What a person opens: the MCP endpoints the seed's IDE setup uses, Qdrant, llama.cpp. */
@@ -46,25 +44,19 @@ export class ContextEngineSuite extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly urls: Readonly<Record<string, string>>;
   readonly watchers: readonly string[];
+  /** Where each snapshot is also copied (s3://bucket/prefix/), when the platform has an object store. */
+  readonly snapshotCopies?: string;
 
   constructor(name: string, args: { config: ContextEngineConfig; platform: PlatformContext<ContextEngineImage> }, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:ContextEngine", name, {}, opts);
     const { config: cfg, platform } = args;
-    const ns = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE, keepOnDelete: platform.dataProtection && platform.persistence }, { parent: this });
-    this.namespace = ns.name;
-    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
-    const ctx = suiteContext(platform, {
-      parent: this,
-      namespace: this.namespace,
-      namespaceName: cfg.namespace,
-      instance: INSTANCE,
-      imagePullSecrets: podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess),
-      podPrerequisites: pullSecret ? [pullSecret] : [],
-    });
+    const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE });
+    this.namespace = ctx.namespace;
     const base = basics(ctx, cfg);
     workloads(ctx, cfg, base.deps, base.checksums);
     network(ctx, cfg);
-    backups(ctx, cfg, base.deps);
+    contextMetrics(ctx, cfg, platform.monitoring);
+    this.snapshotCopies = backups(ctx, cfg, base.deps, platform.objectStore);
     this.urls = contextUrls(cfg, platform.exposure);
     this.watchers = cfg.repositories.filter((r) => r.enabled).map((r) => `watcher-${r.name}`);
     this.registerOutputs({ namespace: this.namespace, urls: this.urls });
@@ -77,6 +69,8 @@ export const contextEngine = defineSuite({
   images: CONTEXT_ENGINE_CATALOGUE,
   parse: parseContextEngine,
   demand: contextDemand,
+  // Always asked for: the object store's provider creates it when enabled, and only then does create() get `objectStore`.
+  objectStoreBuckets: () => [SNAPSHOT_BUCKET],
   create: (config: ContextEngineConfig, platform: PlatformContext<ContextEngineImage>, opts) => new ContextEngineSuite(INSTANCE, { config, platform }, opts),
   outputs: (s: ContextEngineSuite) => ({
     namespace: s.namespace,
@@ -87,5 +81,8 @@ export const contextEngine = defineSuite({
     ),
     backup: `kubectl -n ${INSTANCE} create job qdrant-snapshot-now --from=cronjob/${NAMES.backupJob}`,
     restore: `kubectl -n ${INSTANCE} create job qdrant-restore-now --from=cronjob/${NAMES.restoreJob}   # the newest snapshot; for another: kubectl -n ${INSTANCE} set env cronjob/${NAMES.restoreJob} SNAPSHOT=<file> first`,
+    ...(s.snapshotCopies
+      ? { snapshotCopies: s.snapshotCopies, restoreFromBucket: `kubectl -n ${INSTANCE} set env cronjob/${NAMES.restoreJob} FROM_BUCKET=1 && kubectl -n ${INSTANCE} create job qdrant-restore-now --from=cronjob/${NAMES.restoreJob}` }
+      : {}),
   }),
 });

@@ -28,6 +28,11 @@ export const MCP = [
 ] as const;
 
 export const PORTS = { qdrant: 6333, llamacpp: 8080 } as const;
+
+/** The bucket the snapshot job copies each snapshot to when the platform has an object store (the off-cluster copy). */
+export const SNAPSHOT_BUCKET = "context-engine-snapshots";
+/** One prefix per collection, so a renamed collection never prunes or restores another's snapshots. */
+export const snapshotPrefix = (collection: string): string => `qdrant/${collection}/`;
 export const MODELS_DIR = "/models";
 export const REPOS_DIR = "/work";
 

@@ -1,23 +1,27 @@
 /**
  * Section: the context engine's identity, config and guard rails (ServiceAccount, ConfigMap, generated Qdrant
  * key, ResourceQuota), its flows (the seed's "Option A", or also the seed's intra-namespace policy), its
- * public routes, and the Qdrant snapshot CronJob that replaces the seed's manual `curl` + `kubectl cp`.
+ * public routes, the metrics Prometheus scrapes when monitoring is on, and the Qdrant snapshot CronJob that
+ * replaces the seed's manual `curl` + `kubectl cp` (copying each snapshot off-cluster when the platform has an
+ * object store).
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { checksum } from "../../lib/checksum";
-import { standardLabels } from "../../lib/labels";
+import { selectorLabels, standardLabels } from "../../lib/labels";
 import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
 import type { RouteGroup } from "../../platform/edge/routes";
 import { hasPublicHosts } from "../../platform/exposure";
 import { allowFlow, type Flow, INTERNET_PORTS, type PodGroup, workloadPods } from "../../platform/flows";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { buildPodSpec, type Volume } from "../../workloads/pod";
+import { type MonitoringAccess, scrape } from "../../platform/metrics";
+import { OBJECT_STORE_SECRET, type ObjectStore, useObjectStore } from "../../platform/objectStore";
+import { buildPodSpec, type EnvMap, type Volume } from "../../workloads/pod";
 import { childOpts, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
-import { INSTANCE, MCP, NAMES, PORTS } from "./names";
-import { RESTORE_SCRIPT, SNAPSHOT_SCRIPT } from "./scripts";
+import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, snapshotPrefix } from "./names";
+import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
 import { claim, qdrantUrl } from "./workloads";
 
 type Ctx = SuiteContext<ContextEngineImage>;
@@ -59,17 +63,24 @@ export function basics(ctx: Ctx, cfg: ContextEngineConfig): Basics {
   return { deps: [sa, config, secret], checksums: { config: checksum(data), secret: secret.checksum } };
 }
 
+const BACKUP_COMPONENT = "backup";
+
+/** The snapshot and restore CronJobs' pods: both carry component=backup (snapshotCronJob's labels). */
+export function backupPods(namespace: string, own?: PodGroup["own"]): PodGroup {
+  // The name prefixes policy names, also in the object store's namespace: specific, so another suite's "backup" cannot clash.
+  return { name: "qdrant-backup", namespace, own, selector: { matchLabels: { "app.kubernetes.io/instance": INSTANCE, "app.kubernetes.io/component": BACKUP_COMPONENT } } };
+}
+
 /** The flows of the wiring: MCP and watchers -> Qdrant, MCP -> llama.cpp, the model download -> the internet, the edge in. */
 export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" | "edge" | "exposure">, own?: PodGroup["own"]): Flow[] {
   const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
   const mcp: PodGroup = { name: "mcp", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: MCP.map((m) => m.name) }] } };
   const watchers: PodGroup = { name: "watchers", namespace: cfg.namespace, own, selector: { matchLabels: { app: "watcher" } } };
   const qdrant = pods(NAMES.qdrant);
-  const backupPods: PodGroup = { name: "backup", namespace: cfg.namespace, own, selector: { matchLabels: { "app.kubernetes.io/instance": INSTANCE, "app.kubernetes.io/component": "backup" } } };
   const flows: Flow[] = [
     { name: "mcp-to-qdrant", from: { pods: mcp }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "QDRANT_URL" },
     { name: "watchers-to-qdrant", from: { pods: watchers }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "QDRANT_URL" },
-    { name: "backup-to-qdrant", from: { pods: backupPods }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "the snapshot and restore jobs call Qdrant's API" },
+    { name: "backup-to-qdrant", from: { pods: backupPods(cfg.namespace, own) }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "the snapshot and restore jobs call Qdrant's API" },
   ];
   if (cfg.index.embeddingDownload) {
     // Opt-in: an image without the embedding model baked in downloads it at first start.
@@ -127,9 +138,44 @@ export function network(ctx: Ctx, cfg: ContextEngineConfig): void {
   if (hasPublicHosts(ctx.exposure) && cfg.host) new EdgeRoutes(`${INSTANCE}-routes`, { group: contextRouteGroup(cfg, cfg.host), namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));
 }
 
+/**
+ * Qdrant's /metrics (behind its API key, sent as a bearer token from the suite's Secret) and llama.cpp's (served
+ * with --metrics, no key). The MCP servers serve no metrics endpoint, so they are not scraped. Known gap: the
+ * qdrant-headless Service carries qdrant's labels (StatefulService), so the selector matches both and Qdrant is
+ * scraped twice until the headless Service can be told apart.
+ */
+export function contextMetrics(ctx: Ctx, cfg: ContextEngineConfig, monitoring: MonitoringAccess | undefined): void {
+  const target = (name: string, port: number, why: string) => ({
+    name,
+    namespace: ctx.namespace,
+    instance: INSTANCE,
+    serviceLabels: selectorLabels(name, INSTANCE),
+    portName: "http",
+    port,
+    path: "/metrics",
+    pods: workloadPods(name, INSTANCE, cfg.namespace, ctx.namespace),
+    why,
+  });
+  scrape({ ...target(NAMES.qdrant, PORTS.qdrant, "Qdrant's collection and request metrics"), auth: { kind: "bearer", token: { name: NAMES.secret, key: "QDRANT_API_KEY" } } }, monitoring, childOpts(ctx));
+  if (cfg.llamacpp) scrape(target(NAMES.llamacpp, PORTS.llamacpp, "llama.cpp's request and token metrics (--metrics)"), monitoring, childOpts(ctx));
+}
+
+/** The S3 env of the snapshot jobs: every value from the object-store Secret (one source, the keys never inline). */
+export function objectStoreEnv(collection: string): EnvMap {
+  const ref = (key: string) => ({ secretKeyRef: { name: OBJECT_STORE_SECRET, key } });
+  return {
+    AWS_ACCESS_KEY_ID: ref("AWS_ACCESS_KEY_ID"),
+    AWS_SECRET_ACCESS_KEY: ref("AWS_SECRET_ACCESS_KEY"),
+    AWS_REGION: ref("AWS_REGION"),
+    S3_ENDPOINT_URL: ref("S3_ENDPOINT_URL"),
+    S3_BUCKET: ref("S3_BUCKET"),
+    SNAPSHOT_PREFIX: snapshotPrefix(collection),
+  };
+}
+
 /** A snapshot-claim CronJob running one script with Qdrant's URL and key (the snapshot, and the suspended restore). */
-function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, deps: pulumi.Resource[], job: { name: string; script: string; schedule: string; suspend: boolean; env?: Record<string, string> }): void {
-  const labels = standardLabels(job.name, INSTANCE, "backup");
+function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, deps: pulumi.Resource[], job: { name: string; script: string; schedule: string; suspend: boolean; env?: EnvMap }): void {
+  const labels = standardLabels(job.name, INSTANCE, BACKUP_COMPONENT);
   new k8s.batch.v1.CronJob(
     job.name,
     {
@@ -184,10 +230,27 @@ function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, dep
 /**
  * The snapshot CronJob (Qdrant's snapshot API, saved on a claim, pruned to the retention) replacing the seed's
  * manual `curl` + `kubectl cp`, and its restore: a suspended CronJob an operator runs once with
- * `kubectl create job --from=cronjob/qdrant-restore` (the newest snapshot, or SNAPSHOT set on it).
+ * `kubectl create job --from=cronjob/qdrant-restore` (the newest snapshot, or SNAPSHOT set on it). With the
+ * platform's object store, each snapshot is also copied to SNAPSHOT_BUCKET (same retention), and the restore
+ * fetches from there with FROM_BUCKET=1: the claim lives and dies with the cluster, the bucket copy need not.
+ * Returns the bucket location when there is one.
  */
-export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[]): void {
+export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[], store: ObjectStore | undefined): string | undefined {
   const volume = claim(ctx, NAMES.backups, cfg.storage.backups, "ReadWriteOnce");
-  snapshotCronJob(ctx, cfg, volume, deps, { name: NAMES.backupJob, script: SNAPSHOT_SCRIPT, schedule: cfg.backup.schedule, suspend: false, env: { RETENTION: String(cfg.backup.retention) } });
-  snapshotCronJob(ctx, cfg, volume, deps, { name: NAMES.restoreJob, script: RESTORE_SCRIPT, schedule: cfg.backup.schedule, suspend: true, env: { SNAPSHOT: "" } });
+  const secret = store
+    ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx))
+    : undefined;
+  const s3 = secret ? objectStoreEnv(cfg.index.collection) : {};
+  const jobDeps = secret ? [...deps, secret] : deps;
+  const retention = { RETENTION: String(cfg.backup.retention) };
+  snapshotCronJob(ctx, cfg, volume, jobDeps, { name: NAMES.backupJob, script: secret ? SNAPSHOT_TO_BUCKET_SCRIPT : SNAPSHOT_SCRIPT, schedule: cfg.backup.schedule, suspend: false, env: { ...retention, ...s3 } });
+  snapshotCronJob(ctx, cfg, volume, jobDeps, {
+    name: NAMES.restoreJob,
+    script: secret ? RESTORE_FROM_BUCKET_SCRIPT : RESTORE_SCRIPT,
+    schedule: cfg.backup.schedule,
+    suspend: true,
+    // Set on the CronJob (kubectl set env) before creating a Job from it: SNAPSHOT picks a file, FROM_BUCKET=1 the bucket.
+    env: { SNAPSHOT: "", ...(secret ? { FROM_BUCKET: "", ...s3 } : {}) },
+  });
+  return store ? `s3://${SNAPSHOT_BUCKET}/${snapshotPrefix(cfg.index.collection)}` : undefined;
 }

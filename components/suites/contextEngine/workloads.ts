@@ -138,7 +138,8 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
           image: ctx.images["llamacpp-server"],
           size: "large",
           resourcesOverride: scaled(SEED_RESOURCES.llamacpp, ctx.profile),
-          args: ["--model", `${MODELS_DIR}/${cfg.llamacpp.modelName}`, "--host", "0.0.0.0", "--port", String(PORTS.llamacpp)],
+          // --metrics: Prometheus' /metrics on the same port (scraped when monitoring is on; harmless otherwise).
+          args: ["--model", `${MODELS_DIR}/${cfg.llamacpp.modelName}`, "--host", "0.0.0.0", "--port", String(PORTS.llamacpp), "--metrics"],
           volumeMounts: [
             { name: NAMES.models, mountPath: MODELS_DIR, readOnly: true },
             { name: "tmp", mountPath: "/tmp" },

@@ -23,7 +23,8 @@ import type { StackSecrets } from "./secrets";
 /** The built images run as this non-root user (the seed's Dockerfiles are ours to keep that way). */
 const APP_UID = 1000;
 
-export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets): void {
+/** `metrics`: the monitoring add-on scrapes LiteLLM (network.ts), so its config turns the Prometheus callback on. */
+export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, metrics: boolean): void {
   const ns = ctx.namespaceName;
   const common = { namespace: ctx.namespace, instance: ctx.instance, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: APP_UID };
   const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
@@ -31,7 +32,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
   const gate = waitForContainer;
 
   // LiteLLM: its model list from stack config; keys from litellm-secret (only those set exist).
-  const file = litellmConfigFile(cfg.models);
+  const file = litellmConfigFile(cfg.models, metrics);
   const config = new k8s.core.v1.ConfigMap(
     NAMES.litellmConfig,
     { metadata: { name: NAMES.litellmConfig, namespace: ctx.namespace, labels: standardLabels(NAMES.litellmConfig, ctx.instance, "config") }, data: { "config.yaml": file } },

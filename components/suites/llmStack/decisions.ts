@@ -12,14 +12,23 @@ export const url = (name: string, port: number, namespace: string, path = ""): s
 export const PROVIDER_ENV = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
 
 /**
+ * What LiteLLM needs to serve Prometheus metrics: the `prometheus` callback (without it /metrics/ is empty),
+ * and the master key on the endpoint, which LiteLLM leaves open by default although its series carry hashed
+ * API keys, team and user names and spend. Prometheus sends the master key as a bearer token (network.ts).
+ */
+export const LITELLM_METRICS_SETTINGS = { callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true } as const;
+
+/**
  * LiteLLM's config.yaml (JSON is YAML): each model with its provider model and the env var of its key; the
  * master key from the environment. Only models whose key is set are listed (config.ts drops the others).
+ * `metrics` (monitoring on) adds the Prometheus callback: nothing collects the series otherwise.
  */
-export function litellmConfigFile(models: readonly ModelSpec[]): string {
+export function litellmConfigFile(models: readonly ModelSpec[], metrics = false): string {
   return JSON.stringify(
     {
       model_list: models.map((m) => ({ model_name: m.name, litellm_params: { model: `${m.provider}/${m.model}`, api_key: `os.environ/${PROVIDER_ENV[m.provider]}` } })),
       general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
+      ...(metrics ? { litellm_settings: LITELLM_METRICS_SETTINGS } : {}),
     },
     null,
     2,

@@ -4,11 +4,9 @@
  * gateway for the other suites.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Namespace } from "../../platform/namespace";
 import { workloadPods } from "../../platform/flows";
 import type { ModelGateway } from "../../platform/modelGateway";
-import { podPullSecrets, generatedPullSecret } from "../../platform/pullSecret";
-import { suiteContext } from "../context";
+import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { apps } from "./apps";
 import { llmStackDemand } from "./capacity";
@@ -35,25 +33,15 @@ export class LlmStackSuite extends pulumi.ComponentResource {
   constructor(name: string, args: LlmStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:LlmStack", name, {}, opts);
     const { config: cfg, platform } = args;
-    const namespace = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE, keepOnDelete: platform.dataProtection && platform.persistence }, { parent: this });
-    this.namespace = namespace.name;
-    const pullSecrets = podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess);
-    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
-    const ctx = suiteContext(platform, {
-      parent: this,
-      namespace: this.namespace,
-      namespaceName: cfg.namespace,
-      instance: INSTANCE,
-      imagePullSecrets: pullSecrets,
-      podPrerequisites: pullSecret ? [pullSecret] : [],
-    });
+    const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE });
+    this.namespace = ctx.namespace;
     for (const m of cfg.droppedModels) {
       pulumi.log.warn(`llm-stack: model ${m.name} (${m.provider}/${m.model}) is left out of LiteLLM's config: set llmStack${m.provider === "openai" ? "Openai" : "Anthropic"}ApiKey with --secret`, this);
     }
     const secrets = stackSecrets(ctx, cfg);
     stores(ctx, cfg, secrets);
-    apps(ctx, cfg, secrets);
-    stackNetwork(ctx, cfg);
+    apps(ctx, cfg, secrets, platform.monitoring !== undefined);
+    stackNetwork(ctx, cfg, platform.monitoring);
 
     this.gateway = {
       baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"),

@@ -3,16 +3,22 @@
  * - R2R reads Postgres, Qdrant (HTTP and gRPC) and Redis from its env; OpenWebUI calls LiteLLM; the React
  *   client's VITE_API_BASE_URL names OpenWebUI;
  * - only LiteLLM (model providers) and R2R (model and document downloads) reach the internet;
- * - public traffic: the edge to OpenWebUI, the React client and (with a host) LiteLLM; NodePorts in dev.
+ * - public traffic: the edge to OpenWebUI, the React client and (with a host) LiteLLM; NodePorts in dev;
+ * - with monitoring on, Prometheus scrapes LiteLLM and Qdrant, the two that serve metrics themselves;
+ *   Postgres and Redis would need exporter sidecars (the seed has none), and R2R, OpenWebUI and the React
+ *   client serve no Prometheus endpoint: not scraped.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
 import type { RouteGroup } from "../../platform/edge/routes";
 import { hasPublicHosts } from "../../platform/exposure";
+import { selectorLabels } from "../../lib/labels";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup, workloadPods } from "../../platform/flows";
+import { type MonitoringAccess, type ScrapeTarget, scrape } from "../../platform/metrics";
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
-import { INSTANCE, NAMES, PORTS } from "./names";
+import { INSTANCE, KEYS, NAMES, PORTS } from "./names";
 
 export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePorts: boolean, own?: PodGroup["own"]): Flow[] {
   const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
@@ -48,8 +54,37 @@ export function stackRouteGroups(cfg: LlmStackConfig): RouteGroup[] {
   ];
 }
 
-export function stackNetwork(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig): void {
+/**
+ * What Prometheus scrapes, each on the Service's "http" port with the key the endpoint wants as a bearer token
+ * (a ServiceMonitor reads it from a Secret beside it): LiteLLM's /metrics/ (its Prometheus callback,
+ * decisions.ts) with the master key; Qdrant's /metrics with its API key, which Qdrant requires on every
+ * endpoint but the health checks.
+ */
+export function stackScrapeTargets(cfg: LlmStackConfig, namespace: pulumi.Input<string>): ScrapeTarget[] {
+  const target = (name: string, service: string, port: number, path: string, token: { name: string; key: string }, why: string): ScrapeTarget => ({
+    name,
+    namespace,
+    instance: INSTANCE,
+    serviceLabels: selectorLabels(service, INSTANCE),
+    portName: "http",
+    port,
+    path,
+    pods: workloadPods(service, INSTANCE, cfg.namespace, namespace),
+    auth: { kind: "bearer", token },
+    why,
+  });
+  return [
+    // LiteLLM mounts its metrics app at /metrics/ (/metrics answers with a redirect).
+    target(NAMES.litellm, NAMES.litellm, PORTS.litellm, "/metrics/", { name: NAMES.litellmSecret, key: KEYS.masterKey }, "LiteLLM's request, token and spend metrics"),
+    // Named after the suite: the context-engine suite runs a qdrant too, and the Prometheus side of each flow
+    // is a policy in the one monitoring namespace, named after the target.
+    target(`${INSTANCE}-${NAMES.qdrant}`, NAMES.qdrant, PORTS.qdrant, "/metrics", { name: NAMES.stackSecret, key: KEYS.qdrantApiKey }, "Qdrant's collection and request metrics"),
+  ];
+}
+
+export function stackNetwork(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, monitoring: MonitoringAccess | undefined): void {
   for (const f of stackFlows(cfg, ctx.network, ctx.exposure.mode === "nodePort", ctx.namespace)) allowFlow(f, ctx.instance, childOpts(ctx));
+  for (const t of stackScrapeTargets(cfg, ctx.namespace)) scrape(t, monitoring, childOpts(ctx));
   if (!hasPublicHosts(ctx.exposure)) return;
   for (const g of stackRouteGroups(cfg)) new EdgeRoutes(`${INSTANCE}-${g.name}`, { group: g, namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));
 }

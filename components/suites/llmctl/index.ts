@@ -4,10 +4,8 @@
  * constructor only orders the sections; each section is a builder over one SuiteContext.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Namespace } from "../../platform/namespace";
-import { generatedPullSecret, podPullSecrets } from "../../platform/pullSecret";
 import { POSTGRES_PORT } from "../../workloads/datastores";
-import { suiteContext } from "../context";
+import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { llmctlDemand } from "./capacity";
 import { LLMCTL_SCHEMA, type LlmctlConfig, parseLlmctl } from "./config";
@@ -80,26 +78,15 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const cfg = args.config;
     const platform = args.platform;
     const liveCode = cfg.executor.liveCodeHostPath;
-    // Its PVCs live and die with the namespace.
-    const keepOnDelete = platform.dataProtection && platform.persistence;
-    const namespace = new Namespace(
-      `${name}-namespace`,
-      liveCode
-        ? { name: cfg.namespace, instance: INSTANCE, enforce: "privileged", enforceReason: "llmctlLiveCode mounts a hostPath (dev only); restricted is still warned and audited", keepOnDelete }
-        : { name: cfg.namespace, instance: INSTANCE, enforce: "baseline", enforceReason: EXECUTOR_POD_SECURITY_REASON, keepOnDelete },
-      { parent: this },
-    );
-    this.namespace = namespace.name;
-    this.imagePullSecrets = podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess);
-    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
-    const ctx = suiteContext(platform, {
-      parent: this,
-      namespace: this.namespace,
+    const ctx = openSuite(this, name, platform, {
       namespaceName: cfg.namespace,
       instance: INSTANCE,
-      imagePullSecrets: this.imagePullSecrets,
-      podPrerequisites: pullSecret ? [pullSecret] : [],
+      namespace: liveCode
+        ? { enforce: "privileged", enforceReason: "llmctlLiveCode mounts a hostPath (dev only); restricted is still warned and audited" }
+        : { enforce: "baseline", enforceReason: EXECUTOR_POD_SECURITY_REASON },
     });
+    this.namespace = ctx.namespace;
+    this.imagePullSecrets = ctx.imagePullSecrets;
 
     const secrets = studioSecrets(ctx, cfg);
     const stores = datastores(ctx, cfg, secrets);

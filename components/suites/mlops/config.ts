@@ -71,8 +71,8 @@ export function parseMlops(r: Reader<MlopsSchema>, platform: PlatformConfig): Pa
     return h || undefined;
   };
   const size = (cpu: "mlopsMinioCpu" | "mlopsPostgresCpu" | "mlopsMlflowCpu", memory: "mlopsMinioMemory" | "mlopsPostgresMemory" | "mlopsMlflowMemory"): Size => ({
-    cpu: r.matching(cpu, CPU, "a CPU quantity such as 500m or 2") || "500m",
-    memory: r.matching(memory, MEMORY, "a memory quantity such as 512Mi or 2Gi") || "1Gi",
+    cpu: r.requiredMatching(cpu, CPU, "a CPU quantity such as 500m or 2", "500m"),
+    memory: r.requiredMatching(memory, MEMORY, "a memory quantity such as 512Mi or 2Gi", "1Gi"),
   });
   const config: MlopsConfig = {
     namespace,

@@ -10,10 +10,8 @@ import { workloadDemand } from "../../lib/demand";
 import { resources } from "../../lib/resources";
 import { type ExposureConfig, hostOrigin, publicOrigin, serviceHost } from "../../platform/exposure";
 import { workloadPods } from "../../platform/flows";
-import { Namespace } from "../../platform/namespace";
 import type { ObjectStore } from "../../platform/objectStore";
-import { generatedPullSecret, podPullSecrets } from "../../platform/pullSecret";
-import { suiteContext } from "../context";
+import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { MLOPS_SCHEMA, type MlopsConfig, parseMlops } from "./config";
 import { MLOPS_CATALOGUE, type MlopsImage } from "./images";
@@ -59,17 +57,8 @@ export class MlopsSuite extends pulumi.ComponentResource {
   constructor(name: string, args: { config: MlopsConfig; platform: PlatformContext<MlopsImage> }, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:Mlops", name, {}, opts);
     const { config: cfg, platform } = args;
-    const ns = new Namespace(`${name}-namespace`, { name: cfg.namespace, instance: INSTANCE, keepOnDelete: platform.dataProtection && platform.persistence }, { parent: this });
-    this.namespace = ns.name;
-    const pullSecret = generatedPullSecret(INSTANCE, this.namespace, platform.registryAccess, { parent: this });
-    const ctx = suiteContext(platform, {
-      parent: this,
-      namespace: this.namespace,
-      namespaceName: cfg.namespace,
-      instance: INSTANCE,
-      imagePullSecrets: podPullSecrets(platform.imagePullSecrets, INSTANCE, platform.registryAccess),
-      podPrerequisites: pullSecret ? [pullSecret] : [],
-    });
+    const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE });
+    this.namespace = ctx.namespace;
     // The seed's buckets, mlopsExtraBuckets, then what the other enabled suites asked for.
     this.buckets = [...new Set([...cfg.buckets, ...(platform.requestedBuckets ?? [])])];
     const store = minio(ctx, cfg, this.buckets);

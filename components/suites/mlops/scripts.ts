@@ -21,12 +21,13 @@ done
 
 /**
  * The MLflow database and its own user, created once by the postgres image's entrypoint on an empty data
- * directory. The password comes from a mounted Secret file and reaches psql as a variable (:'pw' quotes it), never
- * on a command line.
+ * directory. psql reads the password from the mounted Secret file itself (\set with backquotes) and quotes it
+ * (:'pw'): it is never on a command line or in the environment.
  */
 export const POSTGRES_INIT_SCRIPT = `#!/bin/sh
 set -eu
-psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -v db=${MLFLOW_DB.database} -v usr=${MLFLOW_DB.user} -v pw="$(cat /etc/postgres-init/${KEYS.mlflowDbPassword})" <<'SQL'
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -v db=${MLFLOW_DB.database} -v usr=${MLFLOW_DB.user} <<'SQL'
+\\set pw \`cat /etc/postgres-init/${KEYS.mlflowDbPassword}\`
 CREATE USER :"usr" WITH PASSWORD :'pw';
 CREATE DATABASE :"db" OWNER :"usr";
 SQL
