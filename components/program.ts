@@ -12,6 +12,8 @@ import { ADDON_INSTANCES } from "./addons/shared";
 import { deploySuites, registryAccess } from "./deploy";
 import { deployEdge } from "./edge";
 import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
+import * as path from "path";
+import { enableGitopsRender } from "./platform/gitops";
 import { kubernetesProvider } from "./platform/provider";
 import { loadStackConfig, type StackConfig } from "./stack";
 import { llmctl as llmctlModule } from "./suites/llmctl";
@@ -19,7 +21,10 @@ import { deployedResource } from "./suites/types";
 
 export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const p = stack.platform;
-  const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext) } };
+  // Render mode first: its transform must see every resource registered after it.
+  const root = process.cwd();
+  if (stack.gitops) enableGitopsRender(stack.gitops, root);
+  const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext, stack.gitops && path.join(root, stack.gitops.directory)) } };
   const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
   const edge = deployEdge(stack, opts);
   const shared = { edge: edge.access, network: p.network, persistence: p.persistence, dataProtection: p.dataProtection, storageClass: p.storageClass, profile: p.resourceProfile };

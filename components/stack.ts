@@ -21,6 +21,8 @@ import { MONITORING_SCHEMA, type MonitoringConfig, parseMonitoring } from "./add
 import { monitoringDemand } from "./addons/monitoring/values";
 import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
 import { EDGE_SCHEMA } from "./config/edge";
+import { GITOPS_SCHEMA, parseGitops } from "./config/gitops";
+import type { GitopsConfig } from "./platform/gitops";
 import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
 import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
 import { mergeSchemas, type Schema } from "./config/schema";
@@ -46,6 +48,8 @@ export interface StackConfig {
   readonly gpuOperator: GpuOperatorConfig;
   readonly monitoring: MonitoringConfig;
   readonly kserve: KserveConfig;
+  /** GitOps render mode (objects to a directory, Secrets' values from a store), when gitopsRenderDirectory is set. */
+  readonly gitops?: GitopsConfig;
   /** Every public host the enabled modules claimed: one Gateway listener and certificate each. */
   readonly hosts: readonly HostClaim[];
   /** Registry, tag and overrides for built images, with the Harbor switch applied. */
@@ -78,6 +82,7 @@ export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema
   return mergeSchemas([
     { owner: "platform", schema: suitesSchema(suites) },
     { owner: "edge", schema: EDGE_SCHEMA },
+    { owner: "gitops", schema: GITOPS_SCHEMA },
     ...suites.map((s) => ({ owner: `suite ${s.name}`, schema: s.schema })),
     { owner: "add-on harbor", schema: HARBOR_SCHEMA },
     { owner: "add-on pgadmin", schema: PGADMIN_SCHEMA },
@@ -154,6 +159,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   const gpuOperator = parseGpuOperator(new Reader(GPU_OPERATOR_SCHEMA, raw, problems), platform);
   const monitoring = parseMonitoring(new Reader(MONITORING_SCHEMA, raw, problems), platform);
   const kserve = parseKserve(new Reader(KSERVE_SCHEMA, raw, problems), platform, certManager.config);
+  const gitops = parseGitops(new Reader(GITOPS_SCHEMA, raw, problems));
   const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
   const claims = [
     ...active.map((p) => p.claims),
@@ -202,6 +208,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     gpuOperator: gpuOperator.config,
     monitoring: monitoring.config,
     kserve: kserve.config,
+    ...(gitops ? { gitops } : {}),
     hosts,
     images,
     pullCredentials: credentials,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: what `npm test` and .ci/run run. Tiers:
 #   1. static: TypeScript strict type-check and ESLint
+#   1b. workflows: actionlint (with shellcheck on run: blocks) over .github/workflows/*.yml
 #   2. unit + whole-program invariants: Jest with Pulumi mocks (both stack files)
 #   2b. scanner gate: kube-score, kubeconform (Kubernetes 1.34 + edge CRD schemas) and checkov over both stacks'
 #       rendered objects; any finding not waived (with a reason) in scripts/scan/waivers.yaml fails
@@ -18,6 +19,9 @@ echo "== node $node_version ($(command -v node))"
 echo "== tier 1: typecheck + lint"
 tsc --noEmit -p .
 eslint . --max-warnings 0
+
+echo "== tier 1b: workflows (actionlint + shellcheck, scripts/actionlint.sh)"
+bash scripts/actionlint.sh
 
 echo "== tier 2: unit + invariant tests (Pulumi mocks)"
 jest --ci

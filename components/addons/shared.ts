@@ -85,7 +85,10 @@ export interface ChartReleaseArgs {
   /** Version and repository from the add-on's config slice. */
   readonly source: ChartConfig;
   readonly namespace: pulumi.Input<string>;
+  /** Known at preview: a generated value goes in through a Secret the chart references, or `transforms`. */
   readonly values: pulumi.Inputs;
+  /** Applied by the engine to the objects the chart renders (a generated value the chart has no Secret reference for). */
+  readonly transforms?: pulumi.ResourceTransform[];
 }
 
 /**
@@ -106,7 +109,7 @@ export function chartRelease(name: string, args: ChartReleaseArgs, parent: pulum
       namespace: args.namespace,
       values: args.values,
     },
-    { parent, dependsOn: [...dependsOn] },
+    { parent, dependsOn: [...dependsOn], ...(args.transforms ? { transforms: args.transforms } : {}) },
   );
 }
 

@@ -10,6 +10,12 @@ import * as k8s from "@pulumi/kubernetes";
  * A stack that used the default provider moves to this one as an update: the engine asks the provider's
  * DiffConfig, which replaces resources only when the target cluster changes.
  */
-export function kubernetesProvider(kubeContext: string | undefined): k8s.Provider {
-  return new k8s.Provider("k8s", { ...(kubeContext ? { context: kubeContext } : {}), enableConfigMapMutable: true });
+export function kubernetesProvider(kubeContext: string | undefined, renderDirectory?: string): k8s.Provider {
+  return new k8s.Provider("k8s", {
+    ...(kubeContext ? { context: kubeContext } : {}),
+    enableConfigMapMutable: true,
+    // GitOps render mode: every object is written under this directory and no cluster is touched. Switching an
+    // existing stack between modes replaces everything, so render mode belongs on a stack of its own.
+    ...(renderDirectory ? { renderYamlToDirectory: renderDirectory } : {}),
+  });
 }

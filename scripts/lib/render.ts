@@ -76,6 +76,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: Recorded[] = [];
   readonly generated: GeneratedValue[] = [];
 
+  /** preview: as a first `pulumi preview` sees it, where a value a provider makes on create is still unknown. */
+  constructor(readonly preview = false) {}
+
   async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
     const raw = args.inputs as JsonObject;
     const inputs = unwrapSecrets(raw) as JsonObject;
@@ -84,6 +87,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     if (args.type.startsWith("kubernetes:")) {
       const metadata = (inputs.metadata ?? {}) as JsonObject;
       state.metadata = { ...metadata, name: metadata.name ?? args.name, namespace: metadata.namespace };
+    }
+    if (this.preview && PREVIEW_UNKNOWN[args.type]) {
+      // The engine's unknown marker: the SDK makes these outputs unknown, as a real first preview sees them.
+      for (const field of PREVIEW_UNKNOWN[args.type]) state[field] = UNKNOWN;
+      return { id: "", state };
     }
     if (args.type === "random:index/randomPassword:RandomPassword") {
       // Deterministic per resource so tests can follow one value to every consumer.
@@ -116,6 +124,15 @@ function mockKeyPair(commonName: string, validityDays: number): Promise<Record<s
   }
   return made;
 }
+
+/** What the engine (and the mock monitor) passes for a value not known until `up`. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Types whose outputs only exist after create: their generated fields stay unknown in a first preview. */
+const PREVIEW_UNKNOWN: Record<string, readonly string[]> = {
+  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "pulumi-nodejs:dynamic/llm-platform:SelfSignedKeyPair:Resource": ["privateKeyPem", "certificatePem", "notAfter"],
+};
 
 const GENERATED_FIELDS: Record<string, readonly string[]> = {
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
@@ -156,7 +173,10 @@ export function rawStackConfig(config: Readonly<Record<string, string>>, secretK
 
 /** One mocked run: what the mocks saw (inputs) and what the monitor saw (URNs, parents, aliases, dependencies). */
 export class Recorder {
-  readonly mocks = new RecordingMocks();
+  readonly mocks: RecordingMocks;
+  constructor(readonly preview = false) {
+    this.mocks = new RecordingMocks(preview);
+  }
   readonly registered: RegisteredResource[] = [];
   get resources(): Recorded[] {
     return this.mocks.resources;
@@ -167,9 +187,9 @@ export class Recorder {
 }
 
 /** Installs fresh recording mocks for `stack` (and its config); the program may run after this resolves. */
-export async function installMocks(stack: string, config: Record<string, string> = {}, secretKeys: string[] = []): Promise<Recorder> {
-  const recorder = new Recorder();
-  await pulumi.runtime.setMocks(recorder.mocks, PROJECT, stack, false);
+export async function installMocks(stack: string, config: Record<string, string> = {}, secretKeys: string[] = [], preview = false): Promise<Recorder> {
+  const recorder = new Recorder(preview);
+  await pulumi.runtime.setMocks(recorder.mocks, PROJECT, stack, preview);
   recordRegistrations(recorder.registered);
   pulumi.runtime.setAllConfig(config, secretKeys);
   return recorder;
@@ -182,6 +202,9 @@ export async function installMocks(stack: string, config: Record<string, string>
 export async function resolveOutputs(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
+    // In a preview, a value made on create is unknown: its apply never runs, so it resolves to the engine's marker.
+    // (isKnown is on every OutputImpl, though not in the public Output type.)
+    if (!(await (output as unknown as { isKnown: Promise<boolean> }).isKnown)) return UNKNOWN;
     const inner = await resolveOutputs(await new Promise((r) => output.apply((v) => r(v))));
     return (await pulumi.isSecret(output)) ? { [SIG_KEY]: SECRET_SIG, value: inner } : inner;
   }

@@ -45,6 +45,8 @@ export interface RenderOptions {
   readonly secrets?: Record<string, string>;
   /** Keys to remove from the stack file. */
   readonly unset?: string[];
+  /** Evaluate as a first `pulumi preview` of a new stack: values providers make on create are unknown. */
+  readonly preview?: boolean;
 }
 
 export interface Rendered {
@@ -93,7 +95,7 @@ export function configProblems(stack: StackName, set: RenderOptions["set"]): str
 /** Evaluates the program (index.ts's deployPlatform) for `stack` plus overrides under mocks: every registered resource. */
 export async function renderStack(stack: StackName, opts: RenderOptions = {}): Promise<Rendered> {
   const { config, secretKeys } = configWith(stack, opts);
-  const recorder = await installMocks(stack, config, secretKeys);
+  const recorder = await installMocks(stack, config, secretKeys, opts.preview ?? false);
   last = recorder;
   // The program's body, as index.ts runs it. Modules stay loaded between renders: the program keeps no
   // module-level state, and each render gets fresh mocks and config (loading the SDK anew per render, as

@@ -102,9 +102,13 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     const token = byName(res, "core/v1:Secret", "harbor-token");
     expect(token.inputs.type).toBe("kubernetes.io/tls");
     expect(isSecretValue(token.raw.stringData)).toBe(true);
-    // The internal database password is generated; the values that carry it are secret.
-    expect(at(h, "database.internal.password")).toBe("generated-llmctl-harbor-credentials-database-password");
-    expect(isSecretValue(chart(res, "harbor").raw.values)).toBe(true);
+    // The internal database password is generated and never in the values (they stay known at preview): core reads
+    // it from harbor-database-password, and a transform puts it into the chart's database Secret (tests/unit/preview.test.ts).
+    expect(at(h, "database")).toMatchObject({ type: "internal", internal: { password: "" }, external: { existingSecret: "harbor-database-password" } });
+    const dbSecret = byName(res, "core/v1:Secret", "harbor-database-password");
+    expect(dbSecret.inputs.stringData).toEqual({ password: "generated-llmctl-harbor-credentials-database-password" });
+    expect(isSecretValue(dbSecret.raw.stringData)).toBe(true);
+    expect(JSON.stringify(chart(res, "harbor").raw.values)).not.toContain("generated-");
   });
 
   test("no well-known default credential anywhere", () => {

@@ -20,7 +20,7 @@ import { buildPodSpec } from "../../workloads/pod";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow } from "../shared";
 import type { HarborConfig } from "./config";
-import { HARBOR, harborRouteGroup, harborValues } from "./values";
+import { HARBOR, harborDatabaseSecret, harborRouteGroup, harborValues } from "./values";
 
 export { HARBOR } from "./values";
 
@@ -127,10 +127,23 @@ export class Harbor extends pulumi.ComponentResource {
       dataProtection: args.dataProtection,
       storageClass: args.storageClass,
       profile: args.profile,
-      databasePassword: credentials.values.DATABASE_PASSWORD,
     });
+    const databasePassword = new k8s.core.v1.Secret(
+      `${name}-database-password`,
+      {
+        metadata: { name: HARBOR.databasePassword, namespace: this.namespace, labels: standardLabels(HARBOR.databasePassword, name) },
+        type: "Opaque",
+        stringData: { password: credentials.values.DATABASE_PASSWORD },
+      },
+      { parent: this },
+    );
 
-    chartRelease(name, { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values }, this, [credentials, registryCredentials, tokenSecret]);
+    chartRelease(
+      name,
+      { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values, transforms: [harborDatabaseSecret(credentials.values.DATABASE_PASSWORD)] },
+      this,
+      [credentials, registryCredentials, tokenSecret, databasePassword],
+    );
 
     // Create the project through Harbor's API once core answers (idempotent: 201 or 409). The script waits
     // for core itself, so the Job need not wait for the whole chart at create time.

@@ -16,6 +16,8 @@ export const HARBOR = {
   release: "harbor",
   credentials: "harbor-credentials",
   registryCredentials: "harbor-registry-credentials",
+  /** The database password under the key `password`, where the chart's core reads it (database.external.existingSecret). */
+  databasePassword: "harbor-database-password",
   tokenSecret: "harbor-token",
   createProjectJob: "harbor-create-project",
   adminUsername: "admin",
@@ -36,8 +38,6 @@ export interface HarborValuesArgs {
   readonly dataProtection: boolean;
   readonly storageClass?: string;
   readonly profile: ResourceProfile;
-  /** The internal database's generated password (a Pulumi secret). */
-  readonly databasePassword: pulumi.Input<string>;
 }
 
 type Sized = Resources;
@@ -74,7 +74,11 @@ export function harborValues(a: HarborValuesArgs): Record<string, unknown> {
       registry: { resources: sized.registry },
       controller: { resources: sized.registryController },
     },
-    database: { type: "internal", internal: { password: a.databasePassword, resources: sized.database } },
+    // The values stay known at a first preview (a generated password there hides every chart object until `up`):
+    // core reads the password from our Secret (the chart honours external.existingSecret for internal databases
+    // too), and harborDatabaseSecret() sets the one the database reads. Empty here: if that transform were ever
+    // lost, PostgreSQL refuses to initialise without a password instead of starting with a known one.
+    database: { type: "internal", internal: { password: "", resources: sized.database }, external: { existingSecret: HARBOR.databasePassword } },
     redis: { type: "internal", internal: { resources: sized.redis } },
     nginx: { resources: sized.nginx },
     portal: { resources: sized.portal },
@@ -141,4 +145,19 @@ export function harborDemand(cfg: HarborConfig, profile: ResourceProfile): Workl
     ...pods.map(([workload, containers]) => chartPodDemand(cfg.namespace, workload, "chart:harbor", containers)),
     chartPodDemand(cfg.namespace, HARBOR.createProjectJob, "Job", [resources(profile, "tiny")]),
   ];
+}
+
+/**
+ * The engine applies this to the objects the harbor chart renders: the internal database's Secret
+ * (`<release>-database`, POSTGRES_PASSWORD) gets the generated password; nothing else changes.
+ */
+export function harborDatabaseSecret(password: pulumi.Input<string>): pulumi.ResourceTransform {
+  return (args) => {
+    const metadata = (args.props.metadata ?? {}) as { name?: string };
+    if (args.type !== "kubernetes:core/v1:Secret" || metadata.name !== `${HARBOR.release}-database`) return undefined;
+    // The chart's `data` holds the empty placeholder; stringData alone replaces it.
+    const props: pulumi.Inputs = { ...args.props, stringData: { POSTGRES_PASSWORD: password } };
+    delete props.data;
+    return { props, opts: args.opts };
+  };
 }

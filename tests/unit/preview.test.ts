@@ -1,0 +1,61 @@
+/**
+ * A first `pulumi preview` of a new stack (a pull request's review stack is always one) must show every object:
+ * a chart whose values hold a value generated in the same run cannot be rendered at preview, and the engine then
+ * lists none of its objects ("Preview is incomplete"). Under preview mocks, generated values are unknown, as they
+ * are to the engine; every chart's inputs must still equal those of the `up` render.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { harborDatabaseSecret } from "../../components/addons/harbor/values";
+import { renderStack, type Recorded, type StackName } from "../helpers/harness";
+
+const charts = (res: Recorded[]) => res.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
+
+/** Paths where `a` and `b` differ (an unknown value is absent from a preview's inputs, or a marker). */
+function differences(a: unknown, b: unknown, at = ""): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return [at || "."];
+}
+
+describe.each<StackName>(["dev", "prod"])("first preview of a new %s stack", (stack) => {
+  test("every chart's inputs are known (the same as at `up`), so the preview lists all its objects", async () => {
+    const up = charts((await renderStack(stack)).resources);
+    const preview = charts((await renderStack(stack, { preview: true })).resources);
+    expect(preview.map((c) => c.name)).toEqual(up.map((c) => c.name));
+    expect(up.length).toBeGreaterThan(1);
+    for (const c of up) expect({ chart: c.name, unknownAtPreview: differences(c.raw, preview.find((p) => p.name === c.name)?.raw) }).toEqual({ chart: c.name, unknownAtPreview: [] });
+  });
+});
+
+test("the preview mocks make generated values unknown (or the test above could not fail)", async () => {
+  const preview = (await renderStack("dev", { preview: true })).resources;
+  const secret = preview.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "llmctl-harbor-database-password");
+  expect(JSON.stringify(secret?.raw.stringData ?? "unknown")).not.toContain("generated-");
+});
+
+describe("harborDatabaseSecret: the generated password into the chart's database Secret", () => {
+  const transform = harborDatabaseSecret(pulumi.output("pw-from-state"));
+  const args = (type: string, name: string): pulumi.ResourceTransformArgs => ({
+    custom: true,
+    type,
+    name: `harbor/${name}`,
+    props: { metadata: { name, namespace: "llmctl-harbor" }, type: "Opaque", data: { POSTGRES_PASSWORD: "" } },
+    opts: {},
+  });
+
+  test("harbor-database: stringData POSTGRES_PASSWORD replaces the chart's empty data", async () => {
+    const out = await transform(args("kubernetes:core/v1:Secret", "harbor-database"));
+    expect(out?.props.data).toBeUndefined();
+    expect(out?.props.metadata).toEqual({ name: "harbor-database", namespace: "llmctl-harbor" });
+    const value = await new Promise((resolve) => pulumi.output((out?.props.stringData as { POSTGRES_PASSWORD: pulumi.Input<string> }).POSTGRES_PASSWORD).apply(resolve));
+    expect(value).toBe("pw-from-state");
+  });
+
+  test("every other object is left as the chart made it", async () => {
+    expect(await transform(args("kubernetes:core/v1:Secret", "harbor-core"))).toBeUndefined();
+    expect(await transform(args("kubernetes:core/v1:ConfigMap", "harbor-database"))).toBeUndefined();
+  });
+});
