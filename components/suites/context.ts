@@ -2,9 +2,12 @@
  * SuiteContext: what every section builder of a suite shares (namespace, labels, profile, images, pull
  * secrets, exposure), so a section takes one argument and returns what the next section needs.
  */
+import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../lib/labels";
 import { Namespace, type NamespaceArgs } from "../platform/namespace";
 import { generatedPullSecret, podPullSecrets } from "../platform/pullSecret";
+import { emptyDir, type Volume } from "../workloads/pod";
 import type { PlatformContext } from "./types";
 
 /** The platform settings a section reads, as the platform handed them to the suite. */
@@ -85,4 +88,25 @@ export function openSuite<I extends string>(
     imagePullSecrets: podPullSecrets(platform.imagePullSecrets, s.instance, platform.registryAccess),
     podPrerequisites: pullSecret ? [pullSecret] : [],
   });
+}
+
+/**
+ * A claim the suite names (created only with persistence on), kept on delete with dataProtection. Consumers use it
+ * by name, never by the claim's outputs: with WaitForFirstConsumer classes a claim binds only when its first
+ * consumer is scheduled, so nothing may wait for it to be Bound.
+ */
+export function suiteClaim<I extends string>(ctx: SuiteContext<I>, name: string, size: string, accessMode: "ReadWriteOnce" | "ReadWriteMany" = "ReadWriteOnce"): string {
+  new k8s.core.v1.PersistentVolumeClaim(
+    name,
+    { metadata: { name, namespace: ctx.namespace, labels: standardLabels(name, ctx.instance, "storage") }, spec: { accessModes: [accessMode], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } } },
+    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
+  );
+  return name;
+}
+
+/** A data volume `volume` (default: the claim's name): that claim with persistence on, an emptyDir of the same size without. */
+export function dataVolume<I extends string>(ctx: SuiteContext<I>, a: { claim: string; size: string; accessMode?: "ReadWriteOnce" | "ReadWriteMany"; volume?: string }): Volume {
+  const volume = a.volume ?? a.claim;
+  if (!ctx.persistence) return emptyDir(volume, a.size);
+  return { name: volume, persistentVolumeClaim: { claimName: suiteClaim(ctx, a.claim, a.size, a.accessMode) } };
 }

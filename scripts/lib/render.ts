@@ -88,9 +88,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const metadata = (inputs.metadata ?? {}) as JsonObject;
       state.metadata = { ...metadata, name: metadata.name ?? args.name, namespace: metadata.namespace };
     }
-    if (this.preview && PREVIEW_UNKNOWN[args.type]) {
+    if (this.preview && GENERATED_FIELDS[args.type]) {
       // The engine's unknown marker: the SDK makes these outputs unknown, as a real first preview sees them.
-      for (const field of PREVIEW_UNKNOWN[args.type]) state[field] = UNKNOWN;
+      for (const field of GENERATED_FIELDS[args.type]) state[field] = UNKNOWN;
       return { id: "", state };
     }
     if (args.type === "random:index/randomPassword:RandomPassword") {
@@ -128,12 +128,7 @@ function mockKeyPair(commonName: string, validityDays: number): Promise<Record<s
 /** What the engine (and the mock monitor) passes for a value not known until `up`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Types whose outputs only exist after create: their generated fields stay unknown in a first preview. */
-const PREVIEW_UNKNOWN: Record<string, readonly string[]> = {
-  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
-  "pulumi-nodejs:dynamic/llm-platform:SelfSignedKeyPair:Resource": ["privateKeyPem", "certificatePem", "notAfter"],
-};
-
+/** Values a provider makes on create (kept in state by a real run): unknown in a first preview, masked by compare. */
 const GENERATED_FIELDS: Record<string, readonly string[]> = {
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
   "pulumi-nodejs:dynamic/llm-platform:SelfSignedKeyPair:Resource": ["privateKeyPem", "certificatePem", "notAfter"],

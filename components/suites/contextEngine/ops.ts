@@ -17,12 +17,12 @@ import { GeneratedSecret } from "../../platform/generatedSecret";
 import { type MonitoringAccess, scrape } from "../../platform/metrics";
 import { OBJECT_STORE_SECRET, type ObjectStore, useObjectStore } from "../../platform/objectStore";
 import { buildPodSpec, type EnvMap, type Volume } from "../../workloads/pod";
-import { childOpts, type SuiteContext } from "../context";
+import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
 import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, snapshotPrefix } from "./names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
-import { claim, qdrantUrl } from "./workloads";
+import { qdrantUrl } from "./workloads";
 
 type Ctx = SuiteContext<ContextEngineImage>;
 
@@ -236,7 +236,7 @@ function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, dep
  * Returns the bucket location when there is one.
  */
 export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[], store: ObjectStore | undefined): string | undefined {
-  const volume = claim(ctx, NAMES.backups, cfg.storage.backups, "ReadWriteOnce");
+  const volume = dataVolume(ctx, { claim: NAMES.backups, size: cfg.storage.backups });
   const secret = store
     ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx))
     : undefined;

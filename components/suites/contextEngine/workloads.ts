@@ -3,15 +3,14 @@
  * one-time model download, and one watcher per configured repository. Every pod runs as the
  * `context-engine` ServiceAccount without a token (nothing here calls the API server).
  */
-import * as k8s from "@pulumi/kubernetes";
-import { standardLabels } from "../../lib/labels";
+import type * as k8s from "@pulumi/kubernetes";
 import { httpProbes } from "../../lib/probes";
 import { serviceHost } from "../../platform/exposure";
 import type { EnvMap } from "../../workloads/pod";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { StatefulService } from "../../workloads/statefulService";
 import { WebService } from "../../workloads/webService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
 import type { ContextEngineImage } from "./images";
 import { MCP, MODELS_DIR, NAMES, PORTS, REPOS_DIR, scaled, SEED_RESOURCES } from "./names";
@@ -20,17 +19,6 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type Ctx = SuiteContext<ContextEngineImage>;
 const UID = 1000;
-
-/** A claim kept on delete with dataProtection; an emptyDir without persistence. */
-export function claim(ctx: Ctx, name: string, size: string, accessMode: "ReadWriteOnce" | "ReadWriteMany"): Volume {
-  if (!ctx.persistence) return emptyDir(name, size);
-  new k8s.core.v1.PersistentVolumeClaim(
-    name,
-    { metadata: { name, namespace: ctx.namespace, labels: standardLabels(name, ctx.instance, "storage") }, spec: { accessModes: [accessMode], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } } },
-    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
-  );
-  return { name, persistentVolumeClaim: { claimName: name } };
-}
 
 /** What the MCP servers and watchers read: the ConfigMap, and Qdrant's key. */
 function indexEnv(): EnvMap {
@@ -48,7 +36,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
   const envFrom = [{ configMapRef: { name: NAMES.config } }];
   const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
   // One repos claim (ReadWriteMany): mcp-indexer reads it, every watcher mounts its own sub-directory.
-  const repos = claim(ctx, NAMES.repos, cfg.storage.repos, "ReadWriteMany");
+  const repos = dataVolume(ctx, { claim: NAMES.repos, size: cfg.storage.repos, accessMode: "ReadWriteMany" });
 
   new StatefulService(
     NAMES.qdrant,
@@ -110,7 +98,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
   }
 
   if (cfg.llamacpp) {
-    const models = claim(ctx, NAMES.models, cfg.storage.models, "ReadWriteOnce");
+    const models = dataVolume(ctx, { claim: NAMES.models, size: cfg.storage.models });
     new WebService(
       NAMES.llamacpp,
       {

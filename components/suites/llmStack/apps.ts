@@ -12,12 +12,11 @@ import type { EnvMap } from "../../workloads/pod";
 import { emptyDir } from "../../workloads/pod";
 import { waitForContainer } from "../../workloads/waitFor";
 import { WebService } from "../../workloads/webService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
 import { litellmConfigFile, PROVIDER_ENV, url } from "./decisions";
 import type { LlmStackImage } from "./images";
 import { KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
-import { dataVolume } from "./stores";
 import type { StackSecrets } from "./secrets";
 
 /** The built images run as this non-root user (the seed's Dockerfiles are ours to keep that way). */
@@ -129,7 +128,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       ...common,
       component: "ui",
       port: { port: PORTS.openwebui, nodePort: nodePort(cfg.nodePorts.openwebui) },
-      volumes: [dataVolume(ctx, NAMES.openwebuiData, "data", cfg.storage.openwebui), emptyDir("tmp")],
+      volumes: [dataVolume(ctx, { claim: NAMES.openwebuiData, volume: "data", size: cfg.storage.openwebui }), emptyDir("tmp")],
       checksums: { secret: secrets.litellm.checksum },
       initContainers: [gate({ name: "wait-for-litellm", image: ctx.images["wait-for"], targets: [{ kind: "http", url: url(NAMES.litellm, PORTS.litellm, ns, "/health/liveliness") }] })],
       container: {

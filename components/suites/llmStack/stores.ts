@@ -1,29 +1,13 @@
 /** Section: Postgres, Redis (password required) and Qdrant (API key required), each with its data volume. */
-import * as k8s from "@pulumi/kubernetes";
-import { standardLabels } from "../../lib/labels";
 import { httpProbes } from "../../lib/probes";
 import { postgres, redis } from "../../workloads/datastores";
-import { emptyDir, type Volume } from "../../workloads/pod";
+import { emptyDir } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
 import { KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
 import type { StackSecrets } from "./secrets";
-
-/** A data volume: a claim when persistence is on (kept on delete with dataProtection), else an emptyDir. */
-export function dataVolume(ctx: SuiteContext<LlmStackImage>, claim: string, volume: string, size: string): Volume {
-  if (!ctx.persistence) return emptyDir(volume, size);
-  new k8s.core.v1.PersistentVolumeClaim(
-    claim,
-    {
-      metadata: { name: claim, namespace: ctx.namespace, labels: standardLabels(claim, ctx.instance, "storage") },
-      spec: { accessModes: ["ReadWriteOnce"], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } },
-    },
-    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
-  );
-  return { name: volume, persistentVolumeClaim: { claimName: claim } };
-}
 
 export function stores(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets): void {
   const common = { namespace: ctx.namespace, instance: ctx.instance, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets };
@@ -56,7 +40,7 @@ export function stores(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, se
       strategy: "Recreate",
       port: { port: PORTS.qdrant, name: "http" },
       extraPorts: [{ port: PORTS.qdrantGrpc, name: "grpc" }],
-      volumes: [dataVolume(ctx, NAMES.qdrantData, "storage", cfg.storage.qdrant), emptyDir("snapshots"), emptyDir("tmp")],
+      volumes: [dataVolume(ctx, { claim: NAMES.qdrantData, volume: "storage", size: cfg.storage.qdrant }), emptyDir("snapshots"), emptyDir("tmp")],
       checksums: { secret: secrets.stack.checksum },
       container: {
         image: ctx.images.qdrant,

@@ -1,11 +1,9 @@
 /** Section: Postgres, Redis, ChromaDB and the shared studio data volume. */
-import * as k8s from "@pulumi/kubernetes";
-import { standardLabels } from "../../lib/labels";
 import { serviceHost } from "../../platform/exposure";
 import { chroma, postgres, redis } from "../../workloads/datastores";
-import { emptyDir, type Volume } from "../../workloads/pod";
+import type { Volume } from "../../workloads/pod";
 import type { StatefulService } from "../../workloads/statefulService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmctlConfig } from "./config";
 import type { LlmctlImage } from "./images";
 import { CHROMA_AUTH, NAMES, POSTGRES, REDIS_AUTH, SIZES } from "./names";
@@ -65,28 +63,9 @@ export function datastores(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig, se
       redis: serviceHost(NAMES.redis, ctx.namespaceName),
       chroma: serviceHost(NAMES.chroma, ctx.namespaceName),
     },
-    dataVolume: dataVolume(ctx, cfg),
+    // Shared studio data (integration-managed credential files read by the Google MCP servers). Without persistence
+    // the credentials cannot be shared; the Google MCP servers fall back to llmctl-mcp-secrets.
+    dataVolume: dataVolume(ctx, { claim: NAMES.dataClaim, volume: "studio-data", size: cfg.storage.data, accessMode: cfg.storage.dataAccessMode }),
   };
 }
 
-/** Shared studio data (integration-managed credential files read by the Google MCP servers). */
-function dataVolume(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig): Volume {
-  // Without persistence the credentials cannot be shared; the Google MCP servers fall back to llmctl-mcp-secrets.
-  if (!ctx.persistence) return emptyDir("studio-data", cfg.storage.data);
-  new k8s.core.v1.PersistentVolumeClaim(
-    NAMES.dataClaim,
-    {
-      metadata: { name: NAMES.dataClaim, namespace: ctx.namespace, labels: standardLabels(NAMES.dataClaim, ctx.instance, "storage") },
-      spec: {
-        accessModes: [cfg.storage.dataAccessMode],
-        storageClassName: ctx.storageClass,
-        resources: { requests: { storage: cfg.storage.data } },
-      },
-    },
-    // dataProtection: the engine leaves the claim (and the credentials on it) when it deletes it.
-    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
-  );
-  // By name, not by the claim's output: the claim binds when its first consumer is scheduled
-  // (WaitForFirstConsumer classes), so a consumer must never wait for the claim to be Bound.
-  return { name: "studio-data", persistentVolumeClaim: { claimName: NAMES.dataClaim } };
-}

@@ -11,7 +11,7 @@ import { serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { buildPodSpec, emptyDir } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { MlopsConfig } from "./config";
 import type { MlopsImage } from "./images";
 import { KEYS, NAMES, PORTS, S3_REGION, sized } from "./names";
@@ -44,9 +44,7 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
     { namespace: ctx.namespace, secretName: NAMES.minioCredentials, instance: ctx.instance, generate: { [KEYS.accessKey]: { length: 20 }, [KEYS.secretKey]: { length: 40 } } },
     childOpts(ctx),
   );
-  const storage: k8s.types.input.core.v1.Volume = ctx.persistence
-    ? { name: NAMES.minioStorage, persistentVolumeClaim: { claimName: claim(ctx, NAMES.minioStorage, cfg.storage.minio).metadata.name } }
-    : emptyDir(NAMES.minioStorage, cfg.storage.minio);
+  const storage = dataVolume(ctx, { claim: NAMES.minioStorage, size: cfg.storage.minio });
   new WebService(
     NAMES.minio,
     {
@@ -89,16 +87,6 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
   return { credentials, buckets: bucketJob(ctx, cfg, buckets, [credentials]) };
 }
 
-/** A claim the seed names (minio-storage), kept on delete with dataProtection. */
-function claim(ctx: Ctx, name: string, size: string): k8s.core.v1.PersistentVolumeClaim {
-  return new k8s.core.v1.PersistentVolumeClaim(
-    name,
-    { metadata: { name, namespace: ctx.namespace, labels: standardLabels(name, ctx.instance, "storage") }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: ctx.storageClass, resources: { requests: { storage: size } } } },
-    { ...childOpts(ctx), retainOnDelete: ctx.dataProtection },
-  );
-}
-
-export { claim as mlopsClaim };
 
 /**
  * minio-create-buckets. Its template holds only the bucket list and references, so it changes exactly when the

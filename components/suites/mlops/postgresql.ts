@@ -9,10 +9,9 @@ import { standardLabels } from "../../lib/labels";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { postgres } from "../../workloads/datastores";
 import type { StatefulService } from "../../workloads/statefulService";
-import { childOpts, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, suiteClaim, type SuiteContext, workloadOpts } from "../context";
 import type { MlopsConfig } from "./config";
 import type { MlopsImage } from "./images";
-import { mlopsClaim } from "./minio";
 import { KEYS, NAMES, POSTGRES_ADMIN, sized } from "./names";
 import { POSTGRES_INIT_SCRIPT } from "./scripts";
 
@@ -45,7 +44,7 @@ export function postgresql(ctx: Ctx, cfg: MlopsConfig): Postgresql {
     { metadata: { name: NAMES.postgresInit, namespace: ctx.namespace, labels: labels(NAMES.postgresInit) }, data: { "10-mlflow.sh": POSTGRES_INIT_SCRIPT } },
     childOpts(ctx),
   );
-  const claim = ctx.persistence ? mlopsClaim(ctx, NAMES.postgresStorage, cfg.storage.postgres) : undefined;
+  const claimName = ctx.persistence ? suiteClaim(ctx, NAMES.postgresStorage, cfg.storage.postgres) : undefined;
   const server = postgres(
     NAMES.postgres,
     {
@@ -55,7 +54,7 @@ export function postgresql(ctx: Ctx, cfg: MlopsConfig): Postgresql {
       profile: ctx.profile,
       resourcesOverride: sized(cfg.sizes.postgres, ctx.profile),
       imagePullSecrets: ctx.imagePullSecrets,
-      storage: { persistence: ctx.persistence, size: cfg.storage.postgres, volumeName: NAMES.postgresStorage, claimName: claim?.metadata.name },
+      storage: { persistence: ctx.persistence, size: cfg.storage.postgres, volumeName: NAMES.postgresStorage, claimName },
       database: POSTGRES_ADMIN.database,
       user: POSTGRES_ADMIN.user,
       passwordSecret: { name: NAMES.postgresCredentials, key: KEYS.postgresPassword },
