@@ -31,11 +31,13 @@ export function targetLabel(t: WaitTarget): string {
 
 export const WAIT_SCRIPT = `
 set -u
+# date +%s counts whole seconds: the start may be up to 1 s into its second, so give up only once the clock is past
+# the deadline (-gt), which is at least the full timeout after the start.
 deadline=$(( $(date +%s) + \${WAIT_TIMEOUT_SECONDS:-0} ))
 for target in $WAIT_TARGETS; do
   # Up = curl got past DNS and connect (not 6, 7 or 28); a non-HTTP server still counts as up.
   until curl -s -o /dev/null --connect-timeout 2 --max-time 5 "$target"; rc=$?; [ "$rc" -ne 6 ] && [ "$rc" -ne 7 ] && [ "$rc" -ne 28 ]; do
-    if [ "\${WAIT_TIMEOUT_SECONDS:-0}" -gt 0 ] && [ "$(date +%s)" -ge "$deadline" ]; then
+    if [ "\${WAIT_TIMEOUT_SECONDS:-0}" -gt 0 ] && [ "$(date +%s)" -gt "$deadline" ]; then
       echo "timed out after \${WAIT_TIMEOUT_SECONDS}s waiting for $target; continuing"; exit 0
     fi
     echo "waiting for $target"; sleep 2
