@@ -4,9 +4,11 @@
  * suite and add-on publishes its routes with. Under ingress, only the issuer (when tlsMode makes one).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { CERT_MANAGER_APIS, ENVOY_GATEWAY_APIS } from "./addons/apis";
 import { CertManager } from "./addons/certManager";
 import { EnvoyGateway } from "./addons/envoyGateway";
 import { PlatformGateway } from "./platform/edge/gateway";
+import type { ApiSupplier, PlatformApis } from "./platform/apis";
 import type { EdgeAccess } from "./platform/edge/edgeRoutes";
 import type { Peer } from "./platform/flows";
 import { hostOrigin } from "./platform/exposure";
@@ -18,13 +20,26 @@ export interface Edge {
   readonly outputs?: Record<string, unknown>;
 }
 
-export function deployEdge(stack: StackConfig, opts: pulumi.ComponentResourceOptions): Edge {
+/**
+ * What the stack assumes the cluster already runs (its switch off): the Gateway API implementation named by
+ * envoyGatewayClassName under exposure gateway, and cert-manager when the platform issuer is on without the
+ * chart or an existing issuer is named. Pure, for the ordering invariant.
+ */
+export function assumedApis(stack: StackConfig): ApiSupplier[] {
+  const exposure = stack.platform.exposure;
+  return [
+    ...(exposure.mode === "gateway" && !stack.envoyGateway.install ? [ENVOY_GATEWAY_APIS] : []),
+    ...((stack.certManager.issuer && !stack.certManager.install) || exposure.tls.mode === "existingIssuer" ? [CERT_MANAGER_APIS] : []),
+  ];
+}
+
+export function deployEdge(stack: StackConfig, apis: PlatformApis, opts: pulumi.ComponentResourceOptions): Edge {
   const exposure = stack.platform.exposure;
   const profile = stack.platform.resourceProfile;
   const network = stack.platform.network;
-  const envoy = exposure.mode === "gateway" && stack.envoyGateway.install ? new EnvoyGateway("envoy-gateway", { config: stack.envoyGateway, profile, network }, opts) : undefined;
-  const prerequisites = envoy?.ready ?? [];
-  const certManager = stack.certManager.issuer ? new CertManager("cert-manager", { config: stack.certManager, exposure, profile, after: prerequisites, network }, opts) : undefined;
+  const envoy = exposure.mode === "gateway" && stack.envoyGateway.install ? new EnvoyGateway("envoy-gateway", { config: stack.envoyGateway, profile, network, apis }, opts) : undefined;
+  for (const s of assumedApis(stack)) apis.assume(s);
+  const certManager = stack.certManager.issuer ? new CertManager("cert-manager", { config: stack.certManager, exposure, profile, apis, network }, opts) : undefined;
   // Public traffic reaches routed pods from Envoy Gateway's proxies, from the namespace the operator names
   // (their ingress controller or Gateway implementation), or, when neither is known, from anywhere.
   const source: Peer = network.edgeProxyNamespace
@@ -37,16 +52,16 @@ export function deployEdge(stack: StackConfig, opts: pulumi.ComponentResourceOpt
       exposure.mode === "ingress"
         ? { mode: exposure.mode, urls: stack.hosts.map((h) => `${hostOrigin(exposure, h.host)}/`), tls: { mode: exposure.tls.mode, clusterIssuer: exposure.tls.clusterIssuer ?? certManager?.clusterIssuer } }
         : undefined;
-    return { access: { exposure, source, prerequisites: [] }, outputs };
+    return { access: { exposure, source, apis }, outputs };
   }
   const gateway = new PlatformGateway(
     "platform-gateway",
-    { exposure, gatewayClassName: stack.envoyGateway.gatewayClassName, hosts: stack.hosts, source, prerequisites },
+    { exposure, gatewayClassName: stack.envoyGateway.gatewayClassName, hosts: stack.hosts, source, apis },
     opts,
   );
   const auth = exposure.auth;
   return {
-    access: { exposure, source, basicAuthPassword: gateway.basicAuthPassword, prerequisites },
+    access: { exposure, source, basicAuthPassword: gateway.basicAuthPassword, apis },
     outputs: {
       mode: exposure.mode,
       gateway: `${exposure.gatewayNamespace}/llm-platform`,

@@ -12,6 +12,7 @@ import { ADDON_INSTANCES } from "./addons/shared";
 import { deploySuites, registryAccess } from "./deploy";
 import { deployEdge } from "./edge";
 import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
+import { PlatformApis } from "./platform/apis";
 import * as path from "path";
 import { enableGitopsRender } from "./platform/gitops";
 import { kubernetesProvider } from "./platform/provider";
@@ -26,7 +27,9 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   if (stack.gitops) enableGitopsRender(stack.gitops, root);
   const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext, stack.gitops && path.join(root, stack.gitops.directory)) } };
   const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
-  const edge = deployEdge(stack, opts);
+  // What each add-on supplies to the cluster (CRDs, webhooks): every object and chart that uses a kind waits for its supplier.
+  const apis = new PlatformApis();
+  const edge = deployEdge(stack, apis, opts);
   const shared = { edge: edge.access, network: p.network, persistence: p.persistence, dataProtection: p.dataProtection, storageClass: p.storageClass, profile: p.resourceProfile };
 
   const harborAddon = stack.harbor.enabled
@@ -37,12 +40,12 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
     ? new Monitoring("monitoring", { ...shared, config: stack.monitoring }, opts)
     : undefined;
   const gpuOperatorAddon = stack.gpuOperator.install
-    ? new GpuOperator("gpu-operator", { config: stack.gpuOperator, gpu: p.gpu, profile: p.resourceProfile, network: p.network, monitoring: monitoringAddon?.access }, opts)
+    ? new GpuOperator("gpu-operator", { config: stack.gpuOperator, gpu: p.gpu, profile: p.resourceProfile, network: p.network, monitoring: monitoringAddon?.access, apis }, opts)
     : undefined;
   const deployed = deploySuites(stack, registryAccess(stack, harborAddon), edge.access, opts, monitoringAddon?.access);
   // KServe after the suites: its example reads its model from the object store the mlops suite provides.
   const kserveAddon = stack.kserve.enabled
-    ? new Kserve("kserve", { config: stack.kserve, profile: p.resourceProfile, network: p.network, objectStore: deployed.find((d) => d.objectStore)?.objectStore }, opts)
+    ? new Kserve("kserve", { config: stack.kserve, profile: p.resourceProfile, network: p.network, objectStore: deployed.find((d) => d.objectStore)?.objectStore, apis }, opts)
     : undefined;
   const studio = deployedResource(deployed, llmctlModule);
   // pgAdmin is wired to the studio's Postgres: the same generated password, no copy.
@@ -70,7 +73,7 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const gpuOperator = gpuOperatorAddon && { runtimeClassName: gpuOperatorAddon.runtimeClassName, chartVersion: gpuOperatorAddon.chartVersion };
   const kserve = kserveAddon && { chartVersion: kserveAddon.chartVersion, exampleUrl: kserveAddon.exampleUrl };
   const llmctl = deployed.find((d) => d.name === "llmctl")?.outputs;
-  return {
+  return definedOnly({
     /** How to reach the platform from outside: public URLs, DNS target, TLS and edge auth (secret password). */
     edge: edge.outputs,
     harbor,
@@ -83,7 +86,15 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
     suites: Object.fromEntries(deployed.map((d) => [d.name, d.outputs])),
     // Kept from before suites were modules: llmctl's outputs with its add-ons' under it, where existing scripts read them.
     llmctl: llmctl && { ...llmctl, harbor, pgadmin },
-  };
+  });
+}
+
+/**
+ * The outputs without the absent ones (an add-on that is off): the engine warns for every top-level
+ * undefined export ("Undefined value (x) will not show as a stack output"); an absent key just is not there.
+ */
+export function definedOnly<T extends Record<string, unknown>>(outputs: T): T {
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as T;
 }
 
 export type PlatformOutputs = ReturnType<typeof deployPlatform>;

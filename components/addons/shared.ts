@@ -9,6 +9,8 @@ import type { RouteGroup } from "../platform/edge/routes";
 import type { Flow, PodGroup } from "../platform/flows";
 import { type ExposureConfig, hasPublicHosts } from "../platform/exposure";
 import { Namespace } from "../platform/namespace";
+import type { PlatformApis } from "../platform/apis";
+import { chartApis } from "./apis";
 
 /**
  * The add-ons' instance names (component names, Helm release prefixes, default namespaces). They carry the
@@ -93,13 +95,22 @@ export interface ChartReleaseArgs {
 
 /**
  * An add-on's chart as `${name}-chart`: helm.v4.Chart renders it into individual objects the engine tracks,
- * so a values change is a diff of those objects, not an opaque release upgrade. `dependsOn`: what the chart's
- * pods read at start (generated Secrets); the namespace comes in through `namespace`.
+ * so a values change is a diff of those objects, not an opaque release upgrade. Its dependsOn is derived:
+ * whatever supplies the kinds its templates use (CHART_APIS), plus `after` (what its pods read at start,
+ * e.g. generated Secrets); what it supplies is registered with `apis` for the objects that use it. The
+ * namespace comes in through `namespace`.
  */
-export function chartRelease(name: string, args: ChartReleaseArgs, parent: pulumi.Resource, dependsOn: readonly pulumi.Resource[]): k8s.helm.v4.Chart {
+export function chartRelease(
+  name: string,
+  args: ChartReleaseArgs,
+  parent: pulumi.Resource,
+  wiring: { readonly apis: PlatformApis; readonly after?: readonly pulumi.Resource[] },
+): k8s.helm.v4.Chart {
   // An OCI registry is not a chart repository: the chart is addressed by its full reference instead.
   const oci = args.source.repo.startsWith("oci://");
-  return new k8s.helm.v4.Chart(
+  const needs = chartApis(args.chart);
+  const dependsOn = [...wiring.apis.after(needs.uses(args.values), `the ${args.chart} chart`), ...(wiring.after ?? [])];
+  const chart = new k8s.helm.v4.Chart(
     `${name}-chart`,
     {
       name: args.release,
@@ -109,8 +120,10 @@ export function chartRelease(name: string, args: ChartReleaseArgs, parent: pulum
       namespace: args.namespace,
       values: args.values,
     },
-    { parent, dependsOn: [...dependsOn], ...(args.transforms ? { transforms: args.transforms } : {}) },
+    { parent, dependsOn, ...(args.transforms ? { transforms: args.transforms } : {}) },
   );
+  if (needs.supplies) wiring.apis.install(needs.supplies, [chart]);
+  return chart;
 }
 
 /**

@@ -7,15 +7,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { HEADLESS_SERVICE_LABEL, standardLabels } from "../lib/labels";
+import { apiKind, type PlatformApis } from "./apis";
 import { allowFlow, type PodGroup } from "./flows";
 
 export const SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
+export const SERVICE_MONITOR_KIND = apiKind(SERVICE_MONITOR_API, "ServiceMonitor");
 
 export interface MonitoringAccess {
   /** The Prometheus pods (the scrapers), for the flow each target declares. */
   readonly prometheus: PodGroup;
-  /** What a ServiceMonitor waits for: the chart that installs its CRD. */
-  readonly ready: readonly pulumi.Resource[];
+  /** The stack's API suppliers: a ServiceMonitor waits for whatever installs its CRD. */
+  readonly apis: PlatformApis;
 }
 
 /** A Secret key in the target's namespace (ServiceMonitor credentials must live beside it). */
@@ -66,6 +68,6 @@ export function scrape(t: ScrapeTarget, monitoring: MonitoringAccess | undefined
       // A StatefulSet's headless Service shares the client Service's labels: one target per pod, not two.
       spec: { selector: { matchLabels: { ...t.serviceLabels }, matchExpressions: [{ key: HEADLESS_SERVICE_LABEL, operator: "DoesNotExist" }] }, endpoints: [scrapeEndpoint(t)] },
     },
-    { ...opts, dependsOn: [...monitoring.ready] },
+    { ...opts, dependsOn: monitoring.apis.after([SERVICE_MONITOR_KIND], `ServiceMonitor ${t.name}`) },
   );
 }

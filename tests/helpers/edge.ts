@@ -1,4 +1,6 @@
 /** Exposure fixtures for edge tests, and replays of both renderings on a request path. */
+import { CERT_MANAGER_APIS, ENVOY_GATEWAY_APIS } from "../../components/addons/apis";
+import { PlatformApis } from "../../components/platform/apis";
 import type { ExposureConfig } from "../../components/platform/exposure";
 import type { HttpRouteSpec, IngressObject } from "../../components/platform/edge/routes";
 
@@ -63,4 +65,11 @@ export function replayIngressNginx(objects: readonly IngressObject[], path: stri
     }
   }
   return hits.sort((a, b) => b.len - a.len)[0]?.routed;
+}
+
+/** API suppliers for a component rendered alone: the cluster is assumed to run the edge add-ons already. */
+export function clusterApis(): PlatformApis {
+  const apis = new PlatformApis();
+  for (const s of [ENVOY_GATEWAY_APIS, CERT_MANAGER_APIS]) apis.assume(s);
+  return apis;
 }

@@ -5,7 +5,7 @@ import { GeneratedSecret } from "../../components/platform/generatedSecret";
 import * as crypto from "crypto";
 import { EdgeRoutes } from "../../components/platform/edge/edgeRoutes";
 import type { RouteGroup } from "../../components/platform/edge/routes";
-import { exposureOf } from "../helpers/edge";
+import { clusterApis, exposureOf } from "../helpers/edge";
 import { Namespace } from "../../components/platform/namespace";
 import { postgres } from "../../components/workloads/datastores";
 import { StatefulService } from "../../components/workloads/statefulService";
@@ -202,7 +202,7 @@ describe("platform", () => {
 
   test("EdgeRoutes under ingress (nginx): plain routes share an Ingress that owns the TLS Secret; rewrites get their own", async () => {
     const res = await renderComponents(() => {
-      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, prerequisites: [] } });
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, apis: clusterApis() } });
     });
     const main = byName(res, "networking.k8s.io/v1:Ingress", "web");
     expect(at(main.inputs, "spec.ingressClassName")).toBe("nginx");
@@ -219,7 +219,7 @@ describe("platform", () => {
   test("EdgeRoutes under gateway with basic auth: HTTPRoute on the host's listener, htpasswd Secret, SecurityPolicy", async () => {
     const password = "correct horse battery staple";
     const res = await renderComponents(() => {
-      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("gateway"), basicAuthPassword: pulumi.secret(password), source: { anywhere: true }, prerequisites: [] } });
+      new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf("gateway"), basicAuthPassword: pulumi.secret(password), source: { anywhere: true }, apis: clusterApis() } });
     });
     const route = res.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
     expect(route && at(route.inputs, "spec.parentRefs")).toEqual([
@@ -236,11 +236,11 @@ describe("platform", () => {
   test("EdgeRoutes under nodePort and clusterIP renders nothing; a path routed twice is rejected", async () => {
     for (const mode of ["nodePort", "clusterIP"] as const) {
       const res = await renderComponents(() => {
-        new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf(mode), source: { anywhere: true }, prerequisites: [] } });
+        new EdgeRoutes("web", { group: WEB, namespace: "team", edge: { exposure: exposureOf(mode), source: { anywhere: true }, apis: clusterApis() } });
       });
       expect(res.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
     }
     const dup = { ...WEB, routes: [WEB.routes[0], { ...WEB.routes[0], name: "again" }] };
-    expect(() => new EdgeRoutes("dup", { group: dup, namespace: "n", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, prerequisites: [] } })).toThrow(/path \/ is routed twice/);
+    expect(() => new EdgeRoutes("dup", { group: dup, namespace: "n", edge: { exposure: exposureOf("ingress"), source: { anywhere: true }, apis: clusterApis() } })).toThrow(/path \/ is routed twice/);
   });
 });

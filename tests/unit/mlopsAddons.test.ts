@@ -5,6 +5,7 @@
  * rendered offline: the values handed to helm.v4.Chart, the objects around them and the flows are asserted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { clusterApis } from "../helpers/edge";
 import { operatorSetsLabel } from "../../components/addons/gpuOperator/config";
 import { Kserve } from "../../components/addons/kserve";
 import { parseKserve, KSERVE_SCHEMA } from "../../components/addons/kserve/config";
@@ -234,7 +235,7 @@ describe("monitoring on prod (gateway) with the GPU operator", () => {
 const EDGE_CLUSTER_IP: EdgeAccess = {
   exposure: { mode: "clusterIP", gatewayNamespace: "llm-platform-edge", tls: { mode: "none" }, auth: { mode: "basic", basicUser: "u", allowedCidrs: [] } },
   source: { anywhere: true },
-  prerequisites: [],
+  apis: clusterApis(),
 };
 const NETWORK = { internet: { name: "internet", cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8"] }, apiServer: { name: "api-server", cidrs: ["192.168.49.2/32"], except: [] }, apiServerPorts: [8443] };
 
@@ -280,7 +281,7 @@ describe("KServe", () => {
     };
     const res = await renderComponents(() => {
       const config = { enabled: true, chart: { repo: "oci://ghcr.io/kserve/charts", version: "v0.20.0" }, namespace: "kserve", example: { namespace: "kserve-models", storageUri: "s3://models/sklearn/iris" } };
-      new Kserve("kserve", { config, profile: "small", network: NETWORK, objectStore: store });
+      new Kserve("kserve", { config, profile: "small", network: NETWORK, objectStore: store, apis: clusterApis() });
     });
     const isvc = byName(res, "serving.kserve.io/v1beta1:InferenceService", "sklearn-iris");
     expect(at(isvc.inputs, "metadata.namespace")).toBe("kserve-models");

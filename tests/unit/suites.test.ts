@@ -6,6 +6,7 @@
  * with the platform context, all without an edit to any file of components/.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { clusterApis } from "../helpers/edge";
 import type { PlatformConfig } from "../../components/config/platform";
 import type { Reader } from "../../components/config/reader";
 import type { KeySpec } from "../../components/config/schema";
@@ -146,7 +147,7 @@ describe("a suite registered only in this test", () => {
     const stack = parse({ suites: '["fake"]', imageRegistry: "registry.example.com/team", imageTag: "2.0.0", imagePullSecrets: '["team-pull"]', harborEnabled: "false", pgadminEnabled: "false" });
     let deployed: DeployedSuite[] = [];
     const res = await renderComponents(() => {
-      deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, prerequisites: [] }, {});
+      deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, apis: clusterApis() }, {});
     });
     expect(deployed.map((d) => [d.name, d.outputs])).toEqual([["fake", { url: "http://fake-app.fake.svc.cluster.local:8080" }]]);
     const app = byName(res, "apps/v1:Deployment", "fake-app");
@@ -187,7 +188,7 @@ test("the model gateway: a suite that uses it gets a Secret in its namespace wit
   const stack = parseStackConfig({ values: { suites: '["gateway-user","llm-stack"]', harborEnabled: "false", pgadminEnabled: "false" }, secretKeys: new Set() }, [...SUITES, gatewayUser]);
   let deployed: DeployedSuite[] = [];
   const res = await renderComponents(() => {
-    deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, prerequisites: [] }, {});
+    deployed = deploySuites(stack, undefined, { exposure: stack.platform.exposure, source: { anywhere: true }, apis: clusterApis() }, {});
   });
   expect(deployed.map((d) => d.name)).toEqual(["gateway-user", "llm-stack"]);
   const secret = byName(res, "core/v1:Secret", "model-gateway");

@@ -11,19 +11,21 @@ import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
 import { GATEWAY_API } from "../../platform/edge/routes";
 import { type ExposureConfig, HTTP_LISTENER, PLATFORM_GATEWAY, PLATFORM_ISSUER } from "../../platform/exposure";
+import type { PlatformApis } from "../../platform/apis";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease } from "../shared";
 import type { CertManagerConfig } from "./config";
 import { CERT_MANAGER, certManagerValues } from "./values";
 
-const CERT_MANAGER_API = "cert-manager.io/v1";
+const CERT_MANAGER_GROUP = "cert-manager.io";
+const CERT_MANAGER_API = `${CERT_MANAGER_GROUP}/v1`;
 
 export interface CertManagerArgs {
   readonly config: CertManagerConfig;
   readonly exposure: ExposureConfig;
   readonly profile: ResourceProfile;
-  /** What the chart waits for: cert-manager only watches Gateways if their CRDs exist when it starts. */
-  readonly after: readonly pulumi.Resource[];
+  /** The stack's API suppliers: the chart waits for the Gateway API CRDs it watches from its start (CHART_APIS). */
+  readonly apis: PlatformApis;
   readonly network: NetworkConfig;
 }
 
@@ -57,10 +59,10 @@ export class CertManager extends pulumi.ComponentResource {
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:addons:CertManager", name, {}, opts);
     const cfg = args.config;
-    const ready: pulumi.Resource[] = [];
     if (cfg.install) {
       const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason: "a third-party chart; restricted is still warned and audited" }, this);
-      ready.push(chartRelease(name, { release: CERT_MANAGER.release, chart: CERT_MANAGER.chart, source: cfg.chart, namespace: ns.name, values: certManagerValues(args.profile) }, this, args.after));
+      const values = certManagerValues(args.profile, args.exposure.mode === "gateway");
+      chartRelease(name, { release: CERT_MANAGER.release, chart: CERT_MANAGER.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.apis });
       const pods = (component: string | undefined): PodGroup => ({
         name: component ? `cert-manager-${component}` : "cert-manager",
         namespace: cfg.namespace,
@@ -75,7 +77,8 @@ export class CertManager extends pulumi.ComponentResource {
       for (const f of flows) allowFlow(f, name, { parent: this });
     }
     const labels = standardLabels(PLATFORM_ISSUER, name, "tls");
-    const after = { parent: this, dependsOn: ready };
+    // Installed here or assumed present: every cert-manager object waits for its CRDs and webhook.
+    const after = { parent: this, dependsOn: args.apis.after([`${CERT_MANAGER_GROUP}/ClusterIssuer`, `${CERT_MANAGER_GROUP}/Certificate`], "the platform ClusterIssuer") };
     const names = { caSecret: `${PLATFORM_ISSUER}-ca`, accountKey: `${PLATFORM_ISSUER}-acme-account`, cloudflareToken: `${PLATFORM_ISSUER}-cloudflare-token` };
     const tls = args.exposure.tls;
     // Every object below only needs cert-manager's CRDs: the CA Secret, the root issuer and the token are

@@ -13,13 +13,14 @@ function sizes(profile: ResourceProfile): { controller: Resources; webhook: Reso
   return { controller: resources(profile, "small"), webhook: resources(profile, "tiny"), cainjector: resources(profile, "small") };
 }
 
-export function certManagerValues(profile: ResourceProfile): Record<string, unknown> {
+/** `gatewayApi`: exposure gateway, where the gateway-shim issues the listeners' certificates (the controller then needs the Gateway API CRDs at start). */
+export function certManagerValues(profile: ResourceProfile, gatewayApi: boolean): Record<string, unknown> {
   const s = sizes(profile);
   return {
     // The CRDs come with the chart, and stay when it is uninstalled (deleting them would delete every Certificate).
     crds: { enabled: true, keep: true },
     // Gateway API support: the gateway-shim issues a Certificate for each HTTPS listener of an annotated Gateway.
-    config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } },
+    config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: gatewayApi } },
     resources: s.controller,
     webhook: { resources: s.webhook },
     cainjector: { resources: s.cainjector },

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
 import { ENVOY_GATEWAY_API, GATEWAY_API } from "../../platform/edge/routes";
+import type { PlatformApis } from "../../platform/apis";
 import { allowFlow, type Flow, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease } from "../shared";
 import type { EnvoyGatewayConfig } from "./config";
@@ -18,6 +19,7 @@ export interface EnvoyGatewayArgs {
   readonly config: EnvoyGatewayConfig;
   readonly profile: ResourceProfile;
   readonly network: NetworkConfig;
+  readonly apis: PlatformApis;
 }
 
 /** The labels Envoy Gateway puts on every proxy pod (internal/infrastructure/kubernetes/proxy/resource.go, v1.9.1). */
@@ -26,8 +28,6 @@ export const ENVOY_PROXY_LABELS = { "app.kubernetes.io/name": "envoy", "app.kube
 export const ENVOY_PROXY_PORTS = [10080, 10443] as const;
 
 export class EnvoyGateway extends pulumi.ComponentResource {
-  /** What Gateway API objects wait for: the chart, whose CRDs they are instances of. */
-  readonly ready: pulumi.Resource[];
   /** The proxies: where public traffic reaches the routed pods from. */
   readonly proxies: PodGroup;
 
@@ -36,13 +36,12 @@ export class EnvoyGateway extends pulumi.ComponentResource {
     const cfg = args.config;
     const reason = "the controller creates the proxy pods from its own templates; restricted is still warned and audited";
     const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason }, this);
-    const chart = chartRelease(
+    chartRelease(
       name,
       { release: ENVOY_GATEWAY.release, chart: ENVOY_GATEWAY.chart, source: cfg.chart, namespace: ns.name, values: envoyGatewayValues(args.profile) },
       this,
-      [],
+      { apis: args.apis },
     );
-    this.ready = [chart];
     this.proxies = { name: "envoy-proxy", namespace: cfg.namespace, own: ns.name, selector: { matchLabels: ENVOY_PROXY_LABELS } };
     const whole: PodGroup = { name: name, namespace: cfg.namespace, own: ns.name, selector: {} };
     const flows: Flow[] = [
@@ -57,11 +56,11 @@ export class EnvoyGateway extends pulumi.ComponentResource {
     ];
     for (const f of flows) allowFlow(f, name, { parent: this });
     const labels = standardLabels(ENVOY_GATEWAY.proxyConfig, name, "edge");
-    const after = { parent: this, dependsOn: [chart] };
+    const after = (kind: string) => ({ parent: this, dependsOn: args.apis.after([kind], `envoy-gateway's ${kind}`) });
     new k8s.apiextensions.CustomResource(
       `${name}-proxy-config`,
       { apiVersion: `${ENVOY_GATEWAY_API}/v1alpha1`, kind: "EnvoyProxy", metadata: { name: ENVOY_GATEWAY.proxyConfig, namespace: ns.name, labels }, spec: envoyProxySpec(cfg, args.profile) },
-      after,
+      after(`${ENVOY_GATEWAY_API}/EnvoyProxy`),
     );
     new k8s.apiextensions.CustomResource(
       `${name}-class`,
@@ -74,7 +73,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
           parametersRef: { group: ENVOY_GATEWAY_API, kind: "EnvoyProxy", name: ENVOY_GATEWAY.proxyConfig, namespace: cfg.namespace },
         },
       },
-      after,
+      after(`${GATEWAY_API}/GatewayClass`),
     );
     this.registerOutputs({});
   }

@@ -8,6 +8,7 @@ import type { ResourceProfile } from "../../lib/resources";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import type { GpuConfig } from "../../platform/gpu";
 import type { MonitoringAccess } from "../../platform/metrics";
+import type { PlatformApis } from "../../platform/apis";
 import { Namespace } from "../../platform/namespace";
 import { chartRelease } from "../shared";
 import type { GpuOperatorConfig } from "./config";
@@ -21,6 +22,7 @@ export interface GpuOperatorArgs {
   readonly network: NetworkConfig;
   /** The monitoring add-on, when on: the DCGM exporter gets a ServiceMonitor and Prometheus may scrape it. */
   readonly monitoring?: MonitoringAccess;
+  readonly apis: PlatformApis;
 }
 
 export class GpuOperator extends pulumi.ComponentResource {
@@ -48,8 +50,8 @@ export class GpuOperator extends pulumi.ComponentResource {
     this.runtimeClassName = args.gpu.runtimeClassName;
     this.chartVersion = cfg.chart.version;
     const values = gpuOperatorValues({ config: cfg, gpu: args.gpu, profile: args.profile, monitoring: args.monitoring !== undefined });
-    // With monitoring on, the chart renders a ServiceMonitor: it waits for the chart with that CRD.
-    chartRelease(name, { release: GPU_OPERATOR.release, chart: GPU_OPERATOR.chart, source: cfg.chart, namespace: ns.name, values }, this, args.monitoring?.ready ?? []);
+    // With monitoring on, the chart renders a ServiceMonitor: chartRelease orders it after the chart with that CRD.
+    chartRelease(name, { release: GPU_OPERATOR.release, chart: GPU_OPERATOR.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.apis });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const dcgm = pods("nvidia-dcgm-exporter", { matchLabels: GPU_OPERATOR.dcgmPods });

@@ -142,7 +142,7 @@ export class Harbor extends pulumi.ComponentResource {
       name,
       { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values, transforms: [harborDatabaseSecret(credentials.values.DATABASE_PASSWORD)] },
       this,
-      [credentials, registryCredentials, tokenSecret, databasePassword],
+      { apis: args.edge.apis, after: [credentials, registryCredentials, tokenSecret, databasePassword] },
     );
 
     // Create the project through Harbor's API once core answers (idempotent: 201 or 409). The script waits

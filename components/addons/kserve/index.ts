@@ -9,6 +9,7 @@ import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile } from "../../lib/resources";
 import { allowFlow, type Flow, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { Namespace } from "../../platform/namespace";
+import type { PlatformApis } from "../../platform/apis";
 import type { ObjectStore } from "../../platform/objectStore";
 import { chartNamespace, chartRelease } from "../shared";
 import type { KserveConfig } from "./config";
@@ -20,6 +21,7 @@ export interface KserveArgs {
   readonly network: NetworkConfig;
   /** The mlops suite's object store: the example's model and credentials. */
   readonly objectStore?: ObjectStore;
+  readonly apis: PlatformApis;
 }
 
 export class Kserve extends pulumi.ComponentResource {
@@ -35,9 +37,9 @@ export class Kserve extends pulumi.ComponentResource {
     this.namespace = ns.name;
     this.chartVersion = cfg.chart.version;
     // The CRDs are cluster-scoped: the chart needs no namespace object, only its name.
-    const crds = chartRelease(`${name}-crd`, { release: KSERVE.crdRelease, chart: KSERVE.crdChart, source: cfg.chart, namespace: cfg.namespace, values: {} }, this, []);
-    // The controller's objects (ClusterServingRuntime-free, webhooks, its Certificate) are instances of those CRDs.
-    const controller = chartRelease(name, { release: KSERVE.release, chart: KSERVE.chart, source: cfg.chart, namespace: ns.name, values: kserveValues(args.profile) }, this, [crds]);
+    chartRelease(`${name}-crd`, { release: KSERVE.crdRelease, chart: KSERVE.crdChart, source: cfg.chart, namespace: cfg.namespace, values: {} }, this, { apis: args.apis });
+    // The controller watches those CRDs from its start, and its webhook's certificate is cert-manager's (CHART_APIS).
+    chartRelease(name, { release: KSERVE.release, chart: KSERVE.chart, source: cfg.chart, namespace: ns.name, values: kserveValues(args.profile) }, this, { apis: args.apis });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const flows: Flow[] = [
@@ -61,13 +63,13 @@ export class Kserve extends pulumi.ComponentResource {
     if (cfg.example) {
       // The parser only turns the example on with the mlops suite, which provides the store.
       if (!args.objectStore) throw new Error(`Kserve ${name}: the example needs the object store the mlops suite provides`);
-      this.exampleUrl = this.example(name, cfg.example, args.objectStore, args.profile, controller);
+      this.exampleUrl = this.example(name, cfg.example, args.objectStore, args.profile, args.apis);
     }
     this.registerOutputs({ namespace: this.namespace, exampleUrl: this.exampleUrl });
   }
 
   /** The example's namespace, S3 credentials, runtime and InferenceService, and its flow to the store. */
-  private example(name: string, ex: NonNullable<KserveConfig["example"]>, store: ObjectStore, profile: ResourceProfile, controller: pulumi.Resource): string {
+  private example(name: string, ex: NonNullable<KserveConfig["example"]>, store: ObjectStore, profile: ResourceProfile, apis: PlatformApis): string {
     const e = KSERVE.example;
     const ns = new Namespace(
       `${name}-models-namespace`,
@@ -99,18 +101,19 @@ export class Kserve extends pulumi.ComponentResource {
       { metadata: { name: e.serviceAccount, namespace: ns.name, labels: labels(e.serviceAccount, "config") }, secrets: [{ name: e.secret }], automountServiceAccountToken: false },
       { parent: this },
     );
-    const after = { parent: this, dependsOn: [controller] };
+    // Their CRDs, and the controller's webhook that admits them.
+    const after = (kind: string) => apis.after([`${KSERVE.api}/${kind}`], `the KServe example's ${kind}`);
     new k8s.apiextensions.CustomResource(
       `${name}-sklearn-runtime`,
       { apiVersion: `${KSERVE.api}/v1alpha1`, kind: "ServingRuntime", metadata: { name: e.runtime, namespace: ns.name, labels: labels(e.runtime, "serving") }, spec: sklearnRuntimeSpec(profile) },
-      after,
+      { parent: this, dependsOn: after("ServingRuntime") },
     );
     // The controller's webhook must answer before an InferenceService is admitted; the credentials must exist
     // before KServe builds the predictor from the ServiceAccount.
     new k8s.apiextensions.CustomResource(
       `${name}-${e.name}`,
       { apiVersion: `${KSERVE.api}/v1beta1`, kind: "InferenceService", metadata: { name: e.name, namespace: ns.name, labels: labels(e.name, "serving") }, spec: exampleInferenceServiceSpec(ex.storageUri) },
-      { parent: this, dependsOn: [controller, secret, account] },
+      { parent: this, dependsOn: [...after("InferenceService"), secret, account] },
     );
     // KServe labels every pod of an InferenceService with its name.
     const predictor: PodGroup = { name: `${e.name}-predictor`, namespace: ex.namespace, own: ns.name, selector: { matchLabels: { [`${KSERVE.api}/inferenceservice`]: e.name } } };

@@ -82,12 +82,12 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     // Grafana reads its admin Secret by name: the chart does not wait for it (the pod starts once the Secret,
     // created in the same `up`, exists), so the ServiceMonitors that wait for the chart stay in the third wave.
-    const chart = chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values }, this, []);
+    chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.edge.apis });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const prometheus = pods("prometheus", { matchLabels: PROMETHEUS_POD_LABELS });
     const grafana = pods(MONITORING.grafana, { matchLabels: GRAFANA_POD_LABELS });
-    this.access = { prometheus, ready: [chart] };
+    this.access = { prometheus, apis: args.edge.apis };
     // Inside the namespace the chart's components talk freely (Grafana -> Prometheus, Prometheus -> its own
     // exporters); across it, flow by flow. The suites' targets declare theirs with `scrape`.
     const flows: Flow[] = [

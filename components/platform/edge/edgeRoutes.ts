@@ -7,6 +7,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../../lib/labels";
+import type { PlatformApis } from "../apis";
 import { allowFlow, type Peer } from "../flows";
 import { type ExposureConfig, hostOrigin } from "../exposure";
 import { authSecretName, ENVOY_GATEWAY_API, GATEWAY_API, httpRouteSpec, ingressObjects, type RouteGroup, routeGroupProblems, securityPolicySpec } from "./routes";
@@ -18,8 +19,8 @@ export interface EdgeAccess {
   readonly source: Peer;
   /** edgeAuth basic: the generated password of exposure.auth.basicUser (a Pulumi secret). */
   readonly basicAuthPassword?: pulumi.Output<string>;
-  /** What route objects need first: the charts that install the Gateway API and Envoy Gateway CRDs. */
-  readonly prerequisites: readonly pulumi.Resource[];
+  /** The stack's API suppliers: route objects wait for whatever installs (or admits) their kinds. */
+  readonly apis: PlatformApis;
 }
 
 /** An htpasswd line as Envoy Gateway's basic auth reads it: `user:{SHA}<base64 SHA-1 of the password>`. */
@@ -46,11 +47,10 @@ export class EdgeRoutes extends pulumi.ComponentResource {
     if (problems.length > 0) throw new Error(`EdgeRoutes ${name}: ${problems.join("; ")}`);
     const exposure = edge.exposure;
     const labels = standardLabels(group.name, group.instance, "edge");
-    const child = { parent: this, dependsOn: [...edge.prerequisites] };
     if (exposure.mode === "gateway" || exposure.mode === "ingress") this.edgeFlows(args);
     if (exposure.mode === "gateway") {
       this.origin = hostOrigin(exposure, group.host);
-      this.gateway(name, args, labels, child);
+      this.gateway(name, args, labels);
     } else if (exposure.mode === "ingress") {
       this.origin = hostOrigin(exposure, group.host);
       for (const ing of ingressObjects(group, exposure)) {
@@ -87,14 +87,14 @@ export class EdgeRoutes extends pulumi.ComponentResource {
     }
   }
 
-  private gateway(name: string, args: EdgeRoutesArgs, labels: Record<string, string>, child: pulumi.CustomResourceOptions): void {
+  private gateway(name: string, args: EdgeRoutesArgs, labels: Record<string, string>): void {
     const { group, edge } = args;
     const auth = edge.exposure.auth;
     const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
     new k8s.apiextensions.CustomResource(
       name,
       { apiVersion: `${GATEWAY_API}/v1`, kind: "HTTPRoute", metadata: metadata(group.name), spec: JSON.parse(JSON.stringify(httpRouteSpec(group, edge.exposure))) },
-      child,
+      { parent: this, dependsOn: edge.apis.after([`${GATEWAY_API}/HTTPRoute`], `route ${group.name}`) },
     );
     const policy = securityPolicySpec(group, auth);
     if (!policy) return;
@@ -123,7 +123,7 @@ export class EdgeRoutes extends pulumi.ComponentResource {
       `${name}-auth`,
       { apiVersion: `${ENVOY_GATEWAY_API}/v1alpha1`, kind: "SecurityPolicy", metadata: metadata(group.name), spec: policy },
       // The policy reads its Secret when it is reconciled: created together, it could briefly fail closed.
-      { ...child, dependsOn: [...edge.prerequisites, ...secrets] },
+      { parent: this, dependsOn: [...edge.apis.after([`${ENVOY_GATEWAY_API}/SecurityPolicy`], `route ${group.name}`), ...secrets] },
     );
   }
 }

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HostClaim } from "../../config/claims";
 import { standardLabels } from "../../lib/labels";
 import { type ExposureConfig, HTTP_LISTENER, httpsListener, PLATFORM_GATEWAY, tlsSecretName } from "../exposure";
+import type { PlatformApis } from "../apis";
 import { allowFlow, type Peer } from "../flows";
 import { Namespace } from "../namespace";
 import { GATEWAY_API } from "./routes";
@@ -22,8 +23,8 @@ export interface PlatformGatewayArgs {
   readonly hosts: readonly HostClaim[];
   /** Where public traffic comes from (the Gateway implementation's proxies). */
   readonly source: Peer;
-  /** What the Gateway needs first: the charts that install the Gateway API CRDs. */
-  readonly prerequisites: readonly pulumi.Resource[];
+  /** The stack's API suppliers: the Gateway and its redirect route wait for what installs their kinds. */
+  readonly apis: PlatformApis;
 }
 
 /** Listeners of the platform Gateway: HTTP plus one HTTPS listener per host. Pure, for tests. */
@@ -72,7 +73,7 @@ export class PlatformGateway extends pulumi.ComponentResource {
     const hosts = args.hosts.map((h) => h.host);
     const routeNamespaces = [...new Set([gwNamespace, ...args.hosts.map((h) => h.namespace)])].sort();
     const labels = standardLabels(PLATFORM_GATEWAY, name, "edge");
-    const after = { parent: this, dependsOn: [...args.prerequisites] };
+    const after = { parent: this, dependsOn: args.apis.after([`${GATEWAY_API}/Gateway`, `${GATEWAY_API}/HTTPRoute`], "the platform Gateway") };
 
     new k8s.apiextensions.CustomResource(
       name,
