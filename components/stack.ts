@@ -77,7 +77,7 @@ function suitesSchema(suites: readonly RegisteredSuite[]): Schema {
   };
 }
 
-/** Every key of the stack: Pulumi.yaml and the README table are generated from this. */
+/** Every key of the stack: Pulumi.yaml and docs/configuration.md are generated from this. */
 export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema {
   return mergeSchemas([
     { owner: "platform", schema: suitesSchema(suites) },

@@ -1,5 +1,5 @@
 /**
- * Pulumi Deployments as code for the llm-platform program (the directory above): see ../README.md,
+ * Pulumi Deployments as code for the llm-platform program (the directory above): see ../docs/delivery.md,
  * "Pulumi Deployments". Every Pulumi.<stack>.yaml there gets deployment settings and schedules here.
  */
 import * as path from "path";

@@ -12,7 +12,9 @@
 # 3. Local backend only: the secrets passphrase from $PULUMI_CONFIG_PASSPHRASE or $PULUMI_CONFIG_PASSPHRASE_FILE,
 #    else asked for on a terminal; without a terminal it stops and says so.
 # 4. The kube context Pulumi.dev.yaml targets (llm-platform:kubeContext) must exist and answer; if not, the
-#    script prints the one `minikube start` command that makes it and stops before Pulumi runs.
+#    script prints the one `minikube start` command that makes it (with `--cni calico`: a network plugin that
+#    enforces NetworkPolicies) and stops before Pulumi runs. It then warns, without stopping, when the cluster
+#    runs no network plugin known to enforce NetworkPolicies.
 # 5. `pulumi stack select --create dev`, then `pulumi up` or `pulumi preview` with the extra arguments.
 set -euo pipefail
 
@@ -53,12 +55,50 @@ ctx=$(stack_config kubeContext)
 [[ -n "$ctx" ]] || die "$stack_file sets no llm-platform:kubeContext; the dev stack deploys to a minikube profile (llmctl)"
 
 # The minikube node the dev stack's capacity check assumes (clusterNodeCpu / clusterNodeMemory, default
-# 1 node x 8 CPU / 16Gi: the seed's `minikube start --cpus 8 --memory 16g`).
+# 1 node x 8 CPU / 16Gi: the seed's `minikube start --cpus 8 --memory 16g`), with Calico as its network plugin:
+# the platform isolates everything with NetworkPolicies, and minikube's default plugin (bridge or kindnet)
+# ignores them.
 cpus=$(stack_config clusterNodeCpu)
 [[ "$cpus" =~ ^[0-9]+$ ]] || cpus=8
 memory=$(stack_config clusterNodeMemory)
 if [[ "$memory" =~ ^([0-9]+)Gi$ ]]; then memory="${BASH_REMATCH[1]}g"; else memory=16g; fi
-create_cmd="minikube start -p $ctx --cpus $cpus --memory $memory"
+create_cmd="minikube start -p $ctx --cpus $cpus --memory $memory --cni calico"
+
+# The first network plugin known to enforce NetworkPolicies among the cluster's DaemonSets (all namespaces:
+# kube-system, calico-system, cilium, ...), by name; status 1 when there is none, 2 when the list failed.
+enforcing_network_plugin() {
+  local listed name
+  listed=$(kubectl --context "$ctx" get daemonsets --all-namespaces -o name --request-timeout=10s 2>/dev/null) || return 2
+  while IFS= read -r name; do
+    name=${name##*/}
+    case "$name" in
+      calico-node* | cilium* | antrea-agent* | weave-net* | kube-router* | canal*)
+        printf '%s\n' "$name"
+        return 0
+        ;;
+    esac
+  done <<<"$listed"
+  return 1
+}
+
+# Warn (never stop) when the cluster's network plugin does not enforce NetworkPolicies.
+check_network_policy_enforcement() {
+  local plugin status=0
+  plugin=$(enforcing_network_plugin) || status=$?
+  case "$status" in
+    0) say "network plugin: $plugin (enforces NetworkPolicies)" ;;
+    2) say "warning: could not list the DaemonSets of \"$ctx\" to check that its network plugin enforces NetworkPolicies" ;;
+    *)
+      say "warning: the cluster of \"$ctx\" runs no network plugin known to enforce NetworkPolicies (looked for"
+      say "  Calico, Cilium, Antrea, Weave Net, kube-router and Canal; minikube's default bridge and kindnet do not)."
+      say "  The dev stack will deploy, but its default-deny NetworkPolicies are ignored: every pod, executor Jobs"
+      say "  running model-written code included, can reach every other pod, the datastores and the internet."
+      say "  On minikube, recreate the profile with Calico (this deletes the cluster and its volumes):"
+      printf '\n    minikube delete -p %s && %s\n\n' "$ctx" "$create_cmd" >&2
+      say "  (If your plugin does enforce NetworkPolicies under another name, ignore this.)"
+      ;;
+  esac
+}
 
 if command -v kubectl >/dev/null 2>&1; then
   if ! kubectl config get-contexts "$ctx" >/dev/null 2>&1; then
@@ -73,6 +113,7 @@ if command -v kubectl >/dev/null 2>&1; then
     say "then run this again. Pulumi was not started."
     exit 1
   fi
+  check_network_policy_enforcement
 elif command -v minikube >/dev/null 2>&1; then
   if ! minikube -p "$ctx" status >/dev/null 2>&1; then
     say "the minikube profile \"$ctx\" (Pulumi.$STACK.yaml llm-platform:kubeContext) is missing or stopped. Start it with:"
@@ -80,6 +121,8 @@ elif command -v minikube >/dev/null 2>&1; then
     say "then run this again. Pulumi was not started."
     exit 1
   fi
+  say "note: kubectl is not installed, so whether the cluster's network plugin enforces NetworkPolicies was not"
+  say "  checked; the dev stack's isolation needs one that does (minikube: created with --cni calico)."
 else
   die "neither kubectl nor minikube is installed; install minikube (https://minikube.sigs.k8s.io/docs/start/), then run: $create_cmd"
 fi

@@ -1,6 +1,6 @@
 /**
  * Schema slices: each module (the platform, an add-on, a suite) declares its own config keys. The merged
- * schema is what `Pulumi.yaml` and the README table are generated from (scripts/docs.ts) and what the
+ * schema is what `Pulumi.yaml` and the configuration reference (docs/configuration.md) are generated from (scripts/docs.ts) and what the
  * unknown-key check compares against; a key declared twice is a programming error and fails at load.
  */
 
@@ -13,7 +13,7 @@ export interface KeySpec {
   readonly default: string | number | boolean | readonly string[];
   /** The value is a credential: it must be set with `pulumi config set --secret`. */
   readonly secret?: boolean;
-  /** README grouping. */
+  /** Grouping in docs/configuration.md. */
   readonly group: string;
 }
 

@@ -63,7 +63,7 @@ export interface Flow {
   readonly from: Peer;
   readonly to: Peer;
   readonly ports: readonly FlowPort[];
-  /** Why the platform needs it (the Security model in the README lists these). */
+  /** Why the platform needs it (docs/security.md lists these). */
   readonly why: string;
 }
 

@@ -9,7 +9,7 @@
  *      requests (GPU pods on the tainted GPU node), PVCs bind, every Deployment/StatefulSet becomes available, Jobs complete,
  *   3. re-applied: `kubectl diff` reports no change (the rendered objects are stable),
  *   4. deleted: the namespaces and cluster-scoped objects are gone.
- * What this tier cannot do here is run the Pulumi engine itself (see README: the provider plugins cannot
+ * What this tier cannot do here is run the Pulumi engine itself (see docs/testing.md: the provider plugins cannot
  * be built from the package registries).
  */
 import { spawnSync } from "child_process";

@@ -17,7 +17,7 @@
 # Not built: the Pulumi CLI's provider plugins. The Go module proxy reachable here answers 403 ("This module version
 # is not available") for github.com/pulumi/pulumi-kubernetes/provider/v4, github.com/pulumi/pulumi-random/provider/v4
 # and the Node.js language host at every version, so `pulumi up` cannot be assembled from the package registries;
-# the e2e tier therefore drives the real API server with the objects the program renders (see README).
+# the e2e tier therefore drives the real API server with the objects the program renders (see docs/testing.md).
 #
 # Usage: tests/e2e/toolchain.sh [--print-dir] [--only NAME[,NAME...]]    components: kubernetes etcd kwok crds
 # Environment: LLM_PLATFORM_E2E_CACHE, E2E_TOOLCHAIN_NICE (default 15), E2E_GO_PARALLEL (go build -p, default 2).

@@ -265,7 +265,7 @@ test("under ingress the controller's namespace (edgeProxyNamespace) reaches the 
 });
 
 test("the default networkApiServerCidrs (anywhere) lets the backend reach any address on the API ports, never the metadata range", async () => {
-  // Documented in the README's Security model: narrow networkApiServerCidrs to the control plane's addresses.
+  // Documented in docs/security.md: narrow networkApiServerCidrs to the control plane's addresses.
   const w = await world("dev", {});
   expect(check(w, [["llmctl-studio-backend", `ip:${IP.internet}`, 443]])[0].allowed).toBe(true);
   expect(check(w, [["llmctl-studio-backend", `ip:${IP.metadata}`, 443], ["llmctl-studio-backend", `ip:${IP.internet}`, 80]]).map((r) => r.allowed)).toEqual([false, false]);

@@ -56,11 +56,20 @@ const PULUMI_STUB = stub(`case "$1" in
   *) exit "\${STUB_PULUMI_RC:-0}" ;;
 esac`);
 
+// `get daemonsets` answers with STUB_DAEMONSETS (names, space-separated; default: a minikube started with
+// --cni calico), as `kubectl get -o name` prints them.
 const KUBECTL_STUB = stub(`case "$*" in
   *get-contexts*) exit "\${STUB_CONTEXT_RC:-0}" ;;
   *readyz*) exit "\${STUB_READY_RC:-0}" ;;
+  *daemonsets*)
+    for d in \${STUB_DAEMONSETS-calico-node kube-proxy}; do echo "daemonset.apps/$d"; done
+    exit "\${STUB_DAEMONSETS_RC:-0}" ;;
   *) exit 0 ;;
 esac`);
+
+/** What the script runs to find the cluster's network plugin. */
+const LIST_DAEMONSETS = "--context llmctl get daemonsets --all-namespaces -o name --request-timeout=10s";
+const CREATE = "minikube start -p llmctl --cpus 8 --memory 16g --cni calico";
 
 const MINIKUBE_STUB = stub(`exit "\${STUB_MINIKUBE_RC:-0}"`);
 
@@ -142,6 +151,7 @@ describe("deploy-dev.sh", () => {
     expect(r.calls.map((c) => [c.tool, c.argv])).toEqual([
       ["stubs/kubectl", "config get-contexts llmctl"],
       ["stubs/kubectl", "--context llmctl get --raw /readyz --request-timeout=10s"],
+      ["stubs/kubectl", LIST_DAEMONSETS],
       [LAUNCHER, "version"],
       [LAUNCHER, "whoami"],
       [LAUNCHER, "stack select --create dev --secrets-provider passphrase"],
@@ -218,20 +228,67 @@ describe("deploy-dev.sh", () => {
     const r = await run("up", { env: { STUB_CONTEXT_RC: "1", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
     expect(r.code).toBe(1);
     expect(r.out).toContain('the kube context "llmctl"');
-    expect(r.out).toContain("\n    minikube start -p llmctl --cpus 8 --memory 16g\n");
+    expect(r.out).toContain(`\n    ${CREATE}\n`);
     expect(r.out.match(/minikube start/g)).toHaveLength(1);
     expect(pulumiCalls(r)).toEqual([]);
 
     const down = await run("up", { env: { STUB_READY_RC: "1", PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
     expect(down.code).toBe(1);
     expect(down.out).toContain("does not answer");
-    expect(down.out).toContain("minikube start -p llmctl --cpus 8 --memory 16g");
+    expect(down.out).toContain(CREATE);
     expect(pulumiCalls(down)).toEqual([]);
 
     const noKubectl = await run("up", { noKubectl: true, env: { STUB_MINIKUBE_RC: "7" } });
     expect(noKubectl.code).toBe(1);
     expect(noKubectl.calls.map((c) => [c.tool, c.argv])).toEqual([["stubs/minikube", "-p llmctl status"]]);
-    expect(noKubectl.out).toContain("minikube start -p llmctl --cpus 8 --memory 16g");
+    expect(noKubectl.out).toContain(CREATE);
+  });
+
+  test("a cluster whose network plugin ignores NetworkPolicies (kindnet only): a warning with the command, and the run goes on", async () => {
+    const r = await run("up", { env: { STUB_DAEMONSETS: "kindnet kube-proxy", STUB_WHOAMI_RC: "0" } });
+    expect(r.code).toBe(0);
+    expect(r.calls.map((c) => c.argv)).toContain(LIST_DAEMONSETS);
+    expect(r.out).toContain("runs no network plugin known to enforce NetworkPolicies");
+    expect(r.out).toContain("default-deny NetworkPolicies are ignored");
+    expect(r.out).toContain(`\n    minikube delete -p llmctl && ${CREATE}\n`);
+    expect(r.out.match(/minikube start/g)).toHaveLength(1);
+    // A warning, not a stop: Pulumi still runs.
+    expect(pulumiCalls(r)).toEqual(["version", "whoami", "stack select --create dev", "up --stack dev"]);
+
+    const bare = await run("preview", { env: { STUB_DAEMONSETS: "", STUB_WHOAMI_RC: "0" } });
+    expect(bare.code).toBe(0);
+    expect(bare.out).toContain("runs no network plugin known to enforce NetworkPolicies");
+  });
+
+  test.each([
+    ["calico-node kube-proxy", "calico-node"],
+    ["kube-proxy cilium cilium-envoy", "cilium"],
+    ["antrea-agent", "antrea-agent"],
+    ["weave-net", "weave-net"],
+    ["kube-router", "kube-router"],
+    ["canal", "canal"],
+  ])("an enforcing plugin among the DaemonSets (%s): no warning", async (daemonsets, plugin) => {
+    const r = await run("preview", { env: { STUB_DAEMONSETS: daemonsets, STUB_WHOAMI_RC: "0" } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`network plugin: ${plugin} (enforces NetworkPolicies)`);
+    expect(r.out).not.toContain("warning");
+    expect(r.out).not.toContain("minikube");
+  });
+
+  test("the DaemonSets cannot be listed: a warning that the check was not made, and the run goes on", async () => {
+    const r = await run("preview", { env: { STUB_DAEMONSETS_RC: "1", STUB_WHOAMI_RC: "0" } });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('warning: could not list the DaemonSets of "llmctl"');
+    expect(pulumiCalls(r)).toEqual(["version", "whoami", "stack select --create dev", "preview --stack dev"]);
+  });
+
+  test("without kubectl the plugin check is skipped with a note, and the run goes on", async () => {
+    const r = await run("preview", { noKubectl: true, env: { STUB_WHOAMI_RC: "0" } });
+    expect(r.code).toBe(0);
+    expect(r.calls[0]).toMatchObject({ tool: "stubs/minikube", argv: "-p llmctl status" });
+    expect(r.out).toContain("whether the cluster's network plugin enforces NetworkPolicies was not");
+    expect(r.out).toContain("--cni calico");
+    expect(pulumiCalls(r)).toEqual(["version", "whoami", "stack select --create dev", "preview --stack dev"]);
   });
 
   test("the context and the node size come from Pulumi.dev.yaml", async () => {
@@ -244,7 +301,7 @@ describe("deploy-dev.sh", () => {
     ].join("\n");
     const r = await run("preview", { stackFile, env: { STUB_CONTEXT_RC: "1" } });
     expect(r.calls[0].argv).toBe("config get-contexts laptop");
-    expect(r.out).toContain("minikube start -p laptop --cpus 6 --memory 12g");
+    expect(r.out).toContain("minikube start -p laptop --cpus 6 --memory 12g --cni calico");
   });
 
   test("PULUMI_CLI overrides the npm launcher", async () => {

@@ -99,7 +99,7 @@ function problemsOf(values: Record<string, string>): string[] {
 }
 
 describe("a suite registered only in this test", () => {
-  test("its keys join the merged schema (Pulumi.yaml and the README table are generated from it)", () => {
+  test("its keys join the merged schema (Pulumi.yaml and docs/configuration.md are generated from it)", () => {
     expect(Object.keys(stackSchema(REGISTRY))).toEqual(expect.arrayContaining(["fakeNamespace", "fakeReplicas", "fakeNodePort"]));
     expect(Object.keys(stackSchema(SUITES))).not.toContain("fakeReplicas");
     expect(String(stackSchema(REGISTRY).suites.description)).toMatch(/fake/);

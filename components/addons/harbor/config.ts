@@ -38,7 +38,7 @@ export const HARBOR_SCHEMA = {
     type: "string",
     group,
     default: "",
-    description: "Registry host the nodes pull Harbor images from; empty uses harbor.<harborNamespace>.svc.cluster.local (see README).",
+    description: "Registry host the nodes pull Harbor images from; empty uses harbor.<harborNamespace>.svc.cluster.local (see docs/addons.md).",
   },
 } as const satisfies Record<string, KeySpec>;
 
