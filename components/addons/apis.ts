@@ -5,7 +5,6 @@
  * table and registers what it supplies; objects the program creates ask `PlatformApis.after` for theirs.
  */
 import type { ApiKind, ApiSupplier } from "../platform/apis";
-import { SERVICE_MONITOR_KIND } from "../platform/metrics";
 import { CERT_MANAGER } from "./certManager/values";
 import { ENVOY_GATEWAY } from "./envoyGateway/values";
 import { GPU_OPERATOR } from "./gpuOperator/values";
@@ -25,15 +24,11 @@ export const CERT_MANAGER_APIS: ApiSupplier = {
   admits: ["cert-manager.io/*", "acme.cert-manager.io/*"],
 };
 
-/** kube-prometheus-stack: the prometheus-operator CRDs (crds subchart); its webhook admits PrometheusRules and AlertmanagerConfigs. */
-export const MONITORING_APIS: ApiSupplier = {
-  name: "monitoring",
-  crds: ["monitoring.coreos.com/*"],
-  admits: ["monitoring.coreos.com/PrometheusRule", "monitoring.coreos.com/AlertmanagerConfig"],
-};
+/** kube-prometheus-stack: the prometheus-operator CRDs (crds subchart); its admission webhook is off (monitoring/values.ts). */
+export const MONITORING_APIS: ApiSupplier = { name: "monitoring", crds: ["monitoring.coreos.com/*"], admits: [] };
 
-/** gpu-operator: ClusterPolicy and NVIDIADriver, and node-feature-discovery's CRDs (its subchart). */
-export const GPU_OPERATOR_APIS: ApiSupplier = { name: "gpu-operator", crds: ["nvidia.com/*", "nfd.k8s-sigs.io/*"], admits: [] };
+/** gpu-operator: ClusterPolicy, NVIDIADriver, GPUCluster, the DRA ComputeDomains, and node-feature-discovery's CRDs (its subchart). */
+export const GPU_OPERATOR_APIS: ApiSupplier = { name: "gpu-operator", crds: ["nvidia.com/*", "resource.nvidia.com/*", "nfd.k8s-sigs.io/*"], admits: [] };
 
 /** kserve-crd: every serving.kserve.io CRD. */
 export const KSERVE_CRD_APIS: ApiSupplier = { name: "kserve-crd", crds: ["serving.kserve.io/*"], admits: [] };
@@ -68,8 +63,9 @@ export const CHART_APIS: Readonly<Record<string, ChartApis>> = {
     uses: (v) => (get(v, "config.gatewayAPI.enabled") === true ? [GATEWAY_API_KINDS.gateway, GATEWAY_API_KINDS.httpRoute] : []),
   },
   [MONITORING.chart]: { supplies: MONITORING_APIS, uses: none },
-  // With the DCGM exporter's ServiceMonitor on, the chart renders one.
-  [GPU_OPERATOR.chart]: { supplies: GPU_OPERATOR_APIS, uses: (v) => (get(v, "dcgmExporter.serviceMonitor.enabled") === true ? [SERVICE_MONITOR_KIND] : []) },
+  // The DCGM exporter's ServiceMonitor is not the chart's: the operator creates it at run time, once its CRD
+  // exists (controllers/object_controls.go), so the chart needs nothing of monitoring.
+  [GPU_OPERATOR.chart]: { supplies: GPU_OPERATOR_APIS, uses: none },
   [KSERVE.crdChart]: { supplies: KSERVE_CRD_APIS, uses: none },
   // The webhook server's certificate is a cert-manager Issuer and Certificate; the controller watches every
   // KServe kind from its start (its caches fail without the CRDs), and the chart creates some (ClusterStorageContainer).

@@ -11,6 +11,8 @@ import { type ExposureConfig, hasPublicHosts } from "../platform/exposure";
 import { Namespace } from "../platform/namespace";
 import type { PlatformApis } from "../platform/apis";
 import { chartApis } from "./apis";
+import { leanCrds } from "./crds";
+import { keepChartClaims } from "./volumes";
 
 /**
  * The add-ons' instance names (component names, Helm release prefixes, default namespaces). They carry the
@@ -104,12 +106,18 @@ export function chartRelease(
   name: string,
   args: ChartReleaseArgs,
   parent: pulumi.Resource,
-  wiring: { readonly apis: PlatformApis; readonly after?: readonly pulumi.Resource[] },
+  wiring: {
+    readonly apis: PlatformApis;
+    readonly after?: readonly pulumi.Resource[];
+    /** The chart's namespace is kept on delete: keep the claims the chart renders too (CHART_VOLUMES). */
+    readonly keepClaims?: boolean;
+  },
 ): k8s.helm.v4.Chart {
   // An OCI registry is not a chart repository: the chart is addressed by its full reference instead.
   const oci = args.source.repo.startsWith("oci://");
   const needs = chartApis(args.chart);
   const dependsOn = [...wiring.apis.after(needs.uses(args.values), `the ${args.chart} chart`), ...(wiring.after ?? [])];
+  const transforms = [leanCrds, ...(args.transforms ?? []), ...(wiring.keepClaims ? [keepChartClaims] : [])];
   const chart = new k8s.helm.v4.Chart(
     `${name}-chart`,
     {
@@ -120,7 +128,7 @@ export function chartRelease(
       namespace: args.namespace,
       values: args.values,
     },
-    { parent, dependsOn, ...(args.transforms ? { transforms: args.transforms } : {}) },
+    { parent, dependsOn, transforms },
   );
   if (needs.supplies) wiring.apis.install(needs.supplies, [chart]);
   return chart;

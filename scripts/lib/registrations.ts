@@ -26,6 +26,8 @@ export interface RegisteredResource {
   readonly deleteBeforeReplace: boolean;
   /** Left in the cluster when the engine deletes it (destroy, or removal from the program). */
   readonly retainOnDelete: boolean;
+  /** Callback tokens of its transforms (the engine calls them for every child: see transforms.ts). */
+  readonly transforms: readonly string[];
 }
 
 // The parts of the SDK's generated protobuf classes (proto/resource_pb, proto/alias_pb) read here.
@@ -53,6 +55,7 @@ interface RegisterResourceRequest {
   getAliasurnsList(): string[];
   getDeletebeforereplace(): boolean;
   getRetainondelete(): boolean | undefined;
+  getTransformsList(): Array<{ getToken(): string }>;
 }
 type RegisterCallback = (err: Error | null, response?: { getUrn(): string }) => void;
 interface MonitorLike {
@@ -100,6 +103,7 @@ export function recordRegistrations(into: RegisteredResource[]): void {
           propertyDependencies,
           deleteBeforeReplace: req.getDeletebeforereplace(),
           retainOnDelete: req.getRetainondelete() ?? false,
+          transforms: req.getTransformsList().map((c) => c.getToken()),
         });
       }
       callback(err, response);

@@ -252,8 +252,11 @@ async function withPlainStackTraces<T>(run: () => Promise<T>): Promise<T> {
 /** Scripts: evaluates the compiled program (bin/index.js) for a stack file as it is. */
 export async function renderStackFile(stack: StackName): Promise<Evaluation> {
   const recorder = await installMocks(stack, stackFileConfig(stack));
+  const program = path.join(ROOT, "bin", "index.js");
+  // index.js runs the program when it is loaded: a second stack in the same process must load it again.
+  delete require.cache[require.resolve(program)];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return evaluate(recorder, () => require(path.join(ROOT, "bin", "index.js")) as Record<string, unknown>);
+  return evaluate(recorder, () => require(program) as Record<string, unknown>);
 }
 
 /**

@@ -81,7 +81,7 @@ describe("the check fails where the order is wrong", () => {
     const closure = dependencyClosure(registered);
     const kserve = chartUrn("kserve-resources");
     expect(closure(kserve).has(chartUrn("cert-manager"))).toBe(true);
-    expect(closure(kserve).has(chartUrn("kserve-crd"))).toBe(true);
+    expect(closure(kserve).has(chartUrn("kserve-crd-minimal"))).toBe(true);
     // Under prod's gateway exposure cert-manager waits for the Gateway API CRDs it watches from its start.
     expect(closure(chartUrn("cert-manager")).has(chartUrn("gateway-helm"))).toBe(true);
     expect(usedKinds(resources, registered).some((u) => u.kind === "monitoring.coreos.com/ServiceMonitor" && u.via === "object")).toBe(true);

@@ -173,7 +173,7 @@ describe("monitoring on dev (nodePort)", () => {
     expect(policy(res, "monitoring", "default-deny").inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   });
 
-  test("flows: NodePort to Grafana, Prometheus to kubelets/node-exporter and CoreDNS, the API server to the operator's webhook", () => {
+  test("flows: NodePort to Grafana, Prometheus to kubelets/node-exporter and CoreDNS, and no operator webhook (its certificate would come from a Helm hook, which helm.v4.Chart drops)", () => {
     expect(policy(res, "monitoring", "nodeport-to-grafana-ingress").inputs.spec).toMatchObject({ podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "kps" } }, ingress: [{ ports: [{ port: 3000, protocol: "TCP" }] }] });
     const prom = { matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" } };
     expect(policy(res, "monitoring", "prometheus-to-nodes-egress").inputs.spec).toMatchObject({
@@ -181,7 +181,11 @@ describe("monitoring on dev (nodePort)", () => {
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }], ports: [{ port: 10250, protocol: "TCP" }, { port: 9100, protocol: "TCP" }] }],
     });
     expect(at(policy(res, "monitoring", "prometheus-to-coredns-egress").inputs.spec, "egress.0.ports")).toEqual([{ port: 9153, protocol: "TCP" }]);
-    expect(policy(res, "monitoring", "api-server-to-prometheus-operator-webhook-ingress").inputs.spec).toMatchObject({ podSelector: { matchLabels: { app: "kube-prometheus-stack-operator", release: "kps" } }, ingress: [{ ports: [{ port: 10250, protocol: "TCP" }] }] });
+    expect(res.filter((r) => k8sName(r).includes("prometheus-operator-webhook"))).toEqual([]);
+    const values = res.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
+    expect(at(values, "prometheusOperator.admissionWebhooks.enabled")).toBe(false);
+    // With TLS on, the operator mounts the webhook's certificate Secret, which nothing would create.
+    expect(at(values, "prometheusOperator.tls.enabled")).toBe(false);
     expect(at(policy(res, "monitoring", "allow-within-namespace").inputs, "spec.podSelector")).toEqual({});
   });
 
@@ -216,9 +220,9 @@ describe("monitoring on prod (gateway) with the GPU operator", () => {
     expect(at(policy(res, "monitoring", "edge-to-grafana-ingress").inputs.spec, "ingress.0.from.0.namespaceSelector.matchLabels")).toEqual({ "kubernetes.io/metadata.name": "envoy-gateway-system" });
   });
 
-  test("the DCGM exporter is scraped: ServiceMonitor on, its chart after the CRDs, Prometheus -> 9400 both sides", () => {
+  test("the DCGM exporter is scraped: ServiceMonitor on (the operator makes it once the CRD exists, so the chart waits for nothing of monitoring), Prometheus -> 9400 both sides", () => {
     expect(at(values(chartNamed(res, "gpu-operator-chart")), "dcgmExporter.serviceMonitor.enabled")).toBe(true);
-    expect(waitsFor(registered, "gpu-operator-chart", "monitoring-chart")).toBe(true);
+    expect(waitsFor(registered, "gpu-operator-chart", "monitoring-chart")).toBe(false);
     expect(at(policy(res, "monitoring", "prometheus-to-dcgm-exporter-egress").inputs.spec, "egress.0.to.0")).toEqual({
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gpu-operator" } },
       podSelector: { matchLabels: { app: "nvidia-dcgm-exporter" } },
@@ -259,7 +263,7 @@ describe("KServe", () => {
     const { resources: res, registered } = await renderStack("prod", { set: { kserveEnabled: true } });
     const crd = chartNamed(res, "kserve-crd-chart");
     const ctl = chartNamed(res, "kserve-chart");
-    expect(crd.inputs).toMatchObject({ name: "kserve-crd", chart: "oci://ghcr.io/kserve/charts/kserve-crd", version: "v0.20.0" });
+    expect(crd.inputs).toMatchObject({ name: "kserve-crd", chart: "oci://ghcr.io/kserve/charts/kserve-crd-minimal", version: "v0.20.0" });
     expect(ctl.inputs).toMatchObject({ name: "kserve", chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve" });
     expect(waitsFor(registered, "kserve-chart", "kserve-crd-chart")).toBe(true);
     expect(at(values(ctl), "kserve.controller")).toMatchObject({ deploymentMode: "Standard", gateway: { disableIngressCreation: true, disableIstioVirtualHost: true } });

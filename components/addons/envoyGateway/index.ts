@@ -1,6 +1,6 @@
 /**
  * Envoy Gateway: the Gateway API implementation the platform installs for exposure=gateway (ingress-nginx
- * is retired upstream). Its chart brings the Gateway API CRDs (standard channel) and its own (SecurityPolicy
+ * is retired upstream). Its chart brings the Gateway API CRDs (the experimental channel of v1.6.1, charts/crds/crds/gatewayapi-crds.yaml) and its own (SecurityPolicy
  * for edge auth, EnvoyProxy); the add-on adds the proxies' settings and the GatewayClass the platform
  * Gateway uses. Off (envoyGatewayEnabled: false) when the cluster already runs an implementation.
  */
@@ -12,6 +12,7 @@ import { ENVOY_GATEWAY_API, GATEWAY_API } from "../../platform/edge/routes";
 import type { PlatformApis } from "../../platform/apis";
 import { allowFlow, type Flow, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease } from "../shared";
+import { envoyGatewayCertgen } from "./certgen";
 import type { EnvoyGatewayConfig } from "./config";
 import { ENVOY_GATEWAY, envoyGatewayValues, envoyProxySpec } from "./values";
 
@@ -36,11 +37,13 @@ export class EnvoyGateway extends pulumi.ComponentResource {
     const cfg = args.config;
     const reason = "the controller creates the proxy pods from its own templates; restricted is still warned and audited";
     const ns = chartNamespace(name, { namespace: cfg.namespace, instance: name, reason }, this);
+    // The controller mounts the certificates certgen makes: the chart waits for the Job.
+    const certgen = envoyGatewayCertgen(name, { namespace: ns.name, version: cfg.chart.version, profile: args.profile }, this);
     chartRelease(
       name,
       { release: ENVOY_GATEWAY.release, chart: ENVOY_GATEWAY.chart, source: cfg.chart, namespace: ns.name, values: envoyGatewayValues(args.profile) },
       this,
-      { apis: args.apis },
+      { apis: args.apis, after: [certgen] },
     );
     this.proxies = { name: "envoy-proxy", namespace: cfg.namespace, own: ns.name, selector: { matchLabels: ENVOY_PROXY_LABELS } };
     const whole: PodGroup = { name: name, namespace: cfg.namespace, own: ns.name, selector: {} };

@@ -13,6 +13,8 @@ export const ENVOY_GATEWAY = {
   chart: "gateway-helm",
   /** The chart's controller Deployment. */
   controller: "envoy-gateway",
+  /** Our certgen Job, its ServiceAccount and RBAC (certgen.ts), under the chart's names for them. */
+  certgen: "envoy-gateway-certgen",
   controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
   /** The EnvoyProxy object the GatewayClass points at. */
   proxyConfig: "llm-platform-proxy",
@@ -30,6 +32,12 @@ function sizes(profile: ResourceProfile): { controller: Resources; proxy: Resour
 export function envoyGatewayValues(profile: ResourceProfile): Record<string, unknown> {
   return {
     deployment: { replicas: 1, envoyGateway: { resources: sizes(profile).controller } },
+    // Its webhook and certgen's patch of it are Helm hooks, which helm.v4.Chart drops (certgen.ts runs certgen).
+    topologyInjector: { enabled: false },
+    // The safe-upgrade ValidatingAdmissionPolicy renders only if absent or owned by a Helm release
+    // (charts/crds/templates/gatewayapi-safe-upgrade-policy.yaml `lookup`s it); Pulumi adds no Helm ownership,
+    // so every second render would drop it and the next one bring it back: an `up` that never converges.
+    crds: { gatewayAPI: { safeUpgradePolicy: { enabled: false } } },
   };
 }
 
@@ -54,6 +62,7 @@ export function envoyGatewayDemand(cfg: EnvoyGatewayConfig, profile: ResourcePro
   const s = sizes(profile);
   return [
     chartPodDemand(cfg.namespace, ENVOY_GATEWAY.controller, "chart:gateway-helm", [s.controller]),
+    chartPodDemand(cfg.namespace, ENVOY_GATEWAY.certgen, "Job", [resources(profile, "tiny")]),
     workloadDemand({ namespace: cfg.namespace, workload: ENVOY_GATEWAY.proxyWorkload, kind: "chart:envoy-proxy", containers: [s.proxy, SHUTDOWN_MANAGER], pods: cfg.proxyReplicas }),
   ];
 }

@@ -50,7 +50,7 @@ export class GpuOperator extends pulumi.ComponentResource {
     this.runtimeClassName = args.gpu.runtimeClassName;
     this.chartVersion = cfg.chart.version;
     const values = gpuOperatorValues({ config: cfg, gpu: args.gpu, profile: args.profile, monitoring: args.monitoring !== undefined });
-    // With monitoring on, the chart renders a ServiceMonitor: chartRelease orders it after the chart with that CRD.
+    // With monitoring on, the operator (not the chart) creates the DCGM exporter's ServiceMonitor once its CRD exists.
     chartRelease(name, { release: GPU_OPERATOR.release, chart: GPU_OPERATOR.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.apis });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });

@@ -66,13 +66,14 @@ export class Harbor extends pulumi.ComponentResource {
     // Until the suites-as-modules layout, Harbor was a child of the llmctl suite with another type token.
     super("llm-platform:addons:Harbor", name, {}, formerlyInLlmctl("llm-platform:llmctl:Harbor", opts));
     const cfg = args.config;
+    const keepData = args.dataProtection && args.persistence;
     const ns = chartNamespace(
       name,
       {
         namespace: cfg.namespace,
         instance: name,
         reason: "Harbor's internal database runs a root init container to fix volume ownership",
-        keepOnDelete: args.dataProtection && args.persistence,
+        keepOnDelete: keepData,
       },
       this,
     );
@@ -142,7 +143,7 @@ export class Harbor extends pulumi.ComponentResource {
       name,
       { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values, transforms: [harborDatabaseSecret(credentials.values.DATABASE_PASSWORD)] },
       this,
-      { apis: args.edge.apis, after: [credentials, registryCredentials, tokenSecret, databasePassword] },
+      { apis: args.edge.apis, keepClaims: keepData, after: [credentials, registryCredentials, tokenSecret, databasePassword] },
     );
 
     // Create the project through Harbor's API once core answers (idempotent: 201 or 409). The script waits

@@ -9,7 +9,13 @@ import type { KserveConfig } from "./config";
 
 export const KSERVE = {
   crdRelease: "kserve-crd",
-  crdChart: "kserve-crd",
+  /**
+   * The same six serving.kserve.io CRDs as kserve-crd, without their OpenAPI schemas (8 KB instead of 2.4 MB,
+   * which the engine kept twice in state and rewrote at every step): KServe's own webhooks still default and
+   * validate InferenceServices, ServingRuntimes, InferenceGraphs and TrainedModels; the API server no longer
+   * prunes unknown fields of their specs, and `kubectl explain` has nothing to say about them.
+   */
+  crdChart: "kserve-crd-minimal",
   release: "kserve",
   chart: "kserve-resources",
   /** The webhook server of the controller manager. */

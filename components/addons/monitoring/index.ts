@@ -82,7 +82,7 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     // Grafana reads its admin Secret by name: the chart does not wait for it (the pod starts once the Secret,
     // created in the same `up`, exists), so the ServiceMonitors that wait for the chart stay in the third wave.
-    chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.edge.apis });
+    chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.edge.apis, keepClaims: args.dataProtection && args.persistence });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const prometheus = pods("prometheus", { matchLabels: PROMETHEUS_POD_LABELS });
@@ -97,13 +97,6 @@ export class Monitoring extends pulumi.ComponentResource {
         to: { external: args.network.apiServer },
         ports: args.network.apiServerPorts.map((port) => ({ port })),
         why: "Prometheus discovers its targets and scrapes the API server, the operator reconciles, kube-state-metrics watches every object, Grafana's sidecars read dashboard ConfigMaps",
-      },
-      {
-        name: "api-server-to-prometheus-operator-webhook",
-        from: { anywhere: true },
-        to: { pods: pods("prometheus-operator", { matchLabels: MONITORING.operatorPods }) },
-        ports: [{ port: MONITORING.webhookPort }],
-        why: "the API server calls the operator's admission webhook for PrometheusRules (from the control plane's addresses)",
       },
       // Kubelets and node-exporter (host network) listen on the nodes' own addresses, which no pod or namespace
       // selector matches: an ipBlock of the node subnet (monitoringNodeCidrs), on exactly those two ports.

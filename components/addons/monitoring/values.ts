@@ -21,9 +21,6 @@ export const MONITORING = {
   grafana: "grafana",
   grafanaPort: 80,
   grafanaContainerPort: 3000,
-  /** The operator's pods and the port its admission webhook listens on (prometheusOperator.tls.internalPort). */
-  operatorPods: { app: "kube-prometheus-stack-operator", release: "kps" },
-  webhookPort: 10250,
   /** The Grafana admin Secret (generated). */
   adminSecret: "grafana-admin",
   adminUser: "admin",
@@ -74,9 +71,13 @@ export function monitoringValues(a: MonitoringValuesArgs): Record<string, unknow
     prometheusOperator: {
       resources: s.operator,
       prometheusConfigReloader: { resources: s.reloader },
-      // The webhook's CA is patched in by the chart's certgen Jobs, which helm.v4.Chart applies as plain
-      // objects (no hook ordering): until they ran, a failing call must not block PrometheusRule creates.
-      admissionWebhooks: { failurePolicy: "Ignore" },
+      // No admission webhook, and the operator serves plain HTTP: the webhook's certificate Secret (kps-admission)
+      // is made only by the chart's certgen Jobs, which are Helm hooks, and helm.v4.Chart drops every hook;
+      // the operator mounts that Secret while tls.enabled, so its pod would never start (the first prod `up`
+      // timed out on it). The webhook only validated PrometheusRules and AlertmanagerConfigs, which the
+      // platform does not create; the chart's own rules are known good.
+      admissionWebhooks: { enabled: false },
+      tls: { enabled: false },
     },
     prometheus: {
       prometheusSpec: {

@@ -157,7 +157,7 @@ export class PgAdmin extends pulumi.ComponentResource {
       test: { enabled: false },
     };
 
-    chartRelease(name, { release: PGADMIN.release, chart: "pgadmin4", source: cfg.chart, namespace: this.namespace, values }, this, { apis: args.edge.apis, after: [credentials] });
+    chartRelease(name, { release: PGADMIN.release, chart: "pgadmin4", source: cfg.chart, namespace: this.namespace, values }, this, { apis: args.edge.apis, after: [credentials], keepClaims: args.dataProtection && args.persistence });
     // The flows this wiring needs: pgAdmin -> the studio's Postgres, and NodePort traffic in dev.
     const pods: PodGroup = { name: PGADMIN.release, namespace: cfg.namespace, own: this.namespace, selector: { matchLabels: PGADMIN.pods } };
     const flows: Flow[] = [
