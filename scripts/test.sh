@@ -24,7 +24,9 @@ echo "== tier 1b: workflows (actionlint + shellcheck, scripts/actionlint.sh)"
 bash scripts/actionlint.sh
 
 echo "== tier 2: unit + invariant tests (Pulumi mocks)"
-jest --ci
+# A larger young generation: a render allocates a lot of short-lived objects, and with V8's default semi-space
+# a quarter of a render was garbage collection (25% faster renders, measured with scripts/lib/render.ts).
+NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64" jest --ci
 
 echo "== tier 2b: scanner gate (scripts/scan.sh)"
 bash scripts/scan.sh

@@ -114,12 +114,28 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 }
 
 const keyPairs = new Map<string, Promise<Record<string, unknown>>>();
-/** One real key pair per common name and validity per process: RSA generation was a fifth of a render's time. */
+/**
+ * One real key pair per common name and validity per process (RSA generation was a fifth of a render's time),
+ * and per test run when the tests share a render cache directory (LLM_PLATFORM_RENDER_CACHE, see
+ * tests/helpers/renderCache.ts): every test file is a process of its own.
+ */
 function mockKeyPair(commonName: string, validityDays: number): Promise<Record<string, unknown>> {
   const key = `${commonName}/${validityDays}`;
   let made = keyPairs.get(key);
   if (!made) {
-    made = keyPairProvider.create({ commonName, validityDays, rsaBits: 2048 }).then((created) => ({ ...created.outs }));
+    const dir = process.env.LLM_PLATFORM_RENDER_CACHE;
+    const file = dir && fs.existsSync(dir) ? path.join(dir, `keypair-${key.replace(/[^a-z0-9.-]/gi, "_")}.json`) : undefined;
+    made =
+      file && fs.existsSync(file)
+        ? Promise.resolve(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>)
+        : keyPairProvider.create({ commonName, validityDays, rsaBits: 2048 }).then((created) => {
+            const outs: Record<string, unknown> = { ...created.outs };
+            if (file) {
+              fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(outs));
+              fs.renameSync(`${file}.${process.pid}`, file);
+            }
+            return outs;
+          });
     keyPairs.set(key, made);
   }
   return made;
@@ -235,13 +251,16 @@ export async function evaluate(recorder: Recorder, load: () => Record<string, un
 
 /**
  * Every resource constructor captures a full stack trace for its source position (`new Error().stack` with an
- * unlimited depth, SDK 3.270 resource.js). Under Jest each trace goes through source-map support, which made
- * that most of a render's time; the mock monitor ignores source positions, so V8's own unmapped frames do.
- * Errors thrown meanwhile still carry file:line:column (of the compiled code).
+ * unlimited depth, SDK 3.270 resource.js), and every SDK promise one more for leak reports (debuggable.js).
+ * Under Jest each trace went through source-map support, which made that most of a render's time; the mock
+ * monitor ignores source positions and no leak report is printed, so those message-less bookkeeping Errors get
+ * no frames at all (formatting them was a fifth of a render, in a profile of `npm run render`). Errors with a
+ * message, the ones thrown at a person, still carry file:line:column (of the compiled code).
  */
 async function withPlainStackTraces<T>(run: () => Promise<T>): Promise<T> {
   const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => [String(error), ...frames.map((f) => `    at ${f.toString()}`)].join("\n");
+  Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
+    error.message === "" ? String(error) : [String(error), ...frames.map((f) => `    at ${f.toString()}`)].join("\n");
   try {
     return await run();
   } finally {

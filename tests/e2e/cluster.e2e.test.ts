@@ -16,6 +16,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
+import { CERT_MANAGER_APIS, ENVOY_GATEWAY_APIS, MONITORING_APIS } from "../../components/addons/apis";
+import { type ApiSupplier, covers } from "../../components/platform/apis";
 import { parsedStack, renderStack, type RenderOptions, type StackName } from "../helpers/harness";
 import { manifestSet, writeManifests, type Manifest } from "../../scripts/lib/manifests";
 import { PROJECT, stackFileConfig } from "../../scripts/lib/render";
@@ -318,5 +321,27 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     }
     const pvs = JSON.parse(kubectl(["get", "pv", "-o", "json"]).out) as { items: Array<{ spec: { claimRef?: { namespace: string } } }> };
     expect(pvs.items.filter((pv) => namespaces.some((n) => n.metadata.name === pv.spec.claimRef?.namespace))).toEqual([]);
+  });
+});
+
+describe("the add-ons' API table matches the CRDs their charts ship", () => {
+  // The CRD files the toolchain takes from the projects' Go modules, by directory, and the supplier that declares them.
+  const SUPPLIERS: Record<string, ApiSupplier> = { "gateway-api": ENVOY_GATEWAY_APIS, "envoy-gateway": ENVOY_GATEWAY_APIS, "cert-manager": CERT_MANAGER_APIS, "prometheus-operator": MONITORING_APIS };
+  test("every kind in the chart CRD files is one its add-on declares (components/addons/apis.ts)", () => {
+    if (!CRD_DIR || !fs.existsSync(CRD_DIR)) throw new Error(`E2E_CRD_DIR (${CRD_DIR ?? "unset"}) is missing: run tests/e2e/toolchain.sh`);
+    let checked = 0;
+    for (const [dir, supplier] of Object.entries(SUPPLIERS)) {
+      for (const file of fs.readdirSync(path.join(CRD_DIR, dir)).filter((f) => f.endsWith(".yaml"))) {
+        for (const doc of yaml.loadAll(fs.readFileSync(path.join(CRD_DIR, dir, file), "utf8")) as Array<{ kind?: string; spec?: { group: string; names: { kind: string } } }>) {
+          if (doc?.kind !== "CustomResourceDefinition" || !doc.spec) continue;
+          const kind = `${doc.spec.group}/${doc.spec.names.kind}`;
+          // The experimental channel's x-k8s.io kinds come along with the bundle; nothing of ours uses them.
+          if (doc.spec.group.endsWith(".x-k8s.io")) continue;
+          expect([dir, kind, covers(supplier.crds, kind)]).toEqual([dir, kind, true]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 });

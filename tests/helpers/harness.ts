@@ -21,6 +21,7 @@ import {
 import { deployPlatform } from "../../components/program";
 import { ConfigError, parseStackConfig, type StackConfig } from "../../components/stack";
 import { SUITES } from "../../components/suites/registry";
+import { cachedRender } from "./renderCache";
 import type { RegisteredSuite } from "../../components/suites/types";
 
 export {
@@ -37,6 +38,12 @@ export {
   type RegisteredResource,
   type StackName,
 } from "../../scripts/lib/render";
+
+/**
+ * An operator-supplied credential in a real token format (githubToken), for tests that prove such a value never
+ * lands in plaintext. One value for every such test, so they share their renders (renderCache.ts).
+ */
+export const OPERATOR_TOKEN = `ghp_${"A1b2C3d4E5".repeat(4)}`;
 
 export interface RenderOptions {
   /** Extra or replaced keys (without the project prefix); values as the CLI would pass them. */
@@ -92,8 +99,19 @@ export function configProblems(stack: StackName, set: RenderOptions["set"]): str
   throw new Error(`config was accepted: ${JSON.stringify(set)}`);
 }
 
-/** Evaluates the program (index.ts's deployPlatform) for `stack` plus overrides under mocks: every registered resource. */
-export async function renderStack(stack: StackName, opts: RenderOptions = {}): Promise<Rendered> {
+/**
+ * Evaluates the program (index.ts's deployPlatform) for `stack` plus overrides under mocks: every registered
+ * resource. Each stack and options is evaluated once per test run (renderCache.ts); `fresh` evaluates it in this
+ * process again, for a test that uses the SDK state the render leaves (its transforms' callbacks).
+ */
+export async function renderStack(stack: StackName, opts: RenderOptions = {}, fresh = false): Promise<Rendered> {
+  if (fresh) return evaluateStack(stack, opts);
+  const { config, secretKeys } = configWith(stack, opts);
+  const key = { stack, preview: opts.preview ?? false, config: Object.entries(config).sort(([a], [b]) => a.localeCompare(b)), secretKeys: [...secretKeys].sort() };
+  return cachedRender(key, () => evaluateStack(stack, opts));
+}
+
+async function evaluateStack(stack: StackName, opts: RenderOptions): Promise<Rendered> {
   const { config, secretKeys } = configWith(stack, opts);
   const recorder = await installMocks(stack, config, secretKeys, opts.preview ?? false);
   last = recorder;

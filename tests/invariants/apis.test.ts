@@ -11,15 +11,16 @@ import { covers, PlatformApis } from "../../components/platform/apis";
 import { apiOrderProblems, dependencyClosure, kindOfType, usedKinds } from "../../scripts/lib/apiOrder";
 import { parsedStack, renderStack, type Recorded, type RegisteredResource, type RenderOptions, type StackName } from "../helpers/harness";
 
-// Each add-on on and off, under each exposure that installs edge add-ons, plus the stack files themselves.
+// Each add-on on and off, under each exposure that installs edge add-ons, plus the stack files themselves. The
+// option sets are the ones other test files render too, so the run's render cache evaluates each once.
 const COMBINATIONS: Array<[string, StackName, RenderOptions["set"]]> = [
   ["dev", "dev", {}],
   ["dev with monitoring", "dev", { monitoringEnabled: true }],
   ["prod", "prod", {}],
-  ["prod without monitoring (GPU operator without ServiceMonitor)", "prod", { monitoringEnabled: false }],
-  ["prod, cert-manager and Envoy Gateway already in the cluster", "prod", { certManagerEnabled: false, envoyGatewayEnabled: false, gatewayClassName: "eg" }],
-  ["prod under ingress (cert-manager without Gateway API)", "prod", { exposure: "ingress", ingressClassName: "nginx", edgeAuth: "external" }],
-  ["prod with an existing issuer, no KServe, no GPU operator", "prod", { tlsMode: "existingIssuer", tlsClusterIssuer: "corp-ca", kserveEnabled: false, gpuOperatorEnabled: false }],
+  ["prod without monitoring (the GPU operator alone)", "prod", { llmctlExecutorSmokeTest: true, monitoringEnabled: false }],
+  ["prod, a Gateway API implementation already in the cluster, no cert-manager, KServe or monitoring", "prod", { envoyGatewayEnabled: false, gatewayClassName: "cilium", certManagerEnabled: false, edgeAuth: "external", kserveEnabled: false, monitoringEnabled: false }],
+  ["prod with an existing issuer (cert-manager assumed)", "prod", { tlsMode: "existingIssuer", tlsClusterIssuer: "corp-ca" }],
+  ["prod under ingress (cert-manager without Gateway API)", "prod", { exposure: "ingress", ingressClassName: "nginx", edgeAuth: "external", edgeProxyNamespace: "ingress-nginx" }],
   ["prod with the KServe example", "prod", { kserveExampleEnabled: true }],
 ];
 

@@ -12,6 +12,7 @@ import {
   ofType,
   podSpecOf,
   lastRecorded,
+  OPERATOR_TOKEN,
   renderStack,
   WORKLOAD_KINDS,
   type Json,
@@ -23,7 +24,7 @@ import {
 } from "../helpers/harness";
 import { longestChain } from "../../scripts/lib/chain";
 
-const OPERATOR_SECRET = "ghp_operator-supplied-token-value";
+const OPERATOR_SECRET = OPERATOR_TOKEN;
 
 function namespaceOf(r: Recorded): string | undefined {
   return at(r.inputs, "metadata.namespace") as string | undefined;

@@ -6,11 +6,11 @@ import type { PolicyPackConfig, PolicyResource } from "@pulumi/policy";
 import devConfig from "../../policy/config.dev.json";
 import { policies } from "../../policy/policies";
 import { isKind, ownedNamespaces, podSpecOf } from "../../policy/lib/k8s";
-import { renderStack, type RenderOptions, type StackName } from "../helpers/harness";
+import { OPERATOR_TOKEN, renderStack, type RenderOptions, type StackName } from "../helpers/harness";
 import { of, renderedPolicyResources, runPolicies, type RunResult } from "./adapter";
 
 // A real token format: if an operator's credential ever leaked into a ConfigMap or an env value, no-literal-secrets would say so.
-const GITHUB_TOKEN = `ghp_${"A1b2C3d4E5".repeat(4)}`;
+const GITHUB_TOKEN = OPERATOR_TOKEN;
 
 /** dev is not production: it floats `latest` and runs the pack with this config, requirePinnedImages false (policy/README.md). */
 const DEV_CONFIG = devConfig as PolicyPackConfig;

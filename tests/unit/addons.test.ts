@@ -18,6 +18,7 @@ import {
   type Json,
   type JsonObject,
   type Recorded,
+  type RenderOptions,
   type StackName,
 } from "../helpers/harness";
 
@@ -158,6 +159,9 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
   });
 });
 
+/** The dev stack with the studio alone (Harbor and pgAdmin are the studio's add-ons): for what only they show. */
+const studioOnly = (set: RenderOptions["set"], secrets?: RenderOptions["secrets"]) => renderStack("dev", { set: { suites: ["llmctl"], ...set }, ...(secrets ? { secrets } : {}) });
+
 describe("registry wiring", () => {
   test("useHarborRegistry rewrites every built image (llmctl's, the LLM stack's, the code executor's) to <harbor>/<project> and nothing else", async () => {
     const { resources } = await renderStack("dev", { set: { useHarborRegistry: true, imageTag: "v7" } });
@@ -187,7 +191,7 @@ describe("registry wiring", () => {
   });
 
   test("useHarborRegistry generates llmctl-harbor-regcred from Harbor's admin credentials and attaches it everywhere", async () => {
-    const { resources } = await renderStack("dev", { set: { useHarborRegistry: true } });
+    const { resources } = await studioOnly({ useHarborRegistry: true });
     const regcred = byName(resources, "core/v1:Secret", "llmctl-harbor-regcred");
     expect(regcred.inputs.type).toBe("kubernetes.io/dockerconfigjson");
     expect(isSecretValue(regcred.raw.stringData)).toBe(true);
@@ -205,10 +209,7 @@ describe("registry wiring", () => {
   });
 
   test("an external registry with operator credentials gets llmctl-registry-regcred", async () => {
-    const { resources } = await renderStack("dev", {
-      set: { harborEnabled: false, imageRegistry: "harbor.corp.example/llmctl", registryUsername: "robot$llmctl" },
-      secrets: { registryPassword: "robot-token" },
-    });
+    const { resources } = await studioOnly({ harborEnabled: false, imageRegistry: "harbor.corp.example/llmctl", registryUsername: "robot$llmctl" }, { registryPassword: "robot-token" });
     const regcred = byName(resources, "core/v1:Secret", "llmctl-registry-regcred");
     const config = JSON.parse(String((regcred.inputs.stringData as JsonObject)[".dockerconfigjson"])) as { auths: Record<string, { username: string }> };
     expect(Object.keys(config.auths)).toEqual(["harbor.corp.example"]);
@@ -232,7 +233,7 @@ describe("turning a release off", () => {
   });
 
   test("pgadminEnabled false removes pgAdmin, its credentials and the Postgres allow rule", async () => {
-    const { resources, outputs } = await renderStack("dev", { set: { pgadminEnabled: false } });
+    const { resources, outputs } = await studioOnly({ pgadminEnabled: false });
     expect(charts(resources).map((c) => c.inputs.chart)).toEqual(["harbor"]);
     expect(ofType(resources, "core/v1:Secret").map(k8sName)).not.toContain("llmctl-pgadmin-credentials");
     expect(ofType(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName)).not.toContain("llmctl-postgres-allow-pgadmin");
@@ -241,7 +242,7 @@ describe("turning a release off", () => {
 
   test("a chart version bump changes the chart's version input under the same resource (an update, not a replacement)", async () => {
     const a = chart((await renderStack("dev")).resources, "harbor");
-    const b = chart((await renderStack("dev", { set: { harborChartVersion: "1.18.3" } })).resources, "harbor");
+    const b = chart((await studioOnly({ harborChartVersion: "1.18.3" })).resources, "harbor");
     expect(a.name).toBe(b.name);
     expect([a.inputs.version, b.inputs.version]).toEqual(["1.18.2", "1.18.3"]);
   });

@@ -1,6 +1,6 @@
 import { MCP_SERVERS } from "../../components/suites/llmctl/mcp";
 import { CELERY_QUEUES } from "../../components/suites/llmctl/studioConfig";
-import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
+import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded, type RenderOptions } from "../helpers/harness";
 
 function configMapData(res: Recorded[]): Record<string, string> {
   return byName(res, "core/v1:ConfigMap", "llmctl-studio-config").inputs.data as Record<string, string>;
@@ -197,12 +197,17 @@ describe("llmctl suite on the dev stack", () => {
   });
 });
 
+/** The dev stack with the studio alone: for variations that only the studio's objects show. */
+const studioOnly = (set: RenderOptions["set"], secrets?: RenderOptions["secrets"]) => renderStack("dev", { set: { suites: ["llmctl"], ...set }, ...(secrets ? { secrets } : {}) });
+/**
+ * The whole dev stack with three independent switches at once (pull secrets, no persistence, clusterIP): each test
+ * below reads only its own, over every suite, from one render.
+ */
+const variedDev = () => renderStack("dev", { set: { imagePullSecrets: ["llmctl-harbor-regcred"], persistence: false, exposure: "clusterIP" } });
+
 describe("llmctl suite variations", () => {
   test("operator credentials create llmctl-mcp-secrets with only the supplied keys, as a secret", async () => {
-    const { resources } = await renderStack("dev", {
-      secrets: { githubToken: "ghp_x", jiraApiToken: "jira-tok" },
-      set: { jiraUrl: "https://acme.atlassian.net", jiraUsername: "bot@acme.io" },
-    });
+    const { resources } = await studioOnly({ jiraUrl: "https://acme.atlassian.net", jiraUsername: "bot@acme.io" }, { githubToken: "ghp_x", jiraApiToken: "jira-tok" });
     const s = byName(resources, "core/v1:Secret", "llmctl-mcp-secrets");
     expect(isSecretValue(s.raw.stringData)).toBe(true);
     expect(s.inputs.stringData).toEqual({
@@ -218,21 +223,21 @@ describe("llmctl suite variations", () => {
 
   test("a config change changes the checksum annotation (pods roll)", async () => {
     const ann = async (timeout: number) => {
-      const { resources } = await renderStack("dev", { set: { llmctlMcpWaitTimeoutSeconds: timeout } });
+      const { resources } = await studioOnly({ llmctlMcpWaitTimeoutSeconds: timeout });
       return at(byName(resources, "apps/v1:Deployment", "llmctl-studio-backend").inputs, "spec.template.metadata.annotations.checksum/config");
     };
     expect(await ann(120)).not.toEqual(await ann(240));
   });
 
   test("wait gate off: no wait-for-integrated-mcp init container", async () => {
-    const { resources } = await renderStack("dev", { set: { llmctlMcpWaitEnabled: false } });
+    const { resources } = await studioOnly({ llmctlMcpWaitEnabled: false });
     const inits = containersOf(byName(resources, "apps/v1:Deployment", "llmctl-studio-backend"), true);
     expect(inits.map((c) => c.name)).toEqual(["wait-for-datastores"]);
     expect(configMapData(resources).LLMCTL_STUDIO_MCP_WAIT_ENABLED).toBe("false");
   });
 
   test("live code (dev only): hostPath into /app of the Python workloads, executor knobs on, namespace enforcement relaxed with a reason", async () => {
-    const { resources } = await renderStack("dev", { set: { llmctlLiveCode: true, llmctlLiveCodeHostPath: "/workspace/llmctl" } });
+    const { resources } = await studioOnly({ llmctlLiveCode: true, llmctlLiveCodeHostPath: "/workspace/llmctl" });
     for (const name of ["llmctl-studio-backend", "llmctl-mcp", "llmctl-celery-worker", "llmctl-celery-beat", "llmctl-studio-frontend"]) {
       const d = byName(resources, "apps/v1:Deployment", name);
       expect(podSpecOf(d).volumes).toEqual(expect.arrayContaining([{ name: "live-code", hostPath: { path: "/workspace/llmctl", type: "Directory" } }]));
@@ -248,6 +253,7 @@ describe("llmctl suite variations", () => {
   test("GPU on: smoke Job requests the GPU on a tolerated, selected node with the runtime class; studio gets the same placement", async () => {
     const { resources } = await renderStack("dev", {
       set: {
+        suites: ["llmctl"],
         gpuEnabled: true,
         executorGpuLimit: 1,
         gpuNodeSelector: ["nvidia.com/gpu.present=true"],
@@ -278,7 +284,7 @@ describe("llmctl suite variations", () => {
   });
 
   test("image pull secrets reach every pod, the executor ServiceAccount and the executor Job config", async () => {
-    const { resources } = await renderStack("dev", { set: { imagePullSecrets: ["llmctl-harbor-regcred"] } });
+    const { resources } = await variedDev();
     for (const w of [...ofType(resources, "apps/v1:Deployment"), ...ofType(resources, "apps/v1:StatefulSet")]) {
       expect(podSpecOf(w).imagePullSecrets).toEqual([{ name: "llmctl-harbor-regcred" }]);
     }
@@ -287,13 +293,13 @@ describe("llmctl suite variations", () => {
   });
 
   test("persistence off: no PVCs anywhere, emptyDir data", async () => {
-    const { resources } = await renderStack("dev", { set: { persistence: false } });
+    const { resources } = await variedDev();
     expect(ofType(resources, "core/v1:PersistentVolumeClaim")).toHaveLength(0);
     for (const s of ofType(resources, "apps/v1:StatefulSet")) expect(at(s.inputs, "spec.volumeClaimTemplates")).toBeUndefined();
   });
 
   test("clusterIP exposure: no NodePorts, nothing admitted from outside the cluster, in-cluster URLs", async () => {
-    const { resources, outputs } = await renderStack("dev", { set: { exposure: "clusterIP" } });
+    const { resources, outputs } = await variedDev();
     for (const s of ofType(resources, "core/v1:Service")) expect(at(s.inputs, "spec.type")).not.toBe("NodePort");
     const policies = ofType(resources, "networking.k8s.io/v1:NetworkPolicy");
     expect(policies.filter((p) => ((at(p.inputs, "spec.ingress") ?? []) as JsonObject[]).some((rule) => rule.from === undefined))).toEqual([]);

@@ -22,6 +22,9 @@ export interface CertgenArgs {
   readonly profile: ResourceProfile;
 }
 
+/** The Secrets certgen writes (internal/provider/kubernetes/secrets.go CertsToSecret). */
+export const CERTGEN_SECRETS = ["envoy-gateway", "envoy", "envoy-rate-limit", "envoy-oidc-hmac"] as const;
+
 /** The controller image of a gateway-helm release (the chart's appVersion equals its version). */
 export function envoyGatewayImage(version: string): string {
   return `docker.io/envoyproxy/gateway:${version}`;
@@ -33,7 +36,12 @@ export function envoyGatewayCertgen(name: string, args: CertgenArgs, parent: pul
   const labels = standardLabels(jobName, name, "certgen");
   const metadata = { name: jobName, namespace: args.namespace, labels };
   const account = new k8s.core.v1.ServiceAccount(`${name}-certgen`, { metadata, automountServiceAccountToken: false }, { parent });
-  const role = new k8s.rbac.v1.Role(`${name}-certgen`, { metadata, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] }] }, { parent });
+  // Create cannot be limited by name (the object does not exist when it is authorized); reading and updating can.
+  const rules = [
+    { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+    { apiGroups: [""], resources: ["secrets"], resourceNames: [...CERTGEN_SECRETS], verbs: ["get", "update"] },
+  ];
+  const role = new k8s.rbac.v1.Role(`${name}-certgen`, { metadata, rules }, { parent });
   const binding = new k8s.rbac.v1.RoleBinding(
     `${name}-certgen`,
     { metadata, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: jobName }, subjects: [{ kind: "ServiceAccount", name: jobName, namespace: args.namespace }] },
