@@ -1,7 +1,7 @@
 /**
  * What each chart the platform installs supplies to the cluster (CRDs, admission webhooks) and which kinds
  * supplied by another chart its own templates create, read from the charts' sources at the pinned versions
- * (docs/operations.md#ordering lists the files). `chartRelease` derives every chart's dependsOn from this
+ * (docs/operations.md#ordering-convergence-and-state). `chartRelease` derives every chart's dependsOn from this
  * table and registers what it supplies; objects the program creates ask `PlatformApis.after` for theirs.
  */
 import type { ApiKind, ApiSupplier } from "../platform/apis";
