@@ -107,7 +107,8 @@ export interface ExposedService {
  * the in-cluster origin where the URL is machine-read (`unknownNode: "inCluster"`, e.g. Harbor's externalURL).
  */
 export function publicOrigin(exposure: ExposureConfig, svc: ExposedService, unknownNode: "placeholder" | "inCluster" = "placeholder"): string {
-  if (hasPublicHosts(exposure)) return hostOrigin(exposure, svc.host);
+  // A service without a host of its own has no public origin, whatever the mode: it is reached in the cluster.
+  if (hasPublicHosts(exposure)) return svc.host ? hostOrigin(exposure, svc.host) : svc.inCluster;
   if (exposure.mode === "nodePort") {
     if (exposure.nodePortHost) return `http://${exposure.nodePortHost}:${svc.nodePort}`;
     return unknownNode === "placeholder" ? `http://${NODE_IP_PLACEHOLDER}:${svc.nodePort}` : svc.inCluster;

@@ -22,6 +22,8 @@ export interface ModelGateway {
 
 /** The Secret a consumer's pods read the gateway from: OPENAI_API_BASE_URL and OPENAI_API_KEY. */
 export const MODEL_GATEWAY_SECRET = "model-gateway";
+/** The key in that Secret that holds the consumer's API key (a consumer may read it under its own env name). */
+export const MODEL_GATEWAY_KEY = "OPENAI_API_KEY";
 
 export function modelGatewaySecret(name: string, args: { namespace: pulumi.Input<string>; instance: string; gateway: ModelGateway }, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(
@@ -29,7 +31,7 @@ export function modelGatewaySecret(name: string, args: { namespace: pulumi.Input
     {
       metadata: { name: MODEL_GATEWAY_SECRET, namespace: args.namespace, labels: standardLabels(MODEL_GATEWAY_SECRET, args.instance, "config") },
       type: "Opaque",
-      stringData: { OPENAI_API_BASE_URL: args.gateway.baseUrl, OPENAI_API_KEY: args.gateway.key },
+      stringData: { OPENAI_API_BASE_URL: args.gateway.baseUrl, [MODEL_GATEWAY_KEY]: args.gateway.key },
     },
     opts,
   );

@@ -31,6 +31,11 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
   readonly component?: string;
   /** More labels on the pods only (not the selector), e.g. a seed's `app=watcher` for its log commands. */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Labels a seed's commands select by (e.g. `app=llm-service` for `kubectl get all -l ...`): on the Deployment,
+   * Service, HPA, PDB and pods, never in the selector (immutable on a Deployment).
+   */
+  readonly seedLabels?: Readonly<Record<string, string>>;
   /** Instance label value (the suite). */
   readonly instance: string;
   /** Replicas, or the HPA minimum when maxReplicas > 0. @default 1 */
@@ -73,7 +78,7 @@ export class WebService extends pulumi.ComponentResource {
     }
     const hpa = maxReplicas > 0;
     this.selector = selectorLabels(name, args.instance);
-    const labels = standardLabels(name, args.instance, args.component);
+    const labels = { ...standardLabels(name, args.instance, args.component), ...(args.seedLabels ?? {}) };
     const metadata = { name, namespace: args.namespace, labels };
     const portName = args.port?.name ?? "http";
 

@@ -49,8 +49,23 @@ function scrapeOf(res: Recorded[], ns: string, name: string): JsonObject {
 
 describe("code-executor on the prod stack", () => {
   let res: Recorded[];
+  let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    ({ resources: res } = await renderStack("prod"));
+    ({ resources: res, outputs } = await renderStack("prod"));
+  });
+
+  test("its URL without a host of its own is the in-cluster one (it was https:/// under gateway exposure)", () => {
+    expect(at(outputs.suites as JsonObject, "code-executor.url")).toBe("http://llm-service.llm-executor.svc.cluster.local:8000/");
+  });
+
+  test("the seed's commands select what they name: `kubectl get all -l app=llm-service` finds its Deployment, Service and pods", () => {
+    for (const name of ["llm-service", "executor-service"]) {
+      for (const kind of ["apps/v1:Deployment", "core/v1:Service"]) expect(at(byName(res, kind, name).inputs, "metadata.labels.app")).toBe(name);
+      const d = byName(res, "apps/v1:Deployment", name);
+      expect(at(d.inputs, "spec.template.metadata.labels.app")).toBe(name);
+      // The selector stays what it was (immutable on a Deployment).
+      expect(at(d.inputs, "spec.selector.matchLabels.app")).toBeUndefined();
+    }
   });
 
   test("the seed's names: llm-service :8000, executor-service :8001, health on /api/v1/health for both probes", () => {
@@ -113,21 +128,22 @@ describe("code-executor on the prod stack", () => {
     expect(at(byName(res, "core/v1:LimitRange", "llm-executor-limits").inputs, "spec.limits.0")).toMatchObject({ defaultRequest: { cpu: "2", memory: "4Gi" }, default: { cpu: "4", memory: "8Gi" }, max: { cpu: "4", memory: "8Gi" } });
   });
 
-  test("credentials: the LLM stack's gateway key in model-gateway, a generated DB password, no placeholder anywhere", () => {
+  test("credentials: the LLM stack's gateway key read as the seed's LLM_API_KEY, no invented DB password, no placeholder anywhere", () => {
     const gw = byName(res, "core/v1:Secret", "model-gateway");
     expect(at(gw.inputs, "metadata.namespace")).toBe(NS);
     const master = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "litellm-secret-master-key")!;
     expect(gw.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: `generated-${master.name}` });
     const secret = byName(res, "core/v1:Secret", "llm-executor-secrets");
     expect(isSecretValue(secret.raw.stringData)).toBe(true);
-    expect(Object.keys(secret.inputs.stringData as JsonObject)).toEqual(["DB_PASSWORD"]);
+    // The seed's DB_PASSWORD opens a database the seed does not deploy: only the operator can supply it.
+    expect(Object.keys(secret.inputs.stringData as JsonObject)).toEqual([]);
     expect(JSON.stringify(res.map((r) => r.inputs))).not.toMatch(/REPLACE_WITH_ACTUAL/);
-    expect(containersOf(byName(res, "apps/v1:Deployment", "llm-service"))[0].envFrom).toEqual([
-      { configMapRef: { name: "llm-executor-config" } },
-      { secretRef: { name: "llm-executor-secrets" } },
-      { secretRef: { name: "model-gateway" } },
-      { secretRef: { name: "object-store" } },
-    ]);
+    for (const name of ["llm-service", "executor-service"]) {
+      const c = containersOf(byName(res, "apps/v1:Deployment", name))[0];
+      expect(c.envFrom).toEqual([{ configMapRef: { name: "llm-executor-config" } }, { secretRef: { name: "llm-executor-secrets" } }, { secretRef: { name: "object-store" } }]);
+      // The same env name with the gateway as without it (the seed's secrets.yaml): never OPENAI_API_KEY.
+      expect(envOf(c).LLM_API_KEY).toEqual({ name: "LLM_API_KEY", valueFrom: { secretKeyRef: { name: "model-gateway", key: "OPENAI_API_KEY" } } });
+    }
   });
 
   test("S3 from the mlops object store: its bucket created, the object-store Secret read by both services, the flow both sides, not for heavy Jobs", () => {
@@ -148,7 +164,7 @@ describe("code-executor on the prod stack", () => {
       expect(at(d.inputs, "spec.template.metadata.annotations")).toHaveProperty(["checksum/objectStore"]);
     }
     // The keys live in object-store only: not in the suite's own Secret, never in the ConfigMap.
-    expect(Object.keys(byName(res, "core/v1:Secret", "llm-executor-secrets").inputs.stringData as JsonObject)).toEqual(["DB_PASSWORD"]);
+    expect(Object.keys(byName(res, "core/v1:Secret", "llm-executor-secrets").inputs.stringData as JsonObject)).toEqual([]);
     expect(JSON.stringify(byName(res, "core/v1:ConfigMap", "llm-executor-config").inputs.data)).not.toMatch(/AWS_|S3_|minio/);
     const policies = ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => k8sName(p).startsWith("code-executor-to-object-store"));
     expect(policies.map((p) => [at(p.inputs, "metadata.namespace"), k8sName(p)]).sort()).toEqual([
@@ -189,7 +205,6 @@ test("without mlops: no object store, the services read exactly what they did be
   expect(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0].envFrom).toEqual([
     { configMapRef: { name: "llm-executor-config" } },
     { secretRef: { name: "llm-executor-secrets" } },
-    { secretRef: { name: "model-gateway" } },
   ]);
   expect(at(byName(resources, "apps/v1:Deployment", "llm-service").inputs, "spec.template.metadata.annotations")).not.toHaveProperty(["checksum/objectStore"]);
 });
@@ -204,8 +219,10 @@ test("where S3 comes from: the operator's keys first, then the platform's store;
 test("without the LLM stack: the endpoint and key come from config, and both services reach the internet for it", async () => {
   const { resources } = await renderStack("dev", {
     set: { suites: ["code-executor"], harborEnabled: false, pgadminEnabled: false, codeExecutorLlmBaseUrl: "https://api.openai.com/v1" },
-    secrets: { codeExecutorLlmApiKey: "sk-config", codeExecutorEventHubConnectionString: "Endpoint=sb://x" },
+    secrets: { codeExecutorLlmApiKey: "sk-config", codeExecutorEventHubConnectionString: "Endpoint=sb://x", codeExecutorDbPassword: "db-from-operator" },
   });
+  expect(envOf(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0]).LLM_API_KEY).toBeUndefined();
+  expect(byName(resources, "core/v1:Secret", "llm-executor-secrets").inputs.stringData).toMatchObject({ DB_PASSWORD: "db-from-operator" });
   expect(resources.filter((r) => k8sName(r) === "model-gateway")).toEqual([]);
   expect(byName(resources, "core/v1:Secret", "llm-executor-secrets").inputs.stringData).toMatchObject({ LLM_API_KEY: "sk-config", EVENT_HUB_CONNECTION_STRING: "Endpoint=sb://x" });
   expect((byName(resources, "core/v1:ConfigMap", "llm-executor-config").inputs.data as JsonObject).llm_api_base_url).toBe("https://api.openai.com/v1");
@@ -223,7 +240,8 @@ test("dev: laptop sizing, no GPU placement, heavy Jobs sized down", async () => 
   expect(at(byName(resources, "autoscaling/v2:HorizontalPodAutoscaler", "executor-service-hpa").inputs, "spec")).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
   const data = byName(resources, "core/v1:ConfigMap", "llm-executor-config").inputs.data as JsonObject;
   expect(data).toMatchObject({ heavy_job_cpu_request: "500m", heavy_job_gpu_limits_json: "{}", heavy_job_image: "heavy-executor:latest" });
-  expect(envOf(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0])).toEqual({});
+  // Only the gateway's key, under the seed's name.
+  expect(Object.keys(envOf(containersOf(byName(resources, "apps/v1:Deployment", "llm-service"))[0]))).toEqual(["LLM_API_KEY"]);
   // Monitoring is off in dev: nothing to scrape with, so no ServiceMonitor and no Prometheus flow.
   expect(inNs(resources, "monitoring.coreos.com/v1:ServiceMonitor")).toEqual([]);
   expect(inNs(resources, "networking.k8s.io/v1:NetworkPolicy").map(k8sName).filter((n) => n.startsWith("prometheus-"))).toEqual([]);

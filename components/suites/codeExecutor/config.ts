@@ -45,6 +45,7 @@ export const CODE_EXECUTOR_SCHEMA = {
   },
   codeExecutorLlmApiKey: { type: "string", group: g.secrets, default: "", secret: true, description: "LLM API key when the llm-stack suite (the platform's gateway) is off." },
   codeExecutorLlmBaseUrl: { type: "string", group: g.secrets, default: "", description: "OpenAI-compatible base URL when the llm-stack suite is off." },
+  codeExecutorDbPassword: { type: "string", group: g.secrets, default: "", secret: true, description: "DB_PASSWORD of the database the seed's services use (the seed deploys none): absent unless set." },
   codeExecutorEventHubConnectionString: { type: "string", group: g.secrets, default: "", secret: true, description: "Event Hub connection string." },
   codeExecutorStorageConnectionString: { type: "string", group: g.secrets, default: "", secret: true, description: "Storage connection string." },
   codeExecutorAwsAccessKeyId: { type: "string", group: g.secrets, default: "", secret: true, description: "S3 access key id of an external store (with codeExecutorAwsSecretAccessKey). Unset with the mlops suite on, the services get MinIO's keys and bucket code-executor-artifacts from Secret object-store." },
@@ -136,6 +137,7 @@ export function parseCodeExecutor(r: Reader<CodeExecutorSchema>, platform: Platf
     llm: { apiKey, baseUrl },
     s3: awsId && awsSecret ? { accessKeyId: awsId, secretAccessKey: awsSecret } : undefined,
     secrets: {
+      DB_PASSWORD: r.secret("codeExecutorDbPassword"),
       EVENT_HUB_CONNECTION_STRING: r.secret("codeExecutorEventHubConnectionString"),
       STORAGE_CONNECTION_STRING: r.secret("codeExecutorStorageConnectionString"),
     },

@@ -15,8 +15,8 @@ import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposu
 import { allowFlow, type Flow, INTERNET_PORTS, type PodGroup, workloadPods } from "../../platform/flows";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { gpuPlacement } from "../../platform/gpu";
-import { MODEL_GATEWAY_SECRET, useModelGateway } from "../../platform/modelGateway";
-import { emptyDir } from "../../workloads/pod";
+import { MODEL_GATEWAY_KEY, MODEL_GATEWAY_SECRET, useModelGateway } from "../../platform/modelGateway";
+import { emptyDir, type EnvMap } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
 import { childOpts, openSuite, type SuiteContext, workloadOpts } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
@@ -82,9 +82,11 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
         namespace: this.namespace,
         secretName: NAMES.secret,
         instance: INSTANCE,
-        generate: { DB_PASSWORD: { length: 32 } },
-        // Missing optional values are absent keys, never placeholders. The gateway's key is in model-gateway and
-        // the platform's object-store keys in object-store (wires.ts); the operator's S3 keys stay here.
+        // Nothing generated: the seed's DB_PASSWORD opens a database the seed does not deploy, so it is the
+        // operator's (codeExecutorDbPassword), like its other credentials. Missing optional values are absent
+        // keys, never placeholders. The gateway's key is in model-gateway and the platform's object-store keys
+        // in object-store (wires.ts); the operator's S3 keys stay here.
+        generate: {},
         extra: {
           ...cfg.secrets,
           ...(cfg.s3 ? { AWS_ACCESS_KEY_ID: cfg.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: cfg.s3.secretAccessKey } : {}),
@@ -99,14 +101,11 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
     this.quota = executorQuota(cfg);
     this.guardrails(ctx, cfg);
     const sa = this.rbac(ctx);
-    const envFrom = [
-      { configMapRef: { name: NAMES.config } },
-      { secretRef: { name: NAMES.secret } },
-      ...(gateway ? [{ secretRef: { name: MODEL_GATEWAY_SECRET } }] : []),
-      ...(store ? [store.envFrom] : []),
-    ];
+    const envFrom = [{ configMapRef: { name: NAMES.config } }, { secretRef: { name: NAMES.secret } }, ...(store ? [store.envFrom] : [])];
+    // The seed's services read the key as LLM_API_KEY (secrets.yaml) whoever issues it: the gateway's from its Secret.
+    const env: EnvMap = gateway ? { LLM_API_KEY: { secretKeyRef: { name: MODEL_GATEWAY_SECRET, key: MODEL_GATEWAY_KEY } } } : {};
     const checksums = { data: checksum(data), secret: secret.checksum, ...(store ? { objectStore: store.checksum } : {}) };
-    this.services(ctx, cfg, envFrom, [config, secret, sa, ...(store ? [store.secret] : [])], checksums);
+    this.services(ctx, cfg, envFrom, env, [config, secret, sa, ...(store ? [store.secret] : [])], checksums);
     for (const f of executorFlows(cfg, ctx, gateway !== undefined)) allowFlow(f, INSTANCE, childOpts(ctx));
     executorMetrics(ctx, cfg, platform.monitoring);
     if (hasPublicHosts(ctx.exposure) && cfg.host) {
@@ -175,12 +174,13 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
   }
 
   /** Both services read the same env: the ConfigMap, the Secrets (`envFrom`), nothing per service. */
-  private services(ctx: Ctx, cfg: CodeExecutorConfig, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[], checksums: Record<string, pulumi.Input<string>>): void {
+  private services(ctx: Ctx, cfg: CodeExecutorConfig, envFrom: k8s.types.input.core.v1.EnvFromSource[], env: EnvMap, deps: pulumi.Resource[], checksums: Record<string, pulumi.Input<string>>): void {
     const common = { namespace: ctx.namespace, instance: INSTANCE, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: UID, podDisruptionBudget: true, checksums };
     new WebService(
       NAMES.llm,
       {
         ...common,
+        seedLabels: { app: NAMES.llm },
         component: "api",
         replicas: cfg.llmReplicas,
         port: { port: PORTS.llm },
@@ -191,6 +191,7 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
           size: "medium",
           resourcesOverride: SEED_RESOURCES.llm,
           envFrom,
+          env,
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
           probes: httpProbes("http", HEALTH_PATH, 10),
           // The seed makes only executor-service's root read-only; llm-service's image is not documented as safe.
@@ -203,6 +204,7 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
       NAMES.executor,
       {
         ...common,
+        seedLabels: { app: NAMES.executor },
         component: "executor",
         replicas: cfg.executor.min,
         maxReplicas: cfg.executor.max,
@@ -214,7 +216,7 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
         // It talks to the API server (heavy Jobs): its token, bound by the Role to this namespace.
         automountServiceAccountToken: true,
         volumes: [emptyDir("tmp", "1Gi")],
-        container: { image: ctx.images["executor-service"], size: "large", resourcesOverride: SEED_RESOURCES.executor, envFrom, volumeMounts: [{ name: "tmp", mountPath: "/tmp" }], probes: httpProbes("http", HEALTH_PATH, 10) },
+        container: { image: ctx.images["executor-service"], size: "large", resourcesOverride: SEED_RESOURCES.executor, envFrom, env, volumeMounts: [{ name: "tmp", mountPath: "/tmp" }], probes: httpProbes("http", HEALTH_PATH, 10) },
       },
       workloadOpts(ctx, deps),
     );
