@@ -5,6 +5,7 @@
  * `configure-harbor-image-overlays.sh` behaviour); third-party images keep their pinned references.
  * Any image can be replaced by an explicit override.
  */
+import type { ImageContract } from "./contracts";
 
 export interface ImageRef {
   /** Registry host and optional path prefix, e.g. `ghcr.io/org`; empty for a local/unqualified name. */
@@ -65,6 +66,8 @@ export function isPinned(reference: string): boolean {
 export interface ImageCatalogue<I extends string = string> {
   readonly built: readonly I[];
   readonly thirdParty: Readonly<Record<string, string>>;
+  /** What each image really runs, read from its source (or its seed): tests/invariants/contracts.test.ts. */
+  readonly contracts?: Readonly<Partial<Record<I, ImageContract>>>;
 }
 
 export interface ImageSettings {

@@ -72,7 +72,9 @@ describe("llm-stack on the dev stack", () => {
     });
     const c = containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0];
     const env = envOf(c);
-    expect(env.LITELLM_PORT.value).toBe("4000");
+    // LiteLLM opens the port of its --port arg; it reads no LITELLM_PORT.
+    expect(c.args).toEqual(["--config", "/etc/litellm/config.yaml", "--port", "4000"]);
+    expect(env.LITELLM_PORT).toBeUndefined();
     expect(env.LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
     expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "openai-api-key" } });
     expect(env.ANTHROPIC_API_KEY).toBeUndefined();

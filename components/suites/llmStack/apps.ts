@@ -53,7 +53,8 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         size: "medium",
         resourcesOverride: SEED_RESOURCES.litellm,
         args: ["--config", "/etc/litellm/config.yaml", "--port", String(PORTS.litellm)],
-        env: { LITELLM_PORT: String(PORTS.litellm), LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv },
+        // The port is the --port arg: LiteLLM reads no LITELLM_PORT (the seed's env was inert; contracts.ts).
+        env: { LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv },
         volumeMounts: [
           { name: "config", mountPath: "/etc/litellm", readOnly: true },
           { name: "tmp", mountPath: "/tmp" },

@@ -2,6 +2,7 @@
  * The llm-stack suite's images: the four the seed builds itself (local names in dev, `<registry>/<name>:<tag>`
  * with imageRegistry/imageTag or the Harbor switch, like llmctl's) and the pinned third-party stores.
  */
+import { LLM_STACK_CONTRACTS } from "./contracts";
 import type { ImageCatalogue } from "../../lib/images";
 
 export const LLM_STACK_BUILT = ["llm-stack-litellm", "llm-stack-r2r", "llm-stack-openwebui", "llm-stack-react-client"] as const;
@@ -14,4 +15,4 @@ export const LLM_STACK_THIRD_PARTY = {
 
 export type LlmStackImage = (typeof LLM_STACK_BUILT)[number] | keyof typeof LLM_STACK_THIRD_PARTY;
 
-export const LLM_STACK_CATALOGUE: ImageCatalogue<LlmStackImage> = { built: LLM_STACK_BUILT, thirdParty: LLM_STACK_THIRD_PARTY };
+export const LLM_STACK_CATALOGUE: ImageCatalogue<LlmStackImage> = { built: LLM_STACK_BUILT, thirdParty: LLM_STACK_THIRD_PARTY, contracts: LLM_STACK_CONTRACTS };

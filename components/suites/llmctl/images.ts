@@ -3,6 +3,7 @@
  * Harbor switch); third-party ones keep their pinned references unless overridden with imageOverrides.
  */
 import type { ImageCatalogue } from "../../lib/images";
+import { LLMCTL_CONTRACTS } from "./contracts";
 
 export const LLMCTL_IMAGES = [
   "llmctl-studio-backend",
@@ -28,4 +29,4 @@ export const LLMCTL_THIRD_PARTY_IMAGES = {
 
 export type LlmctlImage = (typeof LLMCTL_IMAGES)[number] | keyof typeof LLMCTL_THIRD_PARTY_IMAGES;
 
-export const LLMCTL_CATALOGUE: ImageCatalogue<LlmctlImage> = { built: LLMCTL_IMAGES, thirdParty: LLMCTL_THIRD_PARTY_IMAGES };
+export const LLMCTL_CATALOGUE: ImageCatalogue<LlmctlImage> = { built: LLMCTL_IMAGES, thirdParty: LLMCTL_THIRD_PARTY_IMAGES, contracts: LLMCTL_CONTRACTS };

@@ -36,10 +36,16 @@ export interface McpServer {
   readonly readsCredentials: boolean;
   /** Runs llmctl code: studio config and secrets, live-code mount. */
   readonly llmctlCode: boolean;
+  /**
+   * How the image is told to serve MCP over HTTP on `port`, in the names its program reads (its contract in
+   * mcpContracts.ts); empty for the servers that speak stdio only at the pinned tag (they need a bridge).
+   */
+  readonly serveEnv: Readonly<Record<string, string>>;
 }
 
 export const MCP_SERVERS: readonly McpServer[] = [
-  { name: "llmctl-mcp", route: "llmctl", port: 9020, path: "/mcp", image: "llmctl-mcp", secretEnv: [], readsCredentials: false, llmctlCode: true },
+  // The seed names no transport settings for its own server; these are the platform's assumption (contracts.test.ts).
+  { name: "llmctl-mcp", route: "llmctl", port: 9020, path: "/mcp", image: "llmctl-mcp", secretEnv: [], readsCredentials: false, llmctlCode: true, serveEnv: { MCP_TRANSPORT: "streamable-http", HOST: "0.0.0.0", PORT: "9020" } },
   {
     name: "llmctl-mcp-github",
     route: "github",
@@ -49,6 +55,8 @@ export const MCP_SERVERS: readonly McpServer[] = [
     secretEnv: ["GITHUB_PERSONAL_ACCESS_TOKEN"],
     readsCredentials: false,
     llmctlCode: false,
+    // v0.20.2 has only `stdio` (HTTP arrived in v0.31.0).
+    serveEnv: {},
   },
   {
     name: "llmctl-mcp-atlassian",
@@ -59,8 +67,11 @@ export const MCP_SERVERS: readonly McpServer[] = [
     secretEnv: ["JIRA_URL", "JIRA_USERNAME", "JIRA_API_TOKEN", "CONFLUENCE_URL", "CONFLUENCE_USERNAME", "CONFLUENCE_API_TOKEN"],
     readsCredentials: false,
     llmctlCode: false,
+    // src/mcp_atlassian/__init__.py reads TRANSPORT (it ignored the MCP_TRANSPORT this set before), HOST and PORT.
+    serveEnv: { TRANSPORT: "streamable-http", HOST: "0.0.0.0", PORT: "8000" },
   },
-  { name: "llmctl-mcp-chroma", route: "chroma", port: 8000, path: "/mcp/", image: "mcp-chroma", secretEnv: [], readsCredentials: false, llmctlCode: false },
+  // 0.2.6 runs mcp.run(transport="stdio") only; its embedding and telemetry caches go under $HOME.
+  { name: "llmctl-mcp-chroma", route: "chroma", port: 8000, path: "/mcp/", image: "mcp-chroma", secretEnv: [], readsCredentials: false, llmctlCode: false, serveEnv: { HOME: "/tmp" } },
   {
     name: "llmctl-mcp-google-cloud",
     route: "google-cloud",
@@ -70,6 +81,8 @@ export const MCP_SERVERS: readonly McpServer[] = [
     secretEnv: ["GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON", "GOOGLE_CLOUD_PROJECT"],
     readsCredentials: true,
     llmctlCode: false,
+    // 0.3.0 speaks stdio only (packages/gcloud-mcp/src/index.ts) and needs the gcloud CLI beside it.
+    serveEnv: {},
   },
   {
     name: "llmctl-mcp-google-workspace",
@@ -80,6 +93,8 @@ export const MCP_SERVERS: readonly McpServer[] = [
     secretEnv: ["GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON", "GOOGLE_WORKSPACE_IMPERSONATE_USER"],
     readsCredentials: true,
     llmctlCode: false,
+    // The image runs --transport streamable-http on PORT (main.py); it exits unless its credentials dir is writable.
+    serveEnv: { PORT: "8000", GOOGLE_MCP_CREDENTIALS_DIR: "/tmp/google-workspace-mcp" },
   },
 ];
 

@@ -11,13 +11,11 @@ import { CHROMA_AUTH, CREDENTIALS_PATH, NAMES, SIZES } from "./names";
 import { CHROMA_CLIENT_AUTH_PROVIDER } from "./studioConfig";
 import type { StudioShared } from "./studioConfigMap";
 
-/** The env of one MCP server: transport settings, ChromaDB for the chroma server, its optional credentials. */
+/** The env of one MCP server: how it serves HTTP (its own names), ChromaDB for the chroma server, its optional credentials. */
 export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
   const secretEnv: EnvMap = Object.fromEntries(server.secretEnv.map((key) => [key, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
   return {
-    MCP_TRANSPORT: "streamable-http",
-    HOST: "0.0.0.0",
-    PORT: String(server.port),
+    ...server.serveEnv,
     ...(server.readsCredentials ? { LLMCTL_CREDENTIALS_DIR: CREDENTIALS_PATH } : {}),
     ...(server.name === "llmctl-mcp-chroma"
       ? {

@@ -1,4 +1,5 @@
 /** The mlops suite's images, all third-party and pinned (prod's requirePinnedImages holds for them too). */
+import { MLOPS_CONTRACTS } from "./contracts";
 import type { ImageCatalogue } from "../../lib/images";
 
 export const MLOPS_THIRD_PARTY = {
@@ -9,4 +10,4 @@ export const MLOPS_THIRD_PARTY = {
   mlflow: "ghcr.io/mlflow/mlflow:v3.17.2-full",
 } as const;
 export type MlopsImage = keyof typeof MLOPS_THIRD_PARTY;
-export const MLOPS_CATALOGUE: ImageCatalogue<MlopsImage> = { built: [], thirdParty: MLOPS_THIRD_PARTY };
+export const MLOPS_CATALOGUE: ImageCatalogue<MlopsImage> = { built: [], thirdParty: MLOPS_THIRD_PARTY, contracts: MLOPS_CONTRACTS };

@@ -1,0 +1,70 @@
+/** Contracts of the context-engine suite's images (components/lib/contracts.ts). */
+import { flagValue, type ImageContract } from "../../lib/contracts";
+import { QDRANT_CONTRACT } from "../../workloads/storeContracts";
+import type { ContextEngineImage } from "./images";
+
+/**
+ * ggml-org/llama.cpp server-b5432: the `server` target of .devops/cpu.Dockerfile, ENTRYPOINT /app/llama-server,
+ * ENV LLAMA_ARG_HOST=0.0.0.0; flags and their LLAMA_ARG_* env twins from common/arg.cpp; /health (503 while
+ * loading), /metrics with --metrics, the OpenAI API under /v1. The tag could not be tied to one commit here
+ * (the repository is over the fetch limit): the names were the same in every stored version around b5432.
+ */
+const LLAMACPP: ImageContract = {
+  source: { repo: "ggml-org/llama.cpp", ref: "b5432 (server target; names checked in the stored versions around it)", files: [".devops/cpu.Dockerfile", "common/arg.cpp", "examples/server/server.cpp"] },
+  runs: ["/app/llama-server"],
+  env: ["LLAMA_API_KEY"],
+  envPrefixes: ["LLAMA_ARG_"],
+  listens: (c) => [Number(flagValue(c.args, "--port") ?? c.env.LLAMA_ARG_PORT ?? 8080)],
+  httpPaths: ["/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings"],
+  writes: [],
+};
+
+/**
+ * The seed's one context-engine image (seed context-engine.md; its public source is the Context-Engine
+ * project, read in a fork whose deploy/kubernetes README is the seed verbatim: Dockerfile CMD
+ * `python /app/scripts/mcp_memory_server.py`, roles chosen by command, FASTMCP_* settings, health on the
+ * FASTMCP_HEALTH_PORT at /readyz). Assumption: the seed's image is that project's unified image.
+ */
+const CONTEXT_ENGINE: ImageContract = {
+  source: { seed: "context-engine.md", assumption: "the Context-Engine project's unified image (scripts/mcp_memory_server.py, mcp_indexer_server.py, watch_index.py)" },
+  runs: ["python", "/app/scripts/mcp_memory_server.py"],
+  env: [
+    "QDRANT_URL",
+    "QDRANT_API_KEY",
+    "QDRANT_TIMEOUT",
+    "COLLECTION_NAME",
+    "DEFAULT_COLLECTION",
+    "EMBEDDING_MODEL",
+    "EMBEDDING_PROVIDER",
+    "EMBEDDING_SERVICE_URL",
+    "HF_HOME",
+    "XDG_CACHE_HOME",
+    "INDEX_MICRO_CHUNKS",
+    "MAX_MICRO_CHUNKS_PER_FILE",
+    "INDEX_SEMANTIC_CHUNKS",
+    "REFRAG_MODE",
+    "REFRAG_DECODER",
+    "LLAMACPP_URL",
+    "MEMORY_MCP_URL",
+    "MEMORY_SSE_ENABLED",
+    "MULTI_REPO_MODE",
+    "WORK_ROOTS",
+    "CTXCE_AUTH_ENABLED",
+    "LOG_LEVEL",
+    "WATCH_ROOT",
+    "WATCH_DEBOUNCE_SECS",
+    "REPO_NAME",
+  ],
+  envPrefixes: ["FASTMCP_", "MICRO_CHUNK_"],
+  listens: (c) => {
+    const line = [...c.command, ...c.args].join(" ");
+    const health = c.env.FASTMCP_HEALTH_PORT !== undefined ? [Number(c.env.FASTMCP_HEALTH_PORT)] : [];
+    if (line.includes("mcp_indexer_server.py")) return [Number(c.env.FASTMCP_INDEXER_PORT ?? 8001), ...health];
+    if (line.includes("watch_index.py")) return [];
+    return [Number(c.env.FASTMCP_PORT ?? 8000), ...health];
+  },
+  httpPaths: ["/readyz", "/tools"],
+  writes: ["/work/.codebase", "/tmp"],
+};
+
+export const CONTEXT_ENGINE_CONTRACTS: Readonly<Record<ContextEngineImage, ImageContract>> = { qdrant: QDRANT_CONTRACT, "llamacpp-server": LLAMACPP, "context-engine": CONTEXT_ENGINE };
