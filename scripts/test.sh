@@ -5,6 +5,8 @@
 #   2. unit + whole-program invariants: Jest with Pulumi mocks (both stack files)
 #   2b. scanner gate: kube-score, kubeconform (Kubernetes 1.34 + edge CRD schemas) and checkov over both stacks'
 #       rendered objects; any finding not waived (with a reason) in scripts/scan/waivers.yaml fails
+#   2c. software: the real programs (Debian's redis-server and PostgreSQL so far) run on loopback with the
+#       rendered command line, env and mounted files, and their consumers' credentials (tests/software)
 #   3. end to end: a real API server + Pulumi CLI, when the offline toolchain is built (tests/e2e)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,9 @@ NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64" jest --ci
 
 echo "== tier 2b: scanner gate (scripts/scan.sh)"
 bash scripts/scan.sh
+
+echo "== tier 2c: software (real programs with the rendered config, tests/software)"
+bash tests/software/run.sh
 
 if [ -x tests/e2e/run.sh ]; then
   echo "== tier 3: end to end"

@@ -1,0 +1,65 @@
+/**
+ * A rendered container made local: its mounted Secret and ConfigMap files written under a scratch root (each
+ * mountPath becomes <root><mountPath>), its env resolved from literals and key references, and `$(VAR)`
+ * in its command and args substituted as the kubelet does. Paths in args and env values that point into a
+ * mount are rewritten to the scratch root: the one difference from the pod, and the only one.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { at, containersOf, k8sName, podSpecOf, type JsonObject, type Recorded } from "../helpers/harness";
+
+export interface LocalContainer {
+  readonly root: string;
+  readonly command: string[];
+  readonly args: string[];
+  readonly env: Record<string, string>;
+  /** A mount path rewritten into the scratch root. */
+  local(p: string): string;
+}
+
+function objectData(res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: string, name: string): Record<string, string> {
+  const obj = res.find((r) => r.type === `kubernetes:core/v1:${kind}` && k8sName(r) === name && at(r.inputs, "metadata.namespace") === ns);
+  if (!obj) throw new Error(`no ${kind} ${ns}/${name} in the render`);
+  const data = (obj.inputs.data ?? {}) as Record<string, string>;
+  const decoded = kind === "Secret" ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()])) : data;
+  return { ...decoded, ...((obj.inputs.stringData ?? {}) as Record<string, string>) };
+}
+
+/** The workload's container named `name` (or its first), materialized under a new scratch root. */
+export function localContainer(res: readonly Recorded[], kind: string, workload: string, name?: string): LocalContainer {
+  const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === workload);
+  if (!w) throw new Error(`no ${kind} ${workload} in the render`);
+  const ns = String(at(w.inputs, "metadata.namespace"));
+  const c = containersOf(w).find((x) => name === undefined || x.name === name);
+  if (!c) throw new Error(`${workload} has no container ${name}`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `sw-${workload}-`));
+  const mounts = ((c.volumeMounts ?? []) as JsonObject[]).map((m) => ({ name: String(m.name), mountPath: String(m.mountPath) }));
+  const local = (p: string) => {
+    const m = mounts.filter((x) => p === x.mountPath || p.startsWith(`${x.mountPath}/`)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    return m ? path.join(root, p) : p;
+  };
+  for (const m of mounts) {
+    const v = ((podSpecOf(w).volumes ?? []) as JsonObject[]).find((x) => x.name === m.name);
+    const dir = path.join(root, m.mountPath);
+    fs.mkdirSync(dir, { recursive: true });
+    const source = (v?.secret ?? v?.configMap) as JsonObject | undefined;
+    if (!source) continue;
+    const data = objectData(res, v?.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name));
+    const items = (source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }));
+    for (const item of items) fs.writeFileSync(path.join(dir, String(item.path)), data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
+  }
+  const env: Record<string, string> = {};
+  for (const from of (c.envFrom ?? []) as JsonObject[]) {
+    const ref = (from.configMapRef ?? from.secretRef) as JsonObject;
+    Object.assign(env, objectData(res, from.configMapRef ? "ConfigMap" : "Secret", ns, String(ref.name)));
+  }
+  for (const e of (c.env ?? []) as JsonObject[]) {
+    if (typeof e.value === "string") env[String(e.name)] = e.value;
+    const ref = (at(e, "valueFrom.secretKeyRef") ?? at(e, "valueFrom.configMapKeyRef")) as JsonObject | undefined;
+    if (ref) env[String(e.name)] = objectData(res, at(e, "valueFrom.secretKeyRef") ? "Secret" : "ConfigMap", ns, String(ref.name))[String(ref.key)];
+  }
+  for (const [k, v] of Object.entries(env)) env[k] = local(v);
+  const expand = (a: string) => local(a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, n: string) => env[n] ?? whole));
+  return { root, command: ((c.command ?? []) as string[]).map(expand), args: ((c.args ?? []) as string[]).map(expand), env, local };
+}

@@ -1,0 +1,179 @@
+/**
+ * The software tier: the real datastore programs, installed from Debian's packages (tests/software/run.sh),
+ * run on loopback with exactly the rendered command line, env and mounted files (tests/software/pod.ts), and
+ * their consumers' credentials from the rendered Secrets. Stand-ins, said once: Debian's redis-server 7.0 for
+ * the image's 7.4.2 and PostgreSQL 15 for the image's 16.6; the image's docker-entrypoint.sh is not in any
+ * package, so its first-start steps for Postgres (initdb with the user and password file, the database, the
+ * init scripts, then the server with the rendered args) are done here as that script does them.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { REDIS_PROBE } from "../../components/workloads/datastores";
+import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
+import { localContainer, type LocalContainer } from "./pod";
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill("SIGTERM");
+});
+
+/** Resolves once 127.0.0.1:port accepts a connection (or rejects after `ms`). */
+async function listening(port: number, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function secretValue(res: readonly Recorded[], ns: string, name: string, key: string): string {
+  const s = res.find((r) => r.type === "kubernetes:core/v1:Secret" && k8sName(r) === name && at(r.inputs, "metadata.namespace") === ns);
+  const v = (s?.inputs.stringData as Record<string, string> | undefined)?.[key];
+  if (v === undefined) throw new Error(`no key ${key} in Secret ${ns}/${name}`);
+  return v;
+}
+
+const redisCli = (port: number, args: string[], password?: string) =>
+  spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8", env: { ...process.env, ...(password ? { REDISCLI_AUTH: password } : {}) } });
+
+let res: Recorded[];
+beforeAll(async () => {
+  ({ resources: res } = await renderStack("dev"));
+});
+
+describe.each([
+  ["llmctl's Redis", "llmctl-redis", "llmctl", "llmctl-studio-secrets", "LLMCTL_REDIS_PASSWORD"],
+  ["the LLM stack's Redis", "redis", "llm-stack", undefined, undefined],
+])("%s, as rendered", (_what, workload, ns, consumerSecret, consumerKey) => {
+  let c: LocalContainer;
+  const port = 6379;
+  beforeAll(async () => {
+    c = localContainer(res, "apps/v1:StatefulSet", workload);
+    fs.mkdirSync(c.local("/data"), { recursive: true });
+    // The image's entrypoint prepends redis-server to a first argument ending in .conf; loopback only on this host.
+    expect(c.args[0]).toMatch(/redis\.conf$/);
+    const child = spawn("redis-server", [...c.args, "--bind", "127.0.0.1", "--dir", c.local("/data")], { stdio: "ignore" });
+    children.push(child);
+    await listening(port);
+  });
+  afterAll(async () => {
+    redisCli(port, ["shutdown", "nosave"], fs.readFileSync(c.args[0], "utf8").match(/^requirepass (.*)$/m)?.[1]);
+    await new Promise((r) => setTimeout(r, 300));
+  });
+
+  test("opens the Service's port and refuses a client without the password", () => {
+    expect(redisCli(port, ["ping"]).stdout).toMatch(/NOAUTH/);
+  });
+
+  test("the probe, run as rendered against the mounted redis.conf, passes", () => {
+    const probe = spawnSync("sh", ["-c", REDIS_PROBE.replace("/etc/redis/redis.conf", c.args[0])], { encoding: "utf8" });
+    expect(probe.status).toBe(0);
+  });
+
+  test("the consumers' credential from their own Secret works", () => {
+    const password = consumerSecret ? secretValue(res, ns, consumerSecret, consumerKey!) : fs.readFileSync(c.args[0], "utf8").match(/^requirepass (.*)$/m)![1];
+    expect(redisCli(port, ["ping"], password).stdout.trim()).toBe("PONG");
+    if (workload === "llmctl-redis") {
+      // Celery's broker URL, as the studio reads it: redis://:<password>@<host>:<port>/<db>.
+      const url = new URL(secretValue(res, ns, "llmctl-studio-broker", "CELERY_BROKER_URL"));
+      expect(url.port).toBe(String(port));
+      expect(redisCli(port, ["-n", url.pathname.slice(1), "ping"], decodeURIComponent(url.password)).stdout.trim()).toBe("PONG");
+    }
+  });
+});
+
+/** PostgreSQL's binaries (Debian's layout). */
+const PG_BIN = fs.existsSync("/usr/lib/postgresql/15/bin") ? "/usr/lib/postgresql/15/bin" : path.dirname(execFileSync("sh", ["-c", "command -v postgres"], { encoding: "utf8" }).trim());
+/** PostgreSQL refuses to run as root: the image's uid 999 is the postgres user here. */
+const asPostgres = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync("runuser", ["-u", "postgres", "--", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { encoding: "utf8" });
+
+describe.each([
+  ["llmctl's Postgres", "llmctl-postgres", "llmctl", "llmctl-studio-secrets", "LLMCTL_POSTGRES_PASSWORD", undefined],
+  ["the LLM stack's Postgres", "postgres", "llm-stack", undefined, undefined, undefined],
+  ["the MLOps PostgreSQL, with MLflow's database from its init script", "postgresql", "mlops", undefined, undefined, "mlflow"],
+])("%s, as rendered", (_what, workload, ns, consumerSecret, consumerKey, initUser) => {
+  let c: LocalContainer;
+  const port = 5432;
+  const psql = (user: string, password: string | undefined, db: string, sql: string) =>
+    spawnSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-tAc", sql], { encoding: "utf8", env: { ...process.env, PGPASSWORD: password ?? "", PGCONNECT_TIMEOUT: "5" } });
+  let data: string;
+  beforeAll(async () => {
+    c = localContainer(res, "apps/v1:StatefulSet", workload);
+    data = c.local(c.env.PGDATA);
+    const run = c.local("/var/run/postgresql");
+    fs.mkdirSync(run, { recursive: true });
+    execFileSync("chown", ["-R", "postgres:postgres", c.root]);
+    // docker-entrypoint.sh's first start: initdb with the user and the password file, then the database and init scripts.
+    const init = asPostgres(`${PG_BIN}/initdb`, ["-D", data, "-U", c.env.POSTGRES_USER, `--pwfile=${c.env.POSTGRES_PASSWORD_FILE}`, "--auth-local=trust", "--auth-host=scram-sha-256"]);
+    expect(init.status).toBe(0);
+    fs.appendFileSync(path.join(data, "pg_hba.conf"), "host all all all scram-sha-256\n");
+    const start = (extra: string[]) => asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "-o", extra.join(" "), "start", "-l", path.join(c.root, "pg.log")]);
+    expect(start([`-c listen_addresses=''`, `-c unix_socket_directories=${run}`]).status).toBe(0);
+    const local = (sql: string, db = "postgres") => asPostgres("psql", ["-h", run, "-U", c.env.POSTGRES_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-tAc", sql]);
+    if (c.env.POSTGRES_DB !== "postgres") expect(local(`CREATE DATABASE "${c.env.POSTGRES_DB}"`).status).toBe(0);
+    const scripts = c.local("/docker-entrypoint-initdb.d");
+    const password = fs.readFileSync(c.env.POSTGRES_PASSWORD_FILE, "utf8").trim();
+    for (const f of fs.existsSync(scripts) ? fs.readdirSync(scripts).sort() : []) {
+      const file = path.join(scripts, f);
+      const env = { ...c.env, POSTGRES_PASSWORD: password, PGHOST: run, PGUSER: c.env.POSTGRES_USER, PGDATABASE: c.env.POSTGRES_DB };
+      // .sh scripts are run (executable) or sourced by bash; the script's own paths point into the mounts.
+      const script = fs.readFileSync(file, "utf8").replaceAll("/etc/postgres-init", c.local("/etc/postgres-init"));
+      const out = f.endsWith(".sh") ? asPostgres("bash", ["-c", script], env) : asPostgres("psql", ["-h", run, "-U", c.env.POSTGRES_USER, "-d", c.env.POSTGRES_DB, "-v", "ON_ERROR_STOP=1", "-f", file]);
+      expect([f, out.status, out.stderr]).toEqual([f, 0, expect.anything()]);
+    }
+    expect(asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "stop"]).status).toBe(0);
+    // The server with the rendered args ($(PG_*) substituted), on loopback.
+    // No args: the image's CMD, `postgres`.
+    const line = c.args.length > 0 ? c.args : ["postgres"];
+    expect(line[0]).toBe("postgres");
+    const args = line.slice(1);
+    const server = start([...args.map((a) => (a === "-c" ? a : `'${a}'`)), `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${run}`]);
+    expect([server.status, server.stderr]).toEqual([0, expect.anything()]);
+    await listening(port);
+  });
+  afterAll(() => {
+    asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "-m", "fast", "stop"]);
+  });
+
+  test("refuses a wrong password and accepts the generated one from the password file", () => {
+    expect(psql(c.env.POSTGRES_USER, "not-the-password", c.env.POSTGRES_DB, "select 1").status).not.toBe(0);
+    const password = fs.readFileSync(c.env.POSTGRES_PASSWORD_FILE, "utf8").trim();
+    expect(psql(c.env.POSTGRES_USER, password, c.env.POSTGRES_DB, "select current_database()").stdout.trim()).toBe(c.env.POSTGRES_DB);
+  });
+
+  test("runs with the rendered settings", () => {
+    const password = fs.readFileSync(c.env.POSTGRES_PASSWORD_FILE, "utf8").trim();
+    const maxConnections = c.args[c.args.findIndex((a) => a.startsWith("max_connections="))]?.split("=")[1];
+    if (maxConnections) expect(psql(c.env.POSTGRES_USER, password, c.env.POSTGRES_DB, "show max_connections").stdout.trim()).toBe(maxConnections);
+  });
+
+  test("the consumer's credential from its own Secret opens its database", () => {
+    if (workload === "postgres") {
+      // R2R's database login, resolved from its own container's env as the kubelet would.
+      const r2r = localContainer(res, "apps/v1:Deployment", "r2r").env;
+      expect(r2r.R2R_POSTGRES_PORT).toBe(String(port));
+      expect(psql(r2r.R2R_POSTGRES_USER, r2r.R2R_POSTGRES_PASSWORD, r2r.R2R_POSTGRES_DBNAME, "select current_database()").stdout.trim()).toBe(r2r.R2R_POSTGRES_DBNAME);
+    }
+    if (consumerSecret) {
+      expect(psql(c.env.POSTGRES_USER, secretValue(res, ns, consumerSecret, consumerKey!), c.env.POSTGRES_DB, "select 1").stdout.trim()).toBe("1");
+    }
+    if (initUser) {
+      // MLflow's own login, made by the init script from the generated password in the Secret it mounts.
+      const file = fs.readdirSync(c.local("/etc/postgres-init"))[0];
+      const password = fs.readFileSync(path.join(c.local("/etc/postgres-init"), file), "utf8").trim();
+      expect(psql(initUser, password, initUser, "select current_user").stdout.trim()).toBe(initUser);
+      expect(psql(initUser, "wrong", initUser, "select 1").status).not.toBe(0);
+    }
+  });
+});
