@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/tests/e2e/"],
+  testPathIgnorePatterns: ["/node_modules/", "/tests/e2e/", "/tests/software/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   // Pulumi programs evaluate asynchronously; the whole-stack tests render hundreds of resources.
   testTimeout: 60000,
