@@ -187,6 +187,9 @@ export function chromaProxyConfig(token: string): string {
     "  uwsgi_temp_path /tmp/uwsgi_temp;",
     "  scgi_temp_path /tmp/scgi_temp;",
     "  client_max_body_size 0;",
+    // The token is a map key: with the default bucket (one cache line, 64 bytes on x86-64) nginx refuses a
+    // long key at start ("could not build map_hash"), which the software tier found with the generated token.
+    `  map_hash_bucket_size ${Math.max(128, 2 ** Math.ceil(Math.log2(token.length + 32)))};`,
     `  map $http_${CHROMA_TOKEN_HEADER.toLowerCase().replace(/-/g, "_")} $chroma_token_ok { default 0; "${token}" 1; }`,
     "  server {",
     `    listen ${CHROMA_PORT};`,

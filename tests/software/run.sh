@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The software tier: installs the real programs from the package registries when they are missing (Debian's
-# postgresql-15 and redis-server; cold about 15 s after `apt-get update`, warm nothing), then runs the tests that
-# start them with the rendered config (jest.software.config.js). SOFTWARE=never skips the tier.
+# postgresql-15, redis-server and nginx; PyPI's chromadb in a venv under ~/.cache/llm-platform/software; cold
+# about 50 s, warm nothing), then runs the tests that start them with the rendered config
+# (jest.software.config.js). SOFTWARE=never skips the tier.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ "${SOFTWARE:-}" == never ]]; then echo "software tier: skipped (SOFTWARE=never)"; exit 0; fi
 start=$(date +%s)
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v nginx >/dev/null || need+=(nginx-light)
 [[ -x /usr/lib/postgresql/15/bin/postgres ]] || need+=(postgresql-15)
 command -v psql >/dev/null || need+=(postgresql-client-15)
 if (( ${#need[@]} > 0 )); then
@@ -16,5 +18,16 @@ if (( ${#need[@]} > 0 )); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version) (ready in $(( $(date +%s) - start ))s)"
+# PyPI programs, each in its own venv under the cache (outside the repo), at the versions that stand in for the images.
+CACHE="${LLM_PLATFORM_SOFTWARE_CACHE:-$HOME/.cache/llm-platform/software}"
+export LLM_PLATFORM_SOFTWARE_CACHE="$CACHE"
+venv() { # name, pip requirement
+  local dir="$CACHE/$1"
+  if [[ ! -f "$dir/.complete" ]]; then
+    echo "software tier: installing $2 into $dir"
+    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check "$2" && touch "$dir/.complete"
+  fi
+}
+venv chroma-1.0.15 chromadb==1.0.15
+echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15 (ready in $(( $(date +%s) - start ))s)"
 jest -c jest.software.config.js --ci
