@@ -88,8 +88,8 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
       volumes: [
         emptyDir("run"),
         emptyDir("tmp"),
-        // The password as a file (the image's POSTGRES_PASSWORD_FILE), not an environment variable every
-        // process of the container (and `kubectl describe`'s env listing) would see.
+        // The password as a file (the image's POSTGRES_PASSWORD_FILE): out of the pod spec and `kubectl describe`.
+        // The image's entrypoint still exports it into the server's own environment (docker-entrypoint.sh file_env).
         { name: "password", secret: { secretName: args.passwordSecret.name, items: [{ key: args.passwordSecret.key, path: "password" }], defaultMode: 0o440 } },
         ...(args.init
           ? [

@@ -135,7 +135,12 @@ describe("mlops on the dev stack (nodePort, small profile)", () => {
       MLFLOW_AUTH_ADMIN_PASSWORD: secretRef("mlflow-auth", "admin-password"),
     });
     const hosts = String((c.command as string[]).find((a) => a.startsWith("--allowed-hosts=")));
-    expect(hosts.split("=")[1].split(",")).toEqual(expect.arrayContaining(["mlflow.mlops.svc.cluster.local:5000", "mlflow:5000"]));
+    const allowed = hosts.split("=")[1].split(",");
+    expect(allowed).toEqual(expect.arrayContaining(["mlflow.mlops.svc.cluster.local:5000", "mlflow:5000"]));
+    // MLflow matches with fnmatch: the scraper's Host header is the pod's address (it got 403 on /metrics before).
+    const fnmatch = (pattern: string, host: string) => new RegExp(`^${pattern.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`).test(host);
+    expect(["10.244.1.7:5000", "172.17.0.4:5000", "192.168.49.2:5000"].every((h) => allowed.some((p) => fnmatch(p, h)))).toBe(true);
+    expect(allowed.some((p) => fnmatch(p, "evil.example.com"))).toBe(false);
     const gate = containersOf(mlflow, true).find((i) => i.name === "wait-for-stores") as JsonObject;
     expect(JSON.stringify(gate)).toContain("postgresql-external.mlops.svc.cluster.local");
     expect(JSON.stringify(gate)).toContain("http://minio.mlops.svc.cluster.local:9000/minio/health/ready");

@@ -26,10 +26,17 @@ const METRICS_DIR = "/tmp/metrics";
 /** The backend store: no password in the URI (psycopg2 takes PGPASSWORD from the environment). */
 export const mlflowBackendUri = (namespace: string): string => `postgresql+psycopg2://${MLFLOW_DB.user}@${serviceHost(NAMES.postgresExternal, namespace)}:${PORTS.postgres}/${MLFLOW_DB.database}`;
 
-/** Host headers MLflow accepts (its DNS-rebinding guard): the Service's names, with and without the port, and a public host. */
+/**
+ * MLflow's own patterns for private addresses (mlflow/server/security_utils.py get_private_ip_patterns, 3.17.2).
+ * An explicit --allowed-hosts replaces its default list, which has them: without them Prometheus, which scrapes
+ * the pod by its IP (Host: <pod IP>:5000), got 403 on /metrics (/health is exempt, so the probes never showed it).
+ */
+const PRIVATE_ADDRESS_PATTERNS = ["10.*", ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`), "192.168.*"];
+
+/** Host headers MLflow accepts (its DNS-rebinding guard; fnmatch patterns): the Service's names with and without the port, pod addresses, a public host. */
 export function allowedHosts(namespace: string, publicHost?: string): string[] {
   const names = [NAMES.mlflow, `${NAMES.mlflow}.${namespace}`, `${NAMES.mlflow}.${namespace}.svc`, serviceHost(NAMES.mlflow, namespace)];
-  return [...names.flatMap((n) => [n, `${n}:${PORTS.mlflow}`]), "localhost", `localhost:${PORTS.mlflow}`, ...(publicHost ? [publicHost] : [])];
+  return [...names.flatMap((n) => [n, `${n}:${PORTS.mlflow}`]), "localhost", `localhost:${PORTS.mlflow}`, ...PRIVATE_ADDRESS_PATTERNS, ...(publicHost ? [publicHost] : [])];
 }
 
 export function mlflowArgs(cfg: MlopsConfig): string[] {
