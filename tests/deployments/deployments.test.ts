@@ -11,7 +11,11 @@ import { DeploymentsConfigError, PROJECT, discoverStacks, parseConfig, projectNa
 import { main } from "../../deployments/program";
 import { recordRegistrations, type RegisteredResource } from "../../scripts/lib/registrations";
 
-const ROOT = path.resolve(__dirname, "../..");
+// The project root, also when the tests run compiled from bin/.
+const ROOT = findRoot(__dirname);
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, "package.json")) ? dir : findRoot(path.dirname(dir));
+}
 const ROLE = "arn:aws:iam::123456789012:role/pulumi-deployments";
 
 /** The real main program: its file listing and Pulumi.yaml. */

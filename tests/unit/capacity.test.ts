@@ -16,6 +16,7 @@ import {
   summarize,
   type WorkloadDemand,
 } from "../../components/lib/capacity";
+import { ROOT } from "../helpers/harness";
 import { FAKE_NODE_LABEL, type Kubectl, nodeManifests, replaceNodes } from "../e2e/nodes";
 
 const Ki = 1024;
@@ -318,7 +319,7 @@ describe("e2e fake nodes from a cluster profile", () => {
   });
 
   test("cluster.sh's default nodes carry the same marker label and kwok annotation", () => {
-    const script = fs.readFileSync(path.join(__dirname, "../e2e/cluster.sh"), "utf8");
+    const script = fs.readFileSync(path.join(ROOT, "tests/e2e/cluster.sh"), "utf8");
     expect(script).toContain(`    ${FAKE_NODE_LABEL}: "true"\n`);
     expect(script).toContain("    kwok.x-k8s.io/node: fake\n");
     expect(script).toContain("--manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake");

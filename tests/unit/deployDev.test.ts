@@ -9,7 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const ROOT = path.resolve(__dirname, "../..");
+// The project root, also when the tests run compiled from bin/.
+const ROOT = findRoot(__dirname);
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, "package.json")) ? dir : findRoot(path.dirname(dir));
+}
 const PASSPHRASE = "correct-horse-battery-staple-7f3a";
 const RUN_TIMEOUT_MS = 5000;
 const PROMPT = /(passphrase for the dev stack's secrets|the same passphrase again[^:\r\n]*): /g;
