@@ -4,6 +4,7 @@
  * (docs/operations.md#ordering-convergence-and-state). `chartRelease` derives every chart's dependsOn from this
  * table and registers what it supplies; objects the program creates ask `PlatformApis.after` for theirs.
  */
+import { valueAt } from "../lib/valueAt";
 import type { ApiKind, ApiSupplier } from "../platform/apis";
 import { CERT_MANAGER } from "./certManager/values";
 import { ENVOY_GATEWAY } from "./envoyGateway/values";
@@ -45,13 +46,6 @@ export interface ChartApis {
   readonly uses: (values: Values) => ApiKind[];
 }
 
-/** A nested value of chart values, e.g. get(v, "config.gatewayAPI.enabled"). */
-function get(values: Values, path: string): unknown {
-  let cur: unknown = values;
-  for (const part of path.split(".")) cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[part] : undefined;
-  return cur;
-}
-
 const none = (): ApiKind[] => [];
 
 /** By chart name (the last segment of an OCI reference). */
@@ -60,7 +54,7 @@ export const CHART_APIS: Readonly<Record<string, ChartApis>> = {
   // The controller watches Gateways and HTTPRoutes only if their CRDs exist when it starts.
   [CERT_MANAGER.chart]: {
     supplies: CERT_MANAGER_APIS,
-    uses: (v) => (get(v, "config.gatewayAPI.enabled") === true ? [GATEWAY_API_KINDS.gateway, GATEWAY_API_KINDS.httpRoute] : []),
+    uses: (v) => (valueAt(v, "config.gatewayAPI.enabled") === true ? [GATEWAY_API_KINDS.gateway, GATEWAY_API_KINDS.httpRoute] : []),
   },
   [MONITORING.chart]: { supplies: MONITORING_APIS, uses: none },
   // The DCGM exporter's ServiceMonitor is not the chart's: the operator creates it at run time, once its CRD

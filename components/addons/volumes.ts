@@ -6,6 +6,7 @@
  * volumeClaimTemplate is never in state and lives as long as its namespace.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { valueAt } from "../lib/valueAt";
 
 export interface ChartVolume {
   /** The PersistentVolumeClaim's name. */
@@ -17,33 +18,27 @@ export interface ChartVolume {
 
 type Values = Readonly<Record<string, unknown>>;
 
-function get(values: Values, path: string): unknown {
-  let cur: unknown = values;
-  for (const part of path.split(".")) cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[part] : undefined;
-  return cur;
-}
-
 /** By chart name; charts without data volumes are absent. */
 export const CHART_VOLUMES: Readonly<Record<string, (values: Values, release: string) => ChartVolume[]>> = {
   // harbor-helm 1.18: templates/registry/registry-pvc.yaml and jobservice-pvc.yaml render PVCs named
   // <fullname>-registry / -jobservice; database, redis and trivy are StatefulSets with volumeClaimTemplates.
   harbor: (v, release) =>
-    get(v, "persistence.enabled") === true
+    valueAt(v, "persistence.enabled") === true
       ? [
           { claim: `${release}-registry`, madeBy: "chart", holds: "the registry's image layers" },
           { claim: `${release}-jobservice`, madeBy: "chart", holds: "job logs" },
           { claim: `database-data-${release}-database-0`, madeBy: "template", holds: "Harbor's PostgreSQL" },
           { claim: `data-${release}-redis-0`, madeBy: "template", holds: "Harbor's Redis" },
-          ...(get(v, "trivy.enabled") === true ? [{ claim: `data-${release}-trivy-0`, madeBy: "template" as const, holds: "Trivy's vulnerability database" }] : []),
+          ...(valueAt(v, "trivy.enabled") === true ? [{ claim: `data-${release}-trivy-0`, madeBy: "template" as const, holds: "Trivy's vulnerability database" }] : []),
         ]
       : [],
   // pgadmin4 1.59: templates/pvc.yaml, named by the fullname.
-  pgadmin4: (v) => (get(v, "persistentVolume.enabled") === true ? [{ claim: String(get(v, "fullnameOverride")), madeBy: "chart", holds: "pgAdmin's settings and saved servers" }] : []),
+  pgadmin4: (v) => (valueAt(v, "persistentVolume.enabled") === true ? [{ claim: String(valueAt(v, "fullnameOverride")), madeBy: "chart", holds: "pgAdmin's settings and saved servers" }] : []),
   // kube-prometheus-stack: the operator makes Prometheus' StatefulSet from storageSpec.volumeClaimTemplate
   // (prometheus-<name>-db-prometheus-<name>-0, <name> = <fullname>-prometheus).
   "kube-prometheus-stack": (v) => {
-    if (get(v, "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate") === undefined) return [];
-    const name = `${String(get(v, "fullnameOverride"))}-prometheus`;
+    if (valueAt(v, "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate") === undefined) return [];
+    const name = `${String(valueAt(v, "fullnameOverride"))}-prometheus`;
     return [{ claim: `prometheus-${name}-db-prometheus-${name}-0`, madeBy: "template", holds: "Prometheus' TSDB" }];
   },
 };

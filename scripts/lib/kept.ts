@@ -6,6 +6,7 @@
  * docs/operations.md's table is generated from this (`npm run docs`), and a test keeps it current.
  */
 import { CHART_VOLUMES } from "../../components/addons/volumes";
+import { valueAt as at } from "../../components/lib/valueAt";
 import { chartName } from "../../components/addons/apis";
 import { k8sName, type JsonObject, type Recorded, type RegisteredResource } from "./render";
 
@@ -23,7 +24,6 @@ export interface Kept {
   readonly lost: KeptClaim[];
 }
 
-const at = (v: unknown, path: string): unknown => path.split(".").reduce<unknown>((cur, p) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined), v);
 
 export function keptOnDestroy(resources: readonly Recorded[], registered: readonly RegisteredResource[]): Kept {
   const retained = new Set(registered.filter((r) => r.retainOnDelete).map((r) => `${r.type}::${r.name}`));

@@ -9,6 +9,7 @@
  * kserve-resources) have none here.
  */
 import * as crypto from "crypto";
+import { valueAt as get } from "../../components/lib/valueAt";
 import type { JsonObject } from "./harness";
 
 /** An object a site renders: kind, name and the fields the site decides. */
@@ -27,7 +28,6 @@ export interface TemplateSite {
 }
 
 const SECRET = "kubernetes:core/v1:Secret";
-const get = (v: unknown, path: string): unknown => path.split(".").reduce<unknown>((cur, p) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined), v);
 const lookup = (cluster: Cluster, type: string, name: string): JsonObject | undefined => cluster.get(`${type}/${name}`);
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const unb64 = (s: unknown) => (typeof s === "string" ? Buffer.from(s, "base64").toString() : "");

@@ -100,6 +100,30 @@ function unexplained(found: readonly string[]): { readonly new: string[]; readon
   };
 }
 
+/** Env names the container gets that its program never reads. */
+function unreadEnv(c: Running, contract: ImageContract): string[] {
+  return Object.keys(c.view.env).filter((name) => !readsEnv(contract, name, c.view));
+}
+
+/** Container ports the process does not open with the rendered command line and env. */
+function closedPorts(c: Running, contract: ImageContract): string[] {
+  const open = contract.listens(c.view);
+  return ((c.container.ports ?? []) as JsonObject[]).filter((p) => !open.includes(Number(p.containerPort))).map((p) => `${String(p.containerPort)} (opens ${open.join(", ") || "nothing"})`);
+}
+
+/** HTTP probes on a path the program does not serve, or on a port it does not open. */
+function wrongProbes(c: Running, contract: ImageContract): string[] {
+  const ports = new Map(((c.container.ports ?? []) as JsonObject[]).map((p) => [String(p.name), Number(p.containerPort)]));
+  return ["readinessProbe", "livenessProbe", "startupProbe"].flatMap((kind) => {
+    const http = at(c.container[kind], "httpGet") as JsonObject | undefined;
+    if (!http) return [];
+    const port = typeof http.port === "number" ? http.port : ports.get(String(http.port));
+    const path = String(http.path ?? "/").split("?")[0];
+    const ok = port !== undefined && contract.listens(c.view).includes(port) && (contract.httpPaths ?? []).includes(path);
+    return ok ? [] : [`${kind} ${path} on ${String(http.port)}`];
+  });
+}
+
 describe.each<StackName>(["dev", "prod"])("%s", (stack) => {
   let containers: Running[];
   let contracts: Record<string, ImageContract>;
@@ -116,54 +140,26 @@ describe.each<StackName>(["dev", "prod"])("%s", (stack) => {
     expect(missing).toEqual([]);
   });
 
-  test("every env name a container gets is one its program reads", () => {
-    const unread = containers.flatMap((c) => {
+  /** One check's findings over every container that has a contract: "<where> (<image>): <what>". */
+  const findings = (check: (c: Running, contract: ImageContract) => string[]) =>
+    containers.flatMap((c) => {
       const contract = c.key ? contracts[c.key] : undefined;
-      return contract ? Object.keys(c.view.env).filter((name) => !readsEnv(contract, name, c.view)).map((name) => `${c.where} (${c.key}): ${name}`) : [];
+      return contract ? check(c, contract).map((what) => `${c.where} (${c.key}): ${what}`) : [];
     });
-    expect(unexplained(unread).new).toEqual([]);
+
+  test("every env name a container gets is one its program reads", () => {
+    expect(unexplained(findings(unreadEnv)).new).toEqual([]);
   });
 
   test("every container port is opened by the process, with the rendered command line and env", () => {
-    const closed = containers.flatMap((c) => {
-      const contract = c.key ? contracts[c.key] : undefined;
-      if (!contract) return [];
-      const open = contract.listens(c.view);
-      return ((c.container.ports ?? []) as JsonObject[]).filter((p) => !open.includes(Number(p.containerPort))).map((p) => `${c.where} (${c.key}): ${String(p.containerPort)} (opens ${open.join(", ") || "nothing"})`);
-    });
-    expect(unexplained(closed).new).toEqual([]);
+    expect(unexplained(findings(closedPorts)).new).toEqual([]);
   });
 
   test("every HTTP probe asks a path the program serves, on a port it opens", () => {
-    const wrong = containers.flatMap((c) => {
-      const contract = c.key ? contracts[c.key] : undefined;
-      if (!contract) return [];
-      const ports = new Map(((c.container.ports ?? []) as JsonObject[]).map((p) => [String(p.name), Number(p.containerPort)]));
-      return ["readinessProbe", "livenessProbe", "startupProbe"].flatMap((kind) => {
-        const http = at(c.container[kind], "httpGet") as JsonObject | undefined;
-        if (!http) return [];
-        const port = typeof http.port === "number" ? http.port : ports.get(String(http.port));
-        const path = String(http.path ?? "/").split("?")[0];
-        const ok = port !== undefined && contract.listens(c.view).includes(port) && (contract.httpPaths ?? []).includes(path);
-        return ok ? [] : [`${c.where} (${c.key}): ${kind} ${path} on ${String(http.port)}`];
-      });
-    });
-    expect(unexplained(wrong).new).toEqual([]);
+    expect(unexplained(findings(wrongProbes)).new).toEqual([]);
   });
 
   test("every known breach still occurs (a fixed one leaves KNOWN_BREACHES)", () => {
-    const found = containers.flatMap((c) => {
-      const contract = c.key ? contracts[c.key] : undefined;
-      if (!contract) return [];
-      const env = Object.keys(c.view.env).filter((name) => !readsEnv(contract, name, c.view)).map((name) => `${c.where} (${c.key}): ${name}`);
-      const probes = ["readinessProbe", "livenessProbe"].flatMap((kind) => {
-        const http = at(c.container[kind], "httpGet") as JsonObject | undefined;
-        return http && !(contract.httpPaths ?? []).includes(String(http.path)) ? [`${c.where} (${c.key}): ${kind} ${String(http.path)} on ${String(http.port)}`] : [];
-      });
-      const open = contract.listens(c.view);
-      const ports = ((c.container.ports ?? []) as JsonObject[]).filter((p) => !open.includes(Number(p.containerPort))).map((p) => `${c.where} (${c.key}): ${String(p.containerPort)} (opens ${open.join(", ") || "nothing"})`);
-      return [...env, ...probes, ...ports];
-    });
-    expect(unexplained(found).fixed).toEqual([]);
+    expect(unexplained([unreadEnv, closedPorts, wrongProbes].flatMap(findings)).fixed).toEqual([]);
   });
 });

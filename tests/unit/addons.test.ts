@@ -13,12 +13,12 @@ import {
   ofType,
   podSpecOf,
   renderStack,
+  studioOnly,
   unwrapSecrets,
   WORKLOAD_KINDS,
   type Json,
   type JsonObject,
   type Recorded,
-  type RenderOptions,
   type StackName,
 } from "../helpers/harness";
 
@@ -158,9 +158,6 @@ describe.each<StackName>(["dev", "prod"])("Harbor and pgAdmin on %s", (stack) =>
     expect(at(llmctl, "pgadmin.url")).toBe(stack === "dev" ? "http://<node-ip>:30156/" : "https://pgadmin.example.com/");
   });
 });
-
-/** The dev stack with the studio alone (Harbor and pgAdmin are the studio's add-ons): for what only they show. */
-const studioOnly = (set: RenderOptions["set"], secrets?: RenderOptions["secrets"]) => renderStack("dev", { set: { suites: ["llmctl"], ...set }, ...(secrets ? { secrets } : {}) });
 
 describe("registry wiring", () => {
   test("useHarborRegistry rewrites every built image (llmctl's, the LLM stack's, the code executor's) to <harbor>/<project> and nothing else", async () => {

@@ -1,6 +1,6 @@
 import { MCP_SERVERS } from "../../components/suites/llmctl/mcp";
 import { CELERY_QUEUES } from "../../components/suites/llmctl/studioConfig";
-import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded, type RenderOptions } from "../helpers/harness";
+import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, studioOnly, type JsonObject, type Recorded } from "../helpers/harness";
 
 function configMapData(res: Recorded[]): Record<string, string> {
   return byName(res, "core/v1:ConfigMap", "llmctl-studio-config").inputs.data as Record<string, string>;
@@ -197,8 +197,6 @@ describe("llmctl suite on the dev stack", () => {
   });
 });
 
-/** The dev stack with the studio alone: for variations that only the studio's objects show. */
-const studioOnly = (set: RenderOptions["set"], secrets?: RenderOptions["secrets"]) => renderStack("dev", { set: { suites: ["llmctl"], ...set }, ...(secrets ? { secrets } : {}) });
 /**
  * The whole dev stack with three independent switches at once (pull secrets, no persistence, clusterIP): each test
  * below reads only its own, over every suite, from one render.
