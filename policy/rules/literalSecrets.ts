@@ -28,15 +28,20 @@ export const TOKEN_FORMATS: ReadonlyArray<readonly [string, RegExp]> = [
   ["a password in a URL", /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s/@]+@/i],
 ];
 
-/** The last word of a key: `DB_PASSWORD_FILE` -> file, `passwordFile` -> file, `tls.key` -> key. */
-function lastWord(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/).filter((w) => w !== "");
-  return (words[words.length - 1] ?? "").toLowerCase();
+/** The words of a key, lower case: `DB_PASSWORD_FILE` -> db password file, `passwordFile` -> password file. */
+function words(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/).filter((w) => w !== "").map((w) => w.toLowerCase());
 }
 
-/** True when `key` names a credential (and not where one is). */
+/**
+ * True when `key` names a credential (and not where one is): a reference word after the last credential word
+ * makes it a reference (`DB_PASSWORD_FILE`, gcloud's `CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE`).
+ */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key.replace(PULL_SECRETS, "")) && !REFERENCE_WORDS.has(lastWord(key));
+  if (!SECRET_KEY.test(key.replace(PULL_SECRETS, ""))) return false;
+  const w = words(key);
+  const last = w.reduce((at, word, i) => (SECRET_KEY.test(word) ? i : at), -1);
+  return !w.slice(Math.max(last, 0)).some((word) => REFERENCE_WORDS.has(word));
 }
 
 /** Why the literal `value` under `key` looks like a credential, or undefined. */

@@ -82,14 +82,6 @@ const KNOWN_BREACHES: ReadonlyArray<{ readonly match: RegExp; readonly why: stri
     match: /^llmctl\/llmctl-mcp container llmctl-mcp \(llmctl-mcp\): (HOST|MCP_TRANSPORT|PORT)$/,
     why: "the seed names no transport settings for llmctl's own MCP server; without its source these are guesses",
   },
-  {
-    match: /^llmctl\/llmctl-mcp-(github|chroma|google-cloud) container .*: 8000 \(opens nothing\)$/,
-    why: "github-mcp-server v0.20.2, chroma-mcp 0.2.6 and gcloud-mcp 0.3.0 speak stdio only: they need an image with a stdio-to-streamable-HTTP bridge (PyPI mcp-proxy 0.13.0), and chroma-mcp and gcloud-mcp publish no image at all",
-  },
-  {
-    match: /^llmctl\/llmctl-mcp-google-(cloud|workspace) container .*: (GOOGLE_CLOUD_PROJECT|GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON|GOOGLE_WORKSPACE_IMPERSONATE_USER|GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON|LLMCTL_CREDENTIALS_DIR)$/,
-    why: "the seed's credential names: gcloud-mcp passes gcloud its CLOUDSDK_* configuration, and workspace-mcp 1.4.1 supports OAuth clients only (no service accounts)",
-  },
 ];
 
 /** The findings no known breach explains, and the known breaches that no longer occur. */

@@ -238,6 +238,8 @@ describe("no-literal-secrets", () => {
     ["CLIENT_CREDENTIALS", true],
     ["LLMCTL_CREDENTIALS_DIR", false],
     ["DB_PASSWORD_FILE", false],
+    ["CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", false],
+    ["TOKEN_URL_SECRET", true],
     ["tokenServiceUrl", false],
     ["REGISTRY_CREDENTIAL_USERNAME", false],
     ["LLMCTL_NODE_EXECUTOR_K8S_IMAGE_PULL_SECRETS_JSON", false],

@@ -3,32 +3,30 @@
  * `chroma run` the image runs with its /config.yaml, `persist_path: /data`) with the rendered container's env,
  * and Debian's nginx 1.22 (for the image's nginx-unprivileged 1.27.3) with the rendered nginx.conf from the
  * proxy's Secret. The one change to that file: it listens on 127.0.0.1 only, on this shared host.
+ * Then the studio's chroma MCP server against it, as its container runs in the platform's image
+ * (images/mcp-chroma): mcp-proxy 0.13.0 from PyPI serving chroma-mcp 0.2.6 (its own venv, the image's pins) over
+ * streamable HTTP, with the rendered command line and env. Its one change: it binds 127.0.0.2 (the proxy has
+ * 127.0.0.1:8000 here), and the Service name in its env points at loopback.
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { CHROMA_PORT, CHROMA_SERVER_PORT, CHROMA_TOKEN_HEADER } from "../../components/workloads/datastores";
 import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
-import { localContainer, type LocalContainer } from "./pod";
+import { request, statusOf } from "./http";
+import { McpSession } from "./mcp";
+import { localContainer, type LocalContainer, onLoopback } from "./pod";
 
-const CHROMA_BIN = path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software"), "chroma-1.0.15/bin/chroma");
+const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
+const CHROMA_BIN = path.join(CACHE, "chroma-1.0.15/bin/chroma");
 const children: ChildProcess[] = [];
 
-function get(port: number, p: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: p, headers }, (r) => {
-      r.resume();
-      resolve(r.statusCode ?? 0);
-    });
-    req.on("error", reject);
-  });
-}
+const get = (port: number, p: string, headers: Record<string, string> = {}): Promise<number> => statusOf("127.0.0.1", port, p, headers);
 
 async function until(port: number, p: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if ((await get(port, p).catch(() => 0)) === 200) return;
+    if ((await get(port, p)) === 200) return;
     if (Date.now() > deadline) throw new Error(`127.0.0.1:${port}${p} never answered 200`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -51,18 +49,19 @@ beforeAll(async () => {
   fs.mkdirSync(chroma.local("/data"), { recursive: true });
   fs.writeFileSync(config, `persist_path: "${chroma.local("/data")}"\n`);
   const log = fs.openSync(path.join(chroma.root, "chroma.log"), "w");
-  const server = spawn(CHROMA_BIN, ["run", config], { env: { ...process.env, ...chroma.env }, stdio: ["ignore", log, log], cwd: chroma.root });
+  const server = spawn(CHROMA_BIN, ["run", config], { env: { ...process.env, ...chroma.env }, stdio: ["ignore", log, log], cwd: chroma.root, detached: true });
   children.push(server);
   await until(CHROMA_SERVER_PORT, "/api/v2/heartbeat");
   const confFile = proxy.args[proxy.args.indexOf("-c") + 1];
   const conf = fs.readFileSync(confFile, "utf8").replace(`listen ${CHROMA_PORT};`, `listen 127.0.0.1:${CHROMA_PORT};`);
   fs.writeFileSync(confFile, conf);
-  children.push(spawn("nginx", proxy.args.slice(1), { stdio: "ignore" }));
+  children.push(spawn("nginx", proxy.args.slice(1), { stdio: "ignore", detached: true }));
   await until(CHROMA_PORT, "/api/v2/heartbeat");
 }, 90_000);
 
+// Each program runs in its own process group (detached), which stops whole: mcp-proxy's chroma-mcp with it.
 afterAll(() => {
-  for (const c of children) c.kill("SIGTERM");
+  for (const c of children) if (c.pid) process.kill(-c.pid, "SIGTERM");
 });
 
 test("Chroma listens where the rendered env says (CHROMA_PORT), behind the proxy on the Service's port", async () => {
@@ -81,3 +80,42 @@ test("the studio's token from llmctl-studio-secrets, in the header its client se
   expect(token.length).toBeGreaterThan(10);
   expect(await get(CHROMA_PORT, COLLECTIONS, { [CHROMA_TOKEN_HEADER]: token })).toBe(200);
 });
+
+describe("llmctl-mcp-chroma: chroma-mcp behind mcp-proxy, with the rendered command line and env", () => {
+  let mcp: LocalContainer;
+  const BIND = "127.0.0.2";
+  beforeAll(async () => {
+    mcp = localContainer(res, "apps/v1:Deployment", "llmctl-mcp-chroma");
+    const line = [...mcp.command, ...mcp.args];
+    const host = line.indexOf("--host");
+    expect(line.slice(host, host + 4)).toEqual(["--host", "0.0.0.0", "--port", String(mcp.ports.http)]);
+    line[host + 1] = BIND;
+    const env = onLoopback(mcp.env, [String(mcp.env.CHROMA_HOST)]);
+    const PATH = [path.join(CACHE, "mcp-proxy-0.13.0/bin"), path.join(CACHE, "chroma-mcp-0.2.6/bin"), process.env.PATH].join(":");
+    const log = fs.openSync(path.join(mcp.root, "mcp.log"), "w");
+    children.push(spawn(line[0], line.slice(1), { env: { PATH, ...env, HOME: mcp.local(env.HOME) }, stdio: ["ignore", log, log], cwd: mcp.root, detached: true }));
+    const deadline = Date.now() + 60_000;
+    while ((await getFrom(BIND, mcp.ports.http, "/status")) !== 200) {
+      if (Date.now() > deadline) throw new Error(`mcp-proxy never answered: ${fs.readFileSync(path.join(mcp.root, "mcp.log"), "utf8")}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }, 90_000);
+
+  test("an MCP client initializes over streamable HTTP at the seed's path, and lists Chroma's collections through the token proxy", async () => {
+    const session = await McpSession.open(BIND, mcp.ports.http, "/mcp/");
+    expect(session.initialize.status).toBe(200);
+    expect(session.initialize.result?.serverInfo).toMatchObject({ name: "chroma" });
+    const tools = await session.call("tools/list");
+    expect(JSON.stringify(tools.result)).toContain("chroma_list_collections");
+    // A real call: chroma-mcp's HTTP client, with the rendered token settings, through nginx to Chroma.
+    await postJson(CHROMA_PORT, COLLECTIONS, { name: "software-tier" }, { [CHROMA_TOKEN_HEADER]: token });
+    const listed = await session.call("tools/call", { name: "chroma_list_collections", arguments: {} });
+    expect(listed.result?.isError).not.toBe(true);
+    expect(JSON.stringify(listed.result)).toContain("software-tier");
+  });
+});
+
+const getFrom = (host: string, port: number, p: string): Promise<number> => statusOf(host, port, p);
+
+const postJson = (port: number, p: string, body: object, headers: Record<string, string>): Promise<number> =>
+  request("127.0.0.1", port, p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }).then((a) => a.status);

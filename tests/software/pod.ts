@@ -14,12 +14,16 @@ export interface LocalContainer {
   readonly command: string[];
   readonly args: string[];
   readonly env: Record<string, string>;
+  /** The container's port numbers by name. */
+  readonly ports: Record<string, number>;
   /** A mount path rewritten into the scratch root. */
   local(p: string): string;
 }
 
-function objectData(res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: string, name: string): Record<string, string> {
+function objectData(res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: string, name: string, optional = false): Record<string, string> {
   const obj = res.find((r) => r.type === `kubernetes:core/v1:${kind}` && k8sName(r) === name && at(r.inputs, "metadata.namespace") === ns);
+  // An optional reference to an absent object gives nothing, as the kubelet does.
+  if (!obj && optional) return {};
   if (!obj) throw new Error(`no ${kind} ${ns}/${name} in the render`);
   const data = (obj.inputs.data ?? {}) as Record<string, string>;
   const decoded = kind === "Secret" ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()])) : data;
@@ -45,21 +49,32 @@ export function localContainer(res: readonly Recorded[], kind: string, workload:
     fs.mkdirSync(dir, { recursive: true });
     const source = (v?.secret ?? v?.configMap) as JsonObject | undefined;
     if (!source) continue;
-    const data = objectData(res, v?.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name));
-    const items = (source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }));
+    const data = objectData(res, v?.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name), source.optional === true);
+    const items = ((source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }))).filter((i) => data[String(i.key)] !== undefined);
     for (const item of items) fs.writeFileSync(path.join(dir, String(item.path)), data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
   }
   const env: Record<string, string> = {};
   for (const from of (c.envFrom ?? []) as JsonObject[]) {
     const ref = (from.configMapRef ?? from.secretRef) as JsonObject;
-    Object.assign(env, objectData(res, from.configMapRef ? "ConfigMap" : "Secret", ns, String(ref.name)));
+    Object.assign(env, objectData(res, from.configMapRef ? "ConfigMap" : "Secret", ns, String(ref.name), ref.optional === true));
   }
   for (const e of (c.env ?? []) as JsonObject[]) {
     if (typeof e.value === "string") env[String(e.name)] = e.value;
     const ref = (at(e, "valueFrom.secretKeyRef") ?? at(e, "valueFrom.configMapKeyRef")) as JsonObject | undefined;
-    if (ref) env[String(e.name)] = objectData(res, at(e, "valueFrom.secretKeyRef") ? "Secret" : "ConfigMap", ns, String(ref.name))[String(ref.key)];
+    const value = ref ? objectData(res, at(e, "valueFrom.secretKeyRef") ? "Secret" : "ConfigMap", ns, String(ref.name), ref.optional === true)[String(ref.key)] : undefined;
+    if (ref && value === undefined && ref.optional !== true) throw new Error(`${workload}: ${String(e.name)} refers to ${String(ref.name)}/${String(ref.key)}, which the render does not have`);
+    if (value !== undefined) env[String(e.name)] = value;
   }
   for (const [k, v] of Object.entries(env)) env[k] = local(v);
   const expand = (a: string) => local(a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, n: string) => env[n] ?? whole));
-  return { root, command: ((c.command ?? []) as string[]).map(expand), args: ((c.args ?? []) as string[]).map(expand), env, local };
+  const ports = Object.fromEntries(((c.ports ?? []) as JsonObject[]).map((p) => [String(p.name), Number(p.containerPort)]));
+  return { root, command: ((c.command ?? []) as string[]).map(expand), args: ((c.args ?? []) as string[]).map(expand), env, ports, local };
+}
+
+/**
+ * The env with in-cluster Service names pointed at loopback: `hosts` maps each name to where its program runs
+ * here. Values that name a host are rewritten whole (a host, or a URL with it); the one difference from the pod.
+ */
+export function onLoopback(env: Readonly<Record<string, string>>, hosts: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hosts.reduce((acc, h) => acc.split(h).join("127.0.0.1"), v)]));
 }

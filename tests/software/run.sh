@@ -25,9 +25,14 @@ venv() { # name, pip requirement
   local dir="$CACHE/$1"
   if [[ ! -f "$dir/.complete" ]]; then
     echo "software tier: installing $2 into $dir"
-    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check "$2" && touch "$dir/.complete"
+    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check $2 && touch "$dir/.complete"
   fi
 }
 venv chroma-1.0.15 chromadb==1.0.15
-echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15 (ready in $(( $(date +%s) - start ))s)"
+# The platform's MCP images (images/mcp-*): mcp-proxy, and chroma-mcp with the image's pins, in their own venvs.
+venv mcp-proxy-0.13.0 mcp-proxy==0.13.0
+venv chroma-mcp-0.2.6 "chroma-mcp==0.2.6 chromadb==1.0.16 pydantic==2.11.2"
+venv mcp-atlassian-0.11.9 mcp-atlassian==0.11.9
+venv workspace-mcp-1.4.1 "workspace-mcp==1.4.1 mcp==1.12.4 pydantic==2.11.7"
+echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6 (ready in $(( $(date +%s) - start ))s)"
 jest -c jest.software.config.js --ci

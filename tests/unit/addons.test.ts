@@ -180,11 +180,15 @@ describe("registry wiring", () => {
       "llmctl-mcp",
       "llmctl-studio-backend",
       "llmctl-studio-frontend",
+      "mcp-chroma",
+      "mcp-github",
+      "mcp-google-cloud",
     ]);
     const data = byName(resources, "core/v1:ConfigMap", "llmctl-studio-config").inputs.data as Record<string, string>;
     expect(data.LLMCTL_NODE_EXECUTOR_K8S_FRONTIER_IMAGE).toBe(`${prefix}llmctl-executor-frontier:v7`);
     expect(data.LLMCTL_NODE_EXECUTOR_K8S_VLLM_IMAGE).toBe(`${prefix}llmctl-executor-vllm:v7`);
-    expect(LLMCTL_IMAGES).toHaveLength(6);
+    // The seed's six, and the three MCP images the platform builds (images/mcp-*).
+    expect(LLMCTL_IMAGES).toHaveLength(9);
   });
 
   test("useHarborRegistry generates llmctl-harbor-regcred from Harbor's admin credentials and attaches it everywhere", async () => {

@@ -35,7 +35,8 @@ describe("image references", () => {
     expect(resolveImage(LLMCTL_CATALOGUE, "llmctl-celery-worker", settings)).toBe("harbor.example.com/llmctl/llmctl-celery-worker:latest");
     expect(resolveImage(LLMCTL_CATALOGUE, "postgres", settings)).toBe(LLMCTL_THIRD_PARTY_IMAGES.postgres);
     expect(resolveImage(LLMCTL_CATALOGUE, "llmctl-mcp", { registry: "", tag: "latest", overrides: {} })).toBe("llmctl-mcp:latest");
-    expect(LLMCTL_IMAGES).toHaveLength(6);
+    // The seed's six, and the three MCP images the platform builds (images/mcp-*).
+    expect(LLMCTL_IMAGES).toHaveLength(9);
   });
 
   test("every third-party default is pinned", () => {

@@ -168,16 +168,36 @@ describe("llmctl suite on the dev stack", () => {
     }
   });
 
-  test("Google MCP servers read the shared credentials volume read-only; the backend writes it", () => {
+  test("Google MCP servers get credentials in the names their programs read; the backend alone writes the studio's data", () => {
     const claim = byName(res, "core/v1:PersistentVolumeClaim", "llmctl-studio-data");
     expect(at(claim.inputs, "spec")).toMatchObject({ accessModes: ["ReadWriteOnce"], storageClassName: "standard" });
-    for (const name of ["llmctl-mcp-google-cloud", "llmctl-mcp-google-workspace"]) {
-      const d = byName(res, "apps/v1:Deployment", name);
-      expect(podSpecOf(d).volumes).toEqual(expect.arrayContaining([{ name: "studio-data", persistentVolumeClaim: { claimName: "llmctl-studio-data" } }]));
-      expect(containersOf(d)[0].volumeMounts).toEqual(expect.arrayContaining([{ name: "studio-data", mountPath: "/app/data/credentials", readOnly: true }]));
+    const ref = (key: string) => ({ secretKeyRef: { name: "llmctl-mcp-secrets", key, optional: true } });
+    // gcloud: its project and its key file (auth/credential_file_override), from an optional Secret volume.
+    const cloud = byName(res, "apps/v1:Deployment", "llmctl-mcp-google-cloud");
+    const cloudEnv = envOf(containersOf(cloud)[0]);
+    expect(cloudEnv.CLOUDSDK_CORE_PROJECT.valueFrom).toEqual(ref("GOOGLE_CLOUD_PROJECT"));
+    expect(cloudEnv.CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE.value).toBe("/var/run/secrets/llmctl-mcp-google-cloud/service-account.json");
+    expect(podSpecOf(cloud).volumes).toContainEqual({ name: "mcp-secrets", secret: { secretName: "llmctl-mcp-secrets", items: [{ key: "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON", path: "service-account.json" }], optional: true } });
+    expect(containersOf(cloud)[0].volumeMounts).toContainEqual({ name: "mcp-secrets", mountPath: "/var/run/secrets/llmctl-mcp-google-cloud", readOnly: true });
+    // workspace-mcp 1.4.1: an OAuth client and the account it acts for.
+    const ws = envOf(containersOf(byName(res, "apps/v1:Deployment", "llmctl-mcp-google-workspace"))[0]);
+    expect(ws.GOOGLE_OAUTH_CLIENT_ID.valueFrom).toEqual(ref("GOOGLE_OAUTH_CLIENT_ID"));
+    expect(ws.GOOGLE_OAUTH_CLIENT_SECRET.valueFrom).toEqual(ref("GOOGLE_OAUTH_CLIENT_SECRET"));
+    expect(ws.USER_GOOGLE_EMAIL.valueFrom).toEqual(ref("GOOGLE_WORKSPACE_IMPERSONATE_USER"));
+    // No MCP server mounts the studio's data claim (none of their programs reads a credentials directory).
+    for (const d of ofType(res, "apps/v1:Deployment").filter((x) => k8sName(x).startsWith("llmctl-mcp"))) {
+      expect(JSON.stringify(podSpecOf(d).volumes ?? [])).not.toContain("llmctl-studio-data");
     }
     const backend = containersOf(byName(res, "apps/v1:Deployment", "llmctl-studio-backend"))[0];
     expect(backend.volumeMounts).toEqual(expect.arrayContaining([{ name: "studio-data", mountPath: "/app/data/credentials" }]));
+  });
+
+  test("the stdio-only MCP servers run behind mcp-proxy in the platform's images, serving streamable HTTP on their port", () => {
+    for (const [name, server] of [["llmctl-mcp-github", ["github-mcp-server", "stdio"]], ["llmctl-mcp-chroma", ["chroma-mcp"]], ["llmctl-mcp-google-cloud", ["gcloud-mcp"]]] as const) {
+      const c = containersOf(byName(res, "apps/v1:Deployment", name))[0];
+      expect(c.command).toEqual(["mcp-proxy", "--host", "0.0.0.0", "--port", "8000", "--pass-environment", "--", ...server]);
+      expect(c.image).toBe(`${name.replace("llmctl-", "")}:latest`);
+    }
   });
 
   test("MCP server credentials come from llmctl-mcp-secrets as optional refs", () => {

@@ -96,17 +96,29 @@ export const LLMCTL_SCHEMA = {
     group: g.operatorSecrets,
     default: "",
     secret: true,
-    description: "Fallback GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON for llmctl-mcp-google-cloud.",
+    description: "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON: the key llmctl-mcp-google-cloud's gcloud signs in with (a file, auth/credential_file_override).",
   },
-  googleCloudProjectId: { type: "string", group: g.operatorSecrets, default: "", description: "GOOGLE_CLOUD_PROJECT selector for llmctl-mcp-google-cloud." },
+  googleCloudProjectId: { type: "string", group: g.operatorSecrets, default: "", description: "GOOGLE_CLOUD_PROJECT: gcloud's project in llmctl-mcp-google-cloud (CLOUDSDK_CORE_PROJECT)." },
   googleWorkspaceServiceAccountJson: {
     type: "string",
     group: g.operatorSecrets,
     default: "",
     secret: true,
-    description: "Fallback GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON for llmctl-mcp-google-workspace.",
+    description: "GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON, kept in llmctl-mcp-secrets for the studio; workspace-mcp 1.4.1 cannot use it (OAuth clients only).",
   },
-  googleWorkspaceImpersonateUser: { type: "string", group: g.operatorSecrets, default: "", description: "GOOGLE_WORKSPACE_IMPERSONATE_USER (an email address)." },
+  googleWorkspaceImpersonateUser: {
+    type: "string",
+    group: g.operatorSecrets,
+    default: "",
+    description: "GOOGLE_WORKSPACE_IMPERSONATE_USER (an email address); llmctl-mcp-google-workspace acts for this account (its USER_GOOGLE_EMAIL).",
+  },
+  googleWorkspaceOauthClientId: {
+    type: "string",
+    group: g.operatorSecrets,
+    default: "",
+    description: "GOOGLE_OAUTH_CLIENT_ID of the OAuth client llmctl-mcp-google-workspace signs in with (workspace-mcp 1.4.1 takes no service accounts).",
+  },
+  googleWorkspaceOauthClientSecret: { type: "string", group: g.operatorSecrets, default: "", secret: true, description: "GOOGLE_OAUTH_CLIENT_SECRET of that OAuth client." },
 } as const satisfies Record<string, KeySpec>;
 
 export type LlmctlSchema = typeof LLMCTL_SCHEMA;
@@ -118,6 +130,7 @@ export interface OperatorSecrets {
   readonly confluenceApiToken?: pulumi.Output<string>;
   readonly googleCloudServiceAccountJson?: pulumi.Output<string>;
   readonly googleWorkspaceServiceAccountJson?: pulumi.Output<string>;
+  readonly googleWorkspaceOauthClientSecret?: pulumi.Output<string>;
 }
 
 export interface Replicas {
@@ -155,6 +168,7 @@ export interface LlmctlConfig {
     readonly confluenceUsername?: string;
     readonly googleCloudProjectId?: string;
     readonly googleWorkspaceImpersonateUser?: string;
+    readonly googleWorkspaceOauthClientId?: string;
   };
   readonly secrets: OperatorSecrets;
 }
@@ -204,6 +218,7 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
       confluenceUsername: r.optional("confluenceUsername"),
       googleCloudProjectId: projectId || undefined,
       googleWorkspaceImpersonateUser: impersonate || undefined,
+      googleWorkspaceOauthClientId: r.optional("googleWorkspaceOauthClientId"),
     },
     secrets: {
       githubToken: r.secret("githubToken"),
@@ -211,6 +226,7 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
       confluenceApiToken: r.secret("confluenceApiToken"),
       googleCloudServiceAccountJson: r.secret("googleCloudServiceAccountJson"),
       googleWorkspaceServiceAccountJson: r.secret("googleWorkspaceServiceAccountJson"),
+      googleWorkspaceOauthClientSecret: r.secret("googleWorkspaceOauthClientSecret"),
     },
   };
   const nodePorts = platform.exposure.mode === "nodePort";

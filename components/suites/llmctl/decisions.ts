@@ -51,6 +51,8 @@ export function mcpSecretValues(cfg: LlmctlConfig): Record<McpSecretKey, pulumi.
     GOOGLE_CLOUD_PROJECT: cfg.integrations.googleCloudProjectId,
     GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON: cfg.secrets.googleWorkspaceServiceAccountJson,
     GOOGLE_WORKSPACE_IMPERSONATE_USER: cfg.integrations.googleWorkspaceImpersonateUser,
+    GOOGLE_OAUTH_CLIENT_ID: cfg.integrations.googleWorkspaceOauthClientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: cfg.secrets.googleWorkspaceOauthClientSecret,
   };
 }
 

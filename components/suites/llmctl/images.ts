@@ -12,6 +12,10 @@ export const LLMCTL_IMAGES = [
   "llmctl-celery-worker",
   "llmctl-executor-frontier",
   "llmctl-executor-vllm",
+  // The stdio-only MCP servers behind mcp-proxy, built by the platform (images/<name>/Dockerfile, npm run images).
+  "mcp-github",
+  "mcp-chroma",
+  "mcp-google-cloud",
 ] as const;
 
 export const LLMCTL_THIRD_PARTY_IMAGES = {
@@ -20,10 +24,7 @@ export const LLMCTL_THIRD_PARTY_IMAGES = {
   chromadb: "docker.io/chromadb/chroma:1.0.15",
   // The token check in front of ChromaDB (its 1.x server has no auth of its own).
   "chromadb-auth-proxy": "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine",
-  "mcp-github": "ghcr.io/github/github-mcp-server:v0.20.2",
   "mcp-atlassian": "ghcr.io/sooperset/mcp-atlassian:0.11.9",
-  "mcp-chroma": "ghcr.io/chroma-core/chroma-mcp:0.2.6",
-  "mcp-google-cloud": "ghcr.io/googleapis/gcloud-mcp:0.3.0",
   "mcp-google-workspace": "ghcr.io/taylorwilsdon/google_workspace_mcp:1.4.1",
 } as const;
 

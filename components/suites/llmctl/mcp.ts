@@ -4,6 +4,7 @@
  */
 import { serviceHost } from "../../platform/exposure";
 import type { LlmctlImage } from "./images";
+import { type BridgedImage, bridgeCommand } from "./mcpContracts";
 
 /** Keys of llmctl-mcp-secrets (all optional for boot). */
 export const MCP_SECRET_KEYS = [
@@ -18,6 +19,8 @@ export const MCP_SECRET_KEYS = [
   "GOOGLE_CLOUD_PROJECT",
   "GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON",
   "GOOGLE_WORKSPACE_IMPERSONATE_USER",
+  "GOOGLE_OAUTH_CLIENT_ID",
+  "GOOGLE_OAUTH_CLIENT_SECRET",
 ] as const;
 export type McpSecretKey = (typeof MCP_SECRET_KEYS)[number];
 
@@ -30,10 +33,10 @@ export interface McpServer {
   /** Endpoint path served by the server. */
   readonly path: string;
   readonly image: LlmctlImage;
-  /** Keys of llmctl-mcp-secrets passed as env (optional refs). */
-  readonly secretEnv: readonly McpSecretKey[];
-  /** Reads Studio-managed service-account files from the shared data volume. */
-  readonly readsCredentials: boolean;
+  /** Env the server reads -> the key of llmctl-mcp-secrets that fills it (optional refs). */
+  readonly secretEnv: Readonly<Record<string, McpSecretKey>>;
+  /** Keys of llmctl-mcp-secrets mounted as files (optional) under /var/run/secrets/<server>/, by file name. */
+  readonly secretFiles?: Readonly<Record<string, McpSecretKey>>;
   /** Runs llmctl code: studio config and secrets, live-code mount. */
   readonly llmctlCode: boolean;
   /**
@@ -41,21 +44,23 @@ export interface McpServer {
    * mcpContracts.ts); empty for the servers that speak stdio only at the pinned tag (they need a bridge).
    */
   readonly serveEnv: Readonly<Record<string, string>>;
+  /** The command line, for the stdio-only servers: mcp-proxy in the platform's image (images/<image>). */
+  readonly command?: readonly string[];
 }
+
+/** A stdio-only server in the platform's image, served as streamable HTTP by mcp-proxy on `port` at /mcp/. */
+const bridged = (image: BridgedImage, port: number) => ({ image, port, path: "/mcp/", command: bridgeCommand(image, port) });
 
 export const MCP_SERVERS: readonly McpServer[] = [
   // The seed names no transport settings for its own server; these are the platform's assumption (contracts.test.ts).
-  { name: "llmctl-mcp", route: "llmctl", port: 9020, path: "/mcp", image: "llmctl-mcp", secretEnv: [], readsCredentials: false, llmctlCode: true, serveEnv: { MCP_TRANSPORT: "streamable-http", HOST: "0.0.0.0", PORT: "9020" } },
+  { name: "llmctl-mcp", route: "llmctl", port: 9020, path: "/mcp", image: "llmctl-mcp", secretEnv: {}, llmctlCode: true, serveEnv: { MCP_TRANSPORT: "streamable-http", HOST: "0.0.0.0", PORT: "9020" } },
   {
     name: "llmctl-mcp-github",
     route: "github",
-    port: 8000,
-    path: "/mcp/",
-    image: "mcp-github",
-    secretEnv: ["GITHUB_PERSONAL_ACCESS_TOKEN"],
-    readsCredentials: false,
+    // v0.20.2 has only `stdio` (HTTP arrived in v0.31.0): behind mcp-proxy.
+    ...bridged("mcp-github", 8000),
+    secretEnv: { GITHUB_PERSONAL_ACCESS_TOKEN: "GITHUB_PERSONAL_ACCESS_TOKEN" },
     llmctlCode: false,
-    // v0.20.2 has only `stdio` (HTTP arrived in v0.31.0).
     serveEnv: {},
   },
   {
@@ -64,24 +69,23 @@ export const MCP_SERVERS: readonly McpServer[] = [
     port: 8000,
     path: "/mcp/",
     image: "mcp-atlassian",
-    secretEnv: ["JIRA_URL", "JIRA_USERNAME", "JIRA_API_TOKEN", "CONFLUENCE_URL", "CONFLUENCE_USERNAME", "CONFLUENCE_API_TOKEN"],
-    readsCredentials: false,
+    secretEnv: { JIRA_URL: "JIRA_URL", JIRA_USERNAME: "JIRA_USERNAME", JIRA_API_TOKEN: "JIRA_API_TOKEN", CONFLUENCE_URL: "CONFLUENCE_URL", CONFLUENCE_USERNAME: "CONFLUENCE_USERNAME", CONFLUENCE_API_TOKEN: "CONFLUENCE_API_TOKEN" },
     llmctlCode: false,
     // src/mcp_atlassian/__init__.py reads TRANSPORT (it ignored the MCP_TRANSPORT this set before), HOST and PORT.
     serveEnv: { TRANSPORT: "streamable-http", HOST: "0.0.0.0", PORT: "8000" },
   },
-  // 0.2.6 runs mcp.run(transport="stdio") only; its embedding and telemetry caches go under $HOME.
-  { name: "llmctl-mcp-chroma", route: "chroma", port: 8000, path: "/mcp/", image: "mcp-chroma", secretEnv: [], readsCredentials: false, llmctlCode: false, serveEnv: { HOME: "/tmp" } },
+  // 0.2.6 runs mcp.run(transport="stdio") only: behind mcp-proxy. Its embedding and telemetry caches go under $HOME.
+  { name: "llmctl-mcp-chroma", route: "chroma", ...bridged("mcp-chroma", 8000), secretEnv: {}, llmctlCode: false, serveEnv: { HOME: "/tmp" } },
   {
     name: "llmctl-mcp-google-cloud",
     route: "google-cloud",
-    port: 8000,
-    path: "/mcp/",
-    image: "mcp-google-cloud",
-    secretEnv: ["GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON", "GOOGLE_CLOUD_PROJECT"],
-    readsCredentials: true,
+    // stdio only (npm 0.5.3 too), and needs the gcloud CLI beside it: both in the platform's image, behind mcp-proxy.
+    ...bridged("mcp-google-cloud", 8000),
+    // gcloud's own configuration (CLOUDSDK_<SECTION>_<PROPERTY>): the project, and the service-account key file
+    // that replaces any login (auth/credential_file_override).
+    secretEnv: { CLOUDSDK_CORE_PROJECT: "GOOGLE_CLOUD_PROJECT" },
+    secretFiles: { "service-account.json": "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON" },
     llmctlCode: false,
-    // 0.3.0 speaks stdio only (packages/gcloud-mcp/src/index.ts) and needs the gcloud CLI beside it.
     serveEnv: {},
   },
   {
@@ -90,8 +94,9 @@ export const MCP_SERVERS: readonly McpServer[] = [
     port: 8000,
     path: "/mcp/",
     image: "mcp-google-workspace",
-    secretEnv: ["GOOGLE_WORKSPACE_SERVICE_ACCOUNT_JSON", "GOOGLE_WORKSPACE_IMPERSONATE_USER"],
-    readsCredentials: true,
+    // 1.4.1 signs in with an OAuth client only (auth/oauth_config.py; no service accounts): the client, and the
+    // account it acts for (USER_GOOGLE_EMAIL, the impersonated user's address).
+    secretEnv: { GOOGLE_OAUTH_CLIENT_ID: "GOOGLE_OAUTH_CLIENT_ID", GOOGLE_OAUTH_CLIENT_SECRET: "GOOGLE_OAUTH_CLIENT_SECRET", USER_GOOGLE_EMAIL: "GOOGLE_WORKSPACE_IMPERSONATE_USER" },
     llmctlCode: false,
     // The image runs --transport streamable-http on PORT (main.py); it exits unless its credentials dir is writable.
     serveEnv: { PORT: "8000", GOOGLE_MCP_CREDENTIALS_DIR: "/tmp/google-workspace-mcp" },

@@ -1,10 +1,9 @@
 /**
  * Contracts of the integrated MCP servers' images (components/lib/contracts.ts), read at their pinned tags. Three
- * of them speak MCP over stdio only at those tags (github, chroma, google-cloud): their containers open no port
- * until they run behind a stdio-to-streamable-HTTP bridge (PyPI mcp-proxy 0.13.0, or npm supergateway 3.4.3),
- * which tests/invariants/contracts.test.ts records as known breaches.
+ * of them speak MCP over stdio only at those tags (github, chroma, google-cloud): the platform builds an image
+ * for each (images/mcp-*) in which mcp-proxy 0.13.0 (PyPI) serves the stdio server as streamable HTTP.
  */
-import { type ContainerView, flagValue, type ImageContract } from "../../lib/contracts";
+import { commandLine, type ContainerView, flagValue, type ImageContract } from "../../lib/contracts";
 import type { LlmctlImage } from "./images";
 
 /** The transport a FastMCP-style CLI runs with: its --transport flag, else the env name it reads. */
@@ -14,7 +13,7 @@ const transport = (c: ContainerView, line: readonly string[], envName?: string) 
  * github/github-mcp-server v0.20.2 (Dockerfile: ENTRYPOINT /server/github-mcp-server, CMD stdio;
  * cmd/github-mcp-server/main.go: `stdio` is the only subcommand, viper binds GITHUB_* env). No HTTP listener.
  */
-const GITHUB: ImageContract = {
+const GITHUB_STDIO: ImageContract = {
   source: { repo: "github/github-mcp-server", ref: "v0.20.2", files: ["Dockerfile", "cmd/github-mcp-server/main.go", "pkg/translations/translations.go", "internal/profiler/profiler.go"] },
   runs: ["/server/github-mcp-server", "stdio"],
   env: ["DISABLE_INSTRUCTIONS"],
@@ -45,7 +44,7 @@ const ATLASSIAN: ImageContract = {
  * the chromadb client's Settings, which read CHROMA_CLIENT_AUTH_* from the environment; caches under $HOME).
  * No image is published for it (the repository builds none). No HTTP listener.
  */
-const CHROMA_MCP: ImageContract = {
+const CHROMA_MCP_STDIO: ImageContract = {
   source: { repo: "chroma-core/chroma-mcp", ref: "0.2.6 (PyPI sdist)", files: ["Dockerfile", "src/chroma_mcp/server.py", "pyproject.toml", "uv.lock"] },
   runs: ["chroma-mcp"],
   env: ["HOME", "ANONYMIZED_TELEMETRY"],
@@ -54,12 +53,12 @@ const CHROMA_MCP: ImageContract = {
 };
 
 /**
- * googleapis/gcloud-mcp gcloud-mcp-v0.3.0 (packages/gcloud-mcp/src/index.ts: stdio transport only; it reads
- * LOG_LEVEL and runs the gcloud CLI, which has its own CLOUDSDK_* configuration). Published on npm only: there is
- * no image at any tag. No HTTP listener.
+ * googleapis/gcloud-mcp (read at gcloud-mcp-v0.3.0 in packages/gcloud-mcp/src/index.ts, and in npm
+ * @google-cloud/gcloud-mcp 0.5.3's dist/bundle.js, the registry's only release: stdio transport only; it reads
+ * LOG_LEVEL and runs the gcloud CLI, which has its own CLOUDSDK_* configuration). No image is published.
  */
-const GCLOUD: ImageContract = {
-  source: { repo: "googleapis/gcloud-mcp", ref: "gcloud-mcp-v0.3.0", files: ["packages/gcloud-mcp/package.json", "packages/gcloud-mcp/src/index.ts", "packages/gcloud-mcp/src/gcloud.ts", "packages/gcloud-mcp/src/utility/logger.ts"] },
+const GCLOUD_STDIO: ImageContract = {
+  source: { repo: "googleapis/gcloud-mcp", ref: "npm @google-cloud/gcloud-mcp 0.5.3 (names as at gcloud-mcp-v0.3.0)", files: ["packages/gcloud-mcp/package.json", "packages/gcloud-mcp/src/index.ts", "packages/gcloud-mcp/src/gcloud.ts", "dist/bundle.js"] },
   runs: ["gcloud-mcp"],
   env: ["LOG_LEVEL"],
   envPrefixes: ["CLOUDSDK_"],
@@ -84,6 +83,52 @@ const WORKSPACE: ImageContract = {
   httpPaths: ["/health"],
   writes: ["$GOOGLE_MCP_CREDENTIALS_DIR"],
 };
+
+/** mcp-proxy 0.13.0 (PyPI; sparfenyuk/mcp-proxy src/mcp_proxy/__main__.py, mcp_server.py). */
+const MCP_PROXY_FILES = ["src/mcp_proxy/__main__.py", "src/mcp_proxy/mcp_server.py"];
+export const MCP_PROXY = "mcp-proxy";
+
+/**
+ * A stdio server behind mcp-proxy in the platform's own image (images/<image>/Dockerfile): `mcp-proxy --host H
+ * --port P --pass-environment -- <server command>` serves streamable HTTP at /mcp/ (also /mcp), SSE at /sse and
+ * its status at /status on P (default: a random port); --pass-environment hands the container's env to the
+ * server, which reads the names of its own contract. The image sets no command: the container gives the line.
+ */
+function bridged(server: ImageContract, image: string): ImageContract {
+  const line = (c: ContainerView) => commandLine(bridge, c);
+  const bridge: ImageContract = {
+    source: { repo: `sparfenyuk/mcp-proxy 0.13.0 + ${"repo" in server.source ? server.source.repo : image}`, ref: `images/${image}/Dockerfile; server ${"ref" in server.source ? server.source.ref : "seed"}`, files: [`images/${image}/Dockerfile`, ...MCP_PROXY_FILES] },
+    runs: [],
+    env: server.env,
+    envPrefixes: server.envPrefixes,
+    listens: (c) => {
+      const l = line(c);
+      if (l[0] !== MCP_PROXY || !l.includes("--pass-environment")) return [];
+      const port = Number(flagValue(l, "--port") ?? 0);
+      return port > 0 ? [port] : [];
+    },
+    httpPaths: ["/status", "/mcp", "/mcp/"],
+    user: 65532,
+    writes: ["/tmp"],
+  };
+  return bridge;
+}
+
+const GITHUB = bridged(GITHUB_STDIO, "mcp-github");
+const CHROMA_MCP = bridged(CHROMA_MCP_STDIO, "mcp-chroma");
+const GCLOUD = bridged(GCLOUD_STDIO, "mcp-google-cloud");
+
+/** The stdio server each bridged image runs behind mcp-proxy, on its PATH in images/<image>/Dockerfile. */
+export const STDIO_SERVER = {
+  "mcp-github": ["github-mcp-server", "stdio"],
+  "mcp-chroma": ["chroma-mcp"],
+  "mcp-google-cloud": ["gcloud-mcp"],
+} as const satisfies Partial<Record<LlmctlImage, readonly string[]>>;
+export type BridgedImage = keyof typeof STDIO_SERVER;
+
+/** The container command of a bridged server: mcp-proxy on 0.0.0.0:<port>, the container's env passed on. */
+export const bridgeCommand = (image: BridgedImage, port: number): string[] => [MCP_PROXY, "--host", "0.0.0.0", "--port", String(port), "--pass-environment", "--", ...STDIO_SERVER[image]];
+
 export const MCP_THIRD_PARTY_CONTRACTS: Readonly<Partial<Record<LlmctlImage, ImageContract>>> = {
   "mcp-github": GITHUB,
   "mcp-atlassian": ATLASSIAN,

@@ -7,16 +7,18 @@ import { type SuiteContext, workloadOpts } from "../context";
 import type { Datastores } from "./datastores";
 import type { LlmctlImage } from "./images";
 import { MCP_SERVERS, type McpServer } from "./mcp";
-import { CHROMA_AUTH, CREDENTIALS_PATH, NAMES, SIZES } from "./names";
+import { CHROMA_AUTH, NAMES, SIZES } from "./names";
 import { CHROMA_CLIENT_AUTH_PROVIDER } from "./studioConfig";
 import type { StudioShared } from "./studioConfigMap";
 
 /** The env of one MCP server: how it serves HTTP (its own names), ChromaDB for the chroma server, its optional credentials. */
 export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
-  const secretEnv: EnvMap = Object.fromEntries(server.secretEnv.map((key) => [key, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
+  const secretEnv: EnvMap = Object.fromEntries(Object.entries(server.secretEnv).map(([env, key]) => [env, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
+  const files = Object.keys(server.secretFiles ?? {});
   return {
     ...server.serveEnv,
-    ...(server.readsCredentials ? { LLMCTL_CREDENTIALS_DIR: CREDENTIALS_PATH } : {}),
+    // gcloud's service-account key file (the only file any server here reads).
+    ...(files.includes(GCLOUD_KEY_FILE) ? { CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: `${secretDir(server)}/${GCLOUD_KEY_FILE}` } : {}),
     ...(server.name === "llmctl-mcp-chroma"
       ? {
           CHROMA_CLIENT_TYPE: "http",
@@ -33,14 +35,20 @@ export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
   };
 }
 
+const GCLOUD_KEY_FILE = "service-account.json";
+const secretDir = (server: McpServer) => `/var/run/secrets/${server.name}`;
+
+/** The optional Secret volume of a server's secretFiles (an absent key leaves its file out). */
+function secretFilesVolume(server: McpServer): Volume[] {
+  const items = Object.entries(server.secretFiles ?? {}).map(([path, key]) => ({ key, path }));
+  return items.length > 0 ? [{ name: "mcp-secrets", secret: { secretName: NAMES.mcpSecret, items, optional: true } }] : [];
+}
+
 export function mcpServers(ctx: SuiteContext<LlmctlImage>, shared: StudioShared, stores: Datastores): void {
   for (const server of MCP_SERVERS) {
-    const volumes: Volume[] = [shared.tmp, ...(server.llmctlCode ? shared.liveCodeVolumes : []), ...(server.readsCredentials ? [stores.dataVolume] : [])];
-    const mounts: VolumeMount[] = [
-      shared.tmpMount,
-      ...(server.llmctlCode ? shared.liveCodeMounts : []),
-      ...(server.readsCredentials ? [{ name: stores.dataVolume.name, mountPath: CREDENTIALS_PATH, readOnly: true }] : []),
-    ];
+    const files = secretFilesVolume(server);
+    const volumes: Volume[] = [shared.tmp, ...(server.llmctlCode ? shared.liveCodeVolumes : []), ...files];
+    const mounts: VolumeMount[] = [shared.tmpMount, ...(server.llmctlCode ? shared.liveCodeMounts : []), ...files.map((v) => ({ name: v.name, mountPath: secretDir(server), readOnly: true }))];
     new WebService(
       server.name,
       {
@@ -54,6 +62,7 @@ export function mcpServers(ctx: SuiteContext<LlmctlImage>, shared: StudioShared,
         podDisruptionBudget: false,
         container: {
           image: ctx.images[server.image],
+          ...(server.command ? { command: [...server.command] } : {}),
           size: SIZES.mcp,
           env: mcpServerEnv(server, stores.hosts.chroma),
           envFrom: server.llmctlCode ? shared.envFrom : undefined,
