@@ -63,14 +63,6 @@ function running(res: readonly Recorded[]): Running[] {
  */
 const KNOWN_BREACHES: ReadonlyArray<{ readonly match: RegExp; readonly why: string }> = [
   {
-    match: /^context-engine\/mcp-(memory|indexer)(-http)? container .*\(context-engine\): (MCP_SERVER|MCP_TRANSPORT|(readiness|liveness)Probe \/health on 1800\d)$/,
-    why: "the Context-Engine image picks a server by command (scripts/mcp_*_server.py), not MCP_SERVER, reads FASTMCP_TRANSPORT and FASTMCP_INDEXER_PORT, and serves /readyz on the health port: the roles need their commands",
-  },
-  {
-    match: /^context-engine\/(mcp-[a-z-]+|watcher-[a-z-]+) container .*\(context-engine\): LLAMACPP_MODEL_(NAME|URL)$/,
-    why: "the seed's context-engine-config carries the model download's settings, which only the download reads: they belong in its own ConfigMap",
-  },
-  {
     match: /^llm-stack\/r2r container r2r \(llm-stack-r2r\): (R2R_QDRANT_[A-Z_]+|REDIS_URL)$/,
     why: "upstream R2R keeps its vectors in Postgres (pgvector) and reads no Qdrant or Redis setting: R2R needs pgvector and the gateway (issue 22)",
   },

@@ -38,18 +38,36 @@ describe("context-engine on the dev stack", () => {
     });
     expect(at(byName(res, "apps/v1:Deployment", "mcp-indexer").inputs, "spec.replicas")).toBeUndefined();
     expect(at(byName(res, "autoscaling/v2:HorizontalPodAutoscaler", "mcp-indexer").inputs, "spec")).toMatchObject({ minReplicas: 1, maxReplicas: 5 });
-    expect(at(containersOf(byName(res, "apps/v1:Deployment", "mcp-memory"))[0], "readinessProbe.httpGet")).toEqual({ path: "/health", port: 18000 });
+    expect(at(containersOf(byName(res, "apps/v1:Deployment", "mcp-memory"))[0], "readinessProbe.httpGet")).toEqual({ path: "/readyz", port: 18000 });
     expect(at(byName(res, "apps/v1:StatefulSet", "qdrant").inputs, "spec.volumeClaimTemplates.0.metadata.name")).toBe("qdrant-storage");
   });
 
-  test("one watcher per repository: watcher-<name>, Recreate, app=watcher, WATCH_ROOT/REPO_NAME from the entry, its sub-directory of repos-storage", () => {
+  test("each role runs its own script with the transport and port in the names the image reads", () => {
+    const role = (name: string) => {
+      const c = containersOf(byName(res, "apps/v1:Deployment", name))[0];
+      const env = envOf(c);
+      return { command: c.command, transport: env.FASTMCP_TRANSPORT?.value, port: (env.FASTMCP_PORT ?? env.FASTMCP_INDEXER_PORT)?.value, portEnv: env.FASTMCP_PORT ? "FASTMCP_PORT" : "FASTMCP_INDEXER_PORT", health: env.FASTMCP_HEALTH_PORT?.value };
+    };
+    const memory = ["python", "/app/scripts/mcp_memory_server.py"];
+    const indexer = ["python", "/app/scripts/mcp_indexer_server.py"];
+    expect(role("mcp-memory")).toEqual({ command: memory, transport: "sse", port: "8000", portEnv: "FASTMCP_PORT", health: "18000" });
+    expect(role("mcp-indexer")).toEqual({ command: indexer, transport: "sse", port: "8001", portEnv: "FASTMCP_INDEXER_PORT", health: "18001" });
+    expect(role("mcp-memory-http")).toEqual({ command: memory, transport: "http", port: "8002", portEnv: "FASTMCP_PORT", health: "18002" });
+    expect(role("mcp-indexer-http")).toEqual({ command: indexer, transport: "http", port: "8003", portEnv: "FASTMCP_INDEXER_PORT", health: "18003" });
+    expect(containersOf(byName(res, "apps/v1:Deployment", "watcher-backend"))[0].command).toEqual(["python", "/app/scripts/watch_index.py"]);
+    // The shared ConfigMap has no download settings; the download's init container has them.
+    const data = byName(res, "core/v1:ConfigMap", "context-engine-config").inputs.data as Record<string, string>;
+    expect(Object.keys(data).filter((k) => k.startsWith("LLAMACPP_MODEL_"))).toEqual([]);
+  });
+
+  test("one watcher per repository: watcher-<name>, Recreate, app=watcher, WATCH_ROOT from the entry, its sub-directory of repos-storage", () => {
     const watchers = inNs(res, "apps/v1:Deployment").filter((d) => k8sName(d).startsWith("watcher-"));
     expect(watchers.map(k8sName).sort()).toEqual(["watcher-backend", "watcher-frontend", "watcher-ml-service"]);
     const w = byName(res, "apps/v1:Deployment", "watcher-backend");
     expect(at(w.inputs, "spec.strategy")).toEqual({ type: "Recreate" });
     expect(at(w.inputs, "spec.template.metadata.labels.app")).toBe("watcher");
     const c = containersOf(w)[0];
-    expect(envOf(c)).toMatchObject({ WATCH_ROOT: { value: "/work/backend" }, REPO_NAME: { value: "backend" } });
+    expect(envOf(c)).toMatchObject({ WATCH_ROOT: { value: "/work/backend" } });
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "repos-storage", mountPath: "/work/backend", subPath: "backend" }]));
     expect(podSpecOf(w).volumes).toEqual(expect.arrayContaining([{ name: "repos-storage", persistentVolumeClaim: { claimName: "repos-storage" } }]));
     expect(at(byName(res, "core/v1:PersistentVolumeClaim", "repos-storage").inputs, "spec.accessModes")).toEqual(["ReadWriteMany"]);

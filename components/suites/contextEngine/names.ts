@@ -19,13 +19,26 @@ export const NAMES = {
   seedPolicy: "allow-intra-namespace-ingress-internal",
 } as const;
 
-/** The four MCP servers: SSE on 8000/8001 as the seed, the HTTP pair on 8002/8003; health on 18000 + n. */
+/**
+ * The four MCP servers: SSE on 8000/8001 as the seed, the HTTP pair on 8002/8003; health on 18000 + n. The
+ * image picks the server by its script and the transport by FASTMCP_TRANSPORT (`sse`: /sse; `http`: streamable
+ * HTTP at /mcp); the memory server's port is FASTMCP_PORT, the indexer's FASTMCP_INDEXER_PORT (contracts.ts).
+ */
 export const MCP = [
   { name: "mcp-memory", server: "memory", transport: "sse", port: 8000, health: 18000 },
   { name: "mcp-indexer", server: "indexer", transport: "sse", port: 8001, health: 18001 },
   { name: "mcp-memory-http", server: "memory", transport: "http", port: 8002, health: 18002 },
   { name: "mcp-indexer-http", server: "indexer", transport: "http", port: 8003, health: 18003 },
 ] as const;
+
+/** What each role runs in the one context-engine image (its Dockerfile's CMD is the memory server). */
+export const ROLE_COMMAND = {
+  memory: ["python", "/app/scripts/mcp_memory_server.py"],
+  indexer: ["python", "/app/scripts/mcp_indexer_server.py"],
+  watcher: ["python", "/app/scripts/watch_index.py"],
+} as const;
+/** The env name of each server's port. */
+export const PORT_ENV = { memory: "FASTMCP_PORT", indexer: "FASTMCP_INDEXER_PORT" } as const;
 
 export const PORTS = { qdrant: 6333, llamacpp: 8080 } as const;
 

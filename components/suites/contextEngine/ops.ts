@@ -35,7 +35,8 @@ export function contextConfigData(cfg: ContextEngineConfig): Record<string, stri
     INDEX_MICRO_CHUNKS: cfg.index.microChunks ? "1" : "0",
     MAX_MICRO_CHUNKS_PER_FILE: String(cfg.index.maxMicroChunksPerFile),
     WATCH_DEBOUNCE_SECS: cfg.index.debounceSecs,
-    ...(cfg.llamacpp ? { LLAMACPP_URL: `http://${NAMES.llamacpp}:${PORTS.llamacpp}`, LLAMACPP_MODEL_URL: cfg.llamacpp.modelUrl, LLAMACPP_MODEL_NAME: cfg.llamacpp.modelName } : {}),
+    // The model's URL and file name are the download's alone (its init container's env, workloads.ts).
+    ...(cfg.llamacpp ? { LLAMACPP_URL: `http://${NAMES.llamacpp}:${PORTS.llamacpp}` } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import { WebService } from "../../workloads/webService";
 import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
 import type { ContextEngineImage } from "./images";
-import { MCP, MODELS_DIR, NAMES, PORTS, REPOS_DIR, scaled, SEED_RESOURCES } from "./names";
+import { MCP, MODELS_DIR, NAMES, PORT_ENV, PORTS, REPOS_DIR, ROLE_COMMAND, scaled, SEED_RESOURCES } from "./names";
 import { MODEL_DOWNLOAD_SCRIPT } from "./scripts";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -85,10 +85,13 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
           image: ctx.images["context-engine"],
           size: "medium",
           resourcesOverride: scaled(SEED_RESOURCES.mcp, ctx.profile),
+          command: [...ROLE_COMMAND[m.server]],
           envFrom,
-          env: { ...indexEnv(), MCP_SERVER: m.server, MCP_TRANSPORT: m.transport, FASTMCP_PORT: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
-          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR, readOnly: true }] : [])],
-          probes: httpProbes(m.health, "/health", 10),
+          env: { ...indexEnv(), FASTMCP_HOST: "0.0.0.0", FASTMCP_TRANSPORT: m.transport, [PORT_ENV[m.server]]: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
+          // The indexer keeps its state in <root>/.codebase: the repos claim read-write, as the image's own manifests.
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR }] : [])],
+          // The health server answers /readyz (and /tools) only.
+          probes: httpProbes(m.health, "/readyz", 10),
           // The embedding library keeps its model cache under the image's home (and downloads into it with contextEngineEmbeddingDownload).
           readOnlyRootFilesystem: false,
         },
@@ -157,8 +160,10 @@ function watcher(ctx: Ctx, repo: Repository, repos: Volume, common: Common, envF
         image: ctx.images["context-engine"],
         size: "small",
         resourcesOverride: scaled(SEED_RESOURCES.watcher, ctx.profile),
+        command: [...ROLE_COMMAND.watcher],
         envFrom,
-        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, REPO_NAME: repo.name, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}) },
+        // The watcher names the repository from its path (WATCH_ROOT), and keeps its state in WATCH_ROOT/.codebase.
+        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}) },
         volumeMounts: [
           { name: NAMES.repos, mountPath: `${REPOS_DIR}/${repo.subPath}`, subPath: repo.subPath },
           { name: "tmp", mountPath: "/tmp" },
