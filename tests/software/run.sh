@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The software tier: installs the real programs from the package registries when they are missing (Debian's
-# postgresql-15, redis-server and nginx; PyPI's chromadb in a venv under ~/.cache/llm-platform/software; cold
-# about 50 s, warm nothing), then runs the tests that start them with the rendered config
+# postgresql-15, redis-server and nginx; PyPI programs (chromadb, mcp-proxy, chroma-mcp, mcp-atlassian, workspace-mcp,
+# litellm), each in its own venv under ~/.cache/llm-platform/software; cold
+# about 7 min, warm nothing), then runs the tests that start them with the rendered config
 # (jest.software.config.js). SOFTWARE=never skips the tier.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,16 +24,22 @@ CACHE="${LLM_PLATFORM_SOFTWARE_CACHE:-$HOME/.cache/llm-platform/software}"
 export LLM_PLATFORM_SOFTWARE_CACHE="$CACHE"
 venv() { # name, pip requirement
   local dir="$CACHE/$1"
-  if [[ ! -f "$dir/.complete" ]]; then
+  # .complete holds the requirements it was made with: a changed line makes it again.
+  if [[ "$(cat "$dir/.complete" 2>/dev/null)" != "$2" ]]; then
     echo "software tier: installing $2 into $dir"
-    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check $2 && touch "$dir/.complete"
+    # shellcheck disable=SC2086 # $2 is a list of requirements and pip options
+    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check $2 && printf '%s' "$2" > "$dir/.complete"
   fi
 }
 venv chroma-1.0.15 chromadb==1.0.15
 # The platform's MCP images (images/mcp-*): mcp-proxy, and chroma-mcp with the image's pins, in their own venvs.
 venv mcp-proxy-0.13.0 mcp-proxy==0.13.0
 venv chroma-mcp-0.2.6 "chroma-mcp==0.2.6 chromadb==1.0.16 pydantic==2.11.2"
-venv mcp-atlassian-0.11.9 mcp-atlassian==0.11.9
+# mcp-atlassian 0.11.9 with the mcp and pydantic of its release (newer ones break its fastmcp 2.3.5 at import).
+venv mcp-atlassian-0.11.9 "mcp-atlassian==0.11.9 mcp==1.9.4 pydantic==2.11.7"
 venv workspace-mcp-1.4.1 "workspace-mcp==1.4.1 mcp==1.12.4 pydantic==2.11.7"
+# LiteLLM: PyPI has neither litellm-proxy==1.110.2 (the proxy extra's first requirement) nor litellm-enterprise==0.1.83.post1:
+# the proxy's other requirements, with litellm-enterprise 0.1.83 (tests/software/litellm-proxy.txt).
+venv litellm-1.110.2 "litellm==1.110.2 -r tests/software/litellm-proxy.txt"
 echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6 (ready in $(( $(date +%s) - start ))s)"
 jest -c jest.software.config.js --ci
