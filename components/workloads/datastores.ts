@@ -220,8 +220,9 @@ export function chroma(name: string, args: ChromaArgs, opts: pulumi.ComponentRes
         image: args.image,
         size: args.size ?? "medium",
         // CHROMA_PORT is the server's own port here: the proxy holds the Service port. Other pods cannot reach
-        // it (the flows open only the proxy's); the kubelet's probes can.
-        env: { IS_PERSISTENT: "TRUE", PERSIST_DIRECTORY: "/data", ANONYMIZED_TELEMETRY: "FALSE", CHROMA_PORT: String(CHROMA_SERVER_PORT) },
+        // it (the flows open only the proxy's); the kubelet's probes can. The data path is the image's
+        // /config.yaml (persist_path: /data): the 1.x server reads no IS_PERSISTENT or PERSIST_DIRECTORY (0.x names).
+        env: { ANONYMIZED_TELEMETRY: "FALSE", CHROMA_PORT: String(CHROMA_SERVER_PORT) },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         probes: httpProbes("chroma", "/api/v2/heartbeat"),
       },

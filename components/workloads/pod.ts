@@ -36,6 +36,12 @@ export interface ContainerArgs {
   /** @default true. False needs a reason at the call site. */
   readonly readOnlyRootFilesystem?: boolean;
   readonly resourcesOverride?: k8s.types.input.core.v1.ResourceRequirements;
+  /**
+   * "Always" on an init container makes it a native sidecar (Kubernetes 1.29+): it starts before the main
+   * containers, which wait for its startupProbe, and runs beside them.
+   */
+  readonly restartPolicy?: "Always";
+  readonly startupProbe?: k8s.types.input.core.v1.Probe;
 }
 
 export interface PodArgs {
@@ -76,6 +82,8 @@ function container(c: ContainerArgs, profile: ResourceProfile): kx.types.Contain
     resources: c.resourcesOverride ?? resources(profile, c.size),
     securityContext: containerSecurityContext({ readOnlyRootFilesystem: c.readOnlyRootFilesystem }),
     ...(c.probes ?? {}),
+    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
+    ...(c.startupProbe ? { startupProbe: c.startupProbe } : {}),
   };
 }
 

@@ -67,10 +67,6 @@ const KNOWN_BREACHES: ReadonlyArray<{ readonly match: RegExp; readonly why: stri
     why: "upstream R2R keeps its vectors in Postgres (pgvector) and reads no Qdrant or Redis setting: R2R needs pgvector and the gateway (issue 22)",
   },
   {
-    match: /^llmctl\/llmctl-chromadb container llmctl-chromadb \(chromadb\): (IS_PERSISTENT|PERSIST_DIRECTORY)$/,
-    why: "Chroma 0.x settings; the 1.x Rust server takes its persistence path from its config",
-  },
-  {
     match: /^llmctl\/llmctl-mcp container llmctl-mcp \(llmctl-mcp\): (HOST|MCP_TRANSPORT|PORT)$/,
     why: "the seed names no transport settings for llmctl's own MCP server; without its source these are guesses",
   },

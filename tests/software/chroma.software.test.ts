@@ -8,7 +8,7 @@
  * streamable HTTP, with the rendered command line and env. Its one change: it binds 127.0.0.2 (the proxy has
  * 127.0.0.1:8000 here), and the Service name in its env points at loopback.
  */
-import { spawn, type ChildProcess } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHROMA_PORT, CHROMA_SERVER_PORT, CHROMA_TOKEN_HEADER } from "../../components/workloads/datastores";
@@ -59,9 +59,21 @@ beforeAll(async () => {
   await until(CHROMA_PORT, "/api/v2/heartbeat");
 }, 90_000);
 
-// Each program runs in its own process group (detached), which stops whole: mcp-proxy's chroma-mcp with it.
-afterAll(() => {
-  for (const c of children) if (c.pid) process.kill(-c.pid, "SIGTERM");
+/**
+ * Stops each program's process group (each is detached), the clients first: chroma-mcp (which mcp-proxy starts
+ * in a session of its own, so it is stopped by parent pid) before nginx, so that nginx closes no connection
+ * itself and leaves no TIME_WAIT on the port the MCP servers' test binds next.
+ */
+afterAll(async () => {
+  for (const c of [...children].reverse()) {
+    if (!c.pid || c.exitCode !== null) continue;
+    const stubborn = spawnSync("pgrep", ["-P", String(c.pid)], { encoding: "utf8" }).stdout.split("\n").filter((p) => p !== "").map(Number);
+    const exited = new Promise((r) => c.once("exit", r));
+    process.kill(-c.pid, "SIGTERM");
+    for (const pid of stubborn) process.kill(pid, "SIGTERM");
+    await exited;
+    for (const pid of stubborn) while (spawnSync("kill", ["-0", String(pid)]).status === 0) await new Promise((r) => setTimeout(r, 100));
+  }
 });
 
 test("Chroma listens where the rendered env says (CHROMA_PORT), behind the proxy on the Service's port", async () => {

@@ -2,6 +2,7 @@
  * The context-engine suite's config slice: storage, the model llama.cpp downloads, the indexer knobs of the
  * seed's ConfigMap, the repositories (one watcher each), network policy mode, quota, backups, exposure.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, DNS_SUBDOMAIN } from "../../config/patterns";
 import type { PlatformConfig } from "../../config/platform";
 import type { Reader } from "../../config/reader";
@@ -43,7 +44,15 @@ export const CONTEXT_ENGINE_SCHEMA = {
     group: g.repos,
     default: [],
     description:
-      "One watcher per entry: `name[=subPath][,debounce=<secs>][,disabled]`, e.g. `backend`, `web=apps/web,debounce=3`. Names are DNS labels, unique; the watcher is watcher-<name>.",
+      "One watcher per entry: `name[=subPath][,debounce=<secs>][,git=<https url>][,ref=<branch|tag|commit>][,disabled]`, e.g. `backend`, `web=apps/web,debounce=3`, `api,git=https://github.com/acme/api.git,ref=main`. Names are DNS labels, unique; the watcher is watcher-<name>. With git=, git-sync keeps the checkout at /work/<subPath> (every minute; the remote's default branch without ref=); without it, the files are copied into repos-storage by hand (kubectl cp, as the seed's README).",
+  },
+  contextEngineGitUsername: { type: "string", group: g.repos, default: "git", description: "GITSYNC_USERNAME for the git= repositories, used with contextEngineGitToken (any name for a GitHub token; oauth2 for GitLab)." },
+  contextEngineGitToken: {
+    type: "string",
+    group: g.repos,
+    default: "",
+    secret: true,
+    description: "A read-only token for private git= repositories (git-sync reads it from a file, again before every sync); public repositories need none.",
   },
   contextEngineNetworkPolicy: {
     type: "string",
@@ -70,6 +79,8 @@ export interface Repository {
   readonly subPath: string;
   readonly debounceSecs?: string;
   readonly enabled: boolean;
+  /** Kept in sync from a git repository (git-sync beside the watcher), or filled by the seed's uploader when absent. */
+  readonly git?: { readonly url: string; readonly ref: string };
 }
 
 export interface ContextEngineConfig {
@@ -78,6 +89,8 @@ export interface ContextEngineConfig {
   readonly llamacpp?: { readonly modelUrl: string; readonly modelName: string; readonly sha256?: string };
   readonly index: { readonly collection: string; readonly embeddingModel: string; readonly embeddingDownload: boolean; readonly microChunks: boolean; readonly maxMicroChunksPerFile: number; readonly debounceSecs: string };
   readonly repositories: readonly Repository[];
+  /** The git= repositories' credentials: a token (a Pulumi secret) with its user name. */
+  readonly git: { readonly username: string; readonly token?: pulumi.Output<string> };
   readonly networkPolicy: (typeof NETWORK_MODES)[number];
   readonly quota: { readonly cpu: string; readonly memory: string };
   readonly backup: { readonly schedule: string; readonly retention: number };
@@ -89,20 +102,44 @@ const SECS = /^[0-9]+(\.[0-9]+)?$/;
 const SUBPATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const CRON = /^(\S+\s+){4}\S+$/;
 
-/** `name[=subPath][,debounce=<secs>][,disabled]`: problems name the entry. */
+/** A branch, tag or commit as git-sync takes it (GITSYNC_REF). */
+const GIT_REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
+
+/** `name[=subPath][,debounce=<secs>][,git=<https url>][,ref=<branch|tag|commit>][,disabled]`: problems name the entry. */
 export function parseRepository(entry: string): Repository | string {
   const [head, ...options] = entry.split(",");
   const [name, subPath] = head.split("=");
-  if (!DNS_LABEL.test(name ?? "") || (name ?? "").length > 55) return `${JSON.stringify(entry)}: the name must be a DNS label of at most 55 characters (watcher-<name> is a Deployment name)`;
-  if (subPath !== undefined && (!SUBPATH.test(subPath) || subPath.split("/").includes(".."))) return `${JSON.stringify(entry)}: the subPath must be a relative path without ..`;
+  const bad = (why: string) => `${JSON.stringify(entry)}: ${why}`;
+  if (!DNS_LABEL.test(name ?? "") || (name ?? "").length > 55) return bad("the name must be a DNS label of at most 55 characters (watcher-<name> is a Deployment name)");
+  if (subPath !== undefined && (!SUBPATH.test(subPath) || subPath.split("/").includes(".."))) return bad("the subPath must be a relative path without ..");
   let debounceSecs: string | undefined;
   let enabled = true;
+  let url: string | undefined;
+  let ref: string | undefined;
   for (const o of options) {
+    const value = o.slice(o.indexOf("=") + 1);
     if (o === "disabled") enabled = false;
-    else if (o.startsWith("debounce=") && SECS.test(o.slice(9))) debounceSecs = o.slice(9);
-    else return `${JSON.stringify(entry)}: unknown option ${JSON.stringify(o)} (allowed: debounce=<secs>, disabled)`;
+    else if (o.startsWith("debounce=") && SECS.test(value)) debounceSecs = value;
+    else if (o.startsWith("git=")) url = value;
+    else if (o.startsWith("ref=")) ref = value;
+    else return bad(`unknown option ${JSON.stringify(o)} (allowed: debounce=<secs>, git=<https url>, ref=<branch|tag|commit>, disabled)`);
   }
-  return { name, subPath: subPath ?? name, debounceSecs, enabled };
+  if (ref !== undefined && url === undefined) return bad("ref= needs git=<url>");
+  if (ref !== undefined && !GIT_REF.test(ref)) return bad(`ref must be a branch, tag or commit (got ${JSON.stringify(ref)})`);
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "") {
+      return bad(`git= must be an https:// URL without credentials (a token goes in contextEngineGitToken) (got ${JSON.stringify(url)})`);
+    }
+    // git-sync links the checkout at /work/<subPath>, whose parent must exist on the claim: one path segment.
+    if ((subPath ?? name).includes("/")) return bad("a git repository's subPath must be one directory (git-sync links its checkout there)");
+  }
+  return { name, subPath: subPath ?? name, debounceSecs, enabled, ...(url !== undefined ? { git: { url, ref: ref ?? "HEAD" } } : {}) };
 }
 
 export function parseContextEngine(r: Reader<ContextEngineSchema>, platform: PlatformConfig): ParsedSlice<ContextEngineConfig> {
@@ -144,6 +181,7 @@ export function parseContextEngine(r: Reader<ContextEngineSchema>, platform: Pla
       debounceSecs: debounce || "1.5",
     },
     repositories,
+    git: { username: r.matching("contextEngineGitUsername", /^[A-Za-z0-9._@-]{1,100}$/, "a user name (letters, digits, . _ @ -)") || "git", token: r.secret("contextEngineGitToken") },
     networkPolicy: r.oneOf("contextEngineNetworkPolicy", NETWORK_MODES),
     quota: { cpu: quotaCpu || "40", memory: quotaMemory || "80Gi" },
     backup: { schedule: schedule || "0 3 * * *", retention: r.intInRange("contextEngineBackupRetention", 1, 365) },

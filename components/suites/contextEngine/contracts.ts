@@ -24,6 +24,10 @@ const LLAMACPP: ImageContract = {
  * project, read in a fork whose deploy/kubernetes README is the seed verbatim: Dockerfile CMD
  * `python /app/scripts/mcp_memory_server.py`, roles chosen by command, FASTMCP_* settings, health on the
  * FASTMCP_HEALTH_PORT at /readyz). Assumption: the seed's image is that project's unified image.
+ * The watcher (scripts/watch_index.py) takes the repository's name from its path, polls with WATCH_USE_POLLING,
+ * and keeps its state in WATCH_ROOT/.codebase. Found and not fixable here: in the revisions read, the watcher
+ * builds its Qdrant client without QDRANT_API_KEY, so against this platform's Qdrant (API key required) its
+ * writes are refused until the image passes the key (the MCP servers do).
  */
 const CONTEXT_ENGINE: ImageContract = {
   source: { seed: "context-engine.md", assumption: "the Context-Engine project's unified image (scripts/mcp_memory_server.py, mcp_indexer_server.py, watch_index.py)" },
@@ -53,6 +57,7 @@ const CONTEXT_ENGINE: ImageContract = {
     "LOG_LEVEL",
     "WATCH_ROOT",
     "WATCH_DEBOUNCE_SECS",
+    "WATCH_USE_POLLING",
     "REPO_NAME",
   ],
   envPrefixes: ["FASTMCP_", "MICRO_CHUNK_"],
@@ -67,4 +72,25 @@ const CONTEXT_ENGINE: ImageContract = {
   writes: ["/work/.codebase", "/tmp"],
 };
 
-export const CONTEXT_ENGINE_CONTRACTS: Readonly<Record<ContextEngineImage, ImageContract>> = { qdrant: QDRANT_CONTRACT, "llamacpp-server": LLAMACPP, "context-engine": CONTEXT_ENGINE };
+/**
+ * kubernetes/git-sync v4.7.1 (Dockerfile.in: FROM scratch with git, ENTRYPOINT /git-sync, USER 65533, HOME=/tmp,
+ * GITSYNC_ROOT=/git; main.go, env.go): every flag has its GITSYNC_* twin; the HTTP server on GITSYNC_HTTP_BIND
+ * answers any path, 503 until the first sync and 200 after; it writes its root and /tmp (a git config at every
+ * start). The link (GITSYNC_LINK, absolute or under the root) points at .worktrees/<commit>, swapped atomically.
+ * The tag is the newest in the source; that the registry serves it could not be checked here.
+ */
+const GIT_SYNC: ImageContract = {
+  source: { repo: "kubernetes/git-sync", ref: "v4.7.1", files: ["Dockerfile.in", "main.go", "env.go", "docs/kubernetes.md"] },
+  runs: ["/git-sync"],
+  env: [],
+  envPrefixes: ["GITSYNC_"],
+  listens: (c) => {
+    const bind = c.env.GITSYNC_HTTP_BIND ?? flagValue(c.args, "--http-bind");
+    return bind ? [Number(bind.split(":").pop())] : [];
+  },
+  httpPaths: ["/"],
+  user: 65533,
+  writes: ["$GITSYNC_ROOT", "/tmp"],
+};
+
+export const CONTEXT_ENGINE_CONTRACTS: Readonly<Record<ContextEngineImage, ImageContract>> = { qdrant: QDRANT_CONTRACT, "llamacpp-server": LLAMACPP, "context-engine": CONTEXT_ENGINE, "git-sync": GIT_SYNC };

@@ -17,6 +17,7 @@ export const NAMES = {
   restoreJob: "qdrant-restore",
   quota: "context-engine-quota",
   seedPolicy: "allow-intra-namespace-ingress-internal",
+  gitSecret: "context-engine-git",
 } as const;
 
 /**
@@ -47,6 +48,10 @@ export const SNAPSHOT_BUCKET = "context-engine-snapshots";
 /** One prefix per collection, so a renamed collection never prunes or restores another's snapshots. */
 export const snapshotPrefix = (collection: string): string => `qdrant/${collection}/`;
 export const MODELS_DIR = "/models";
+/** Where git-sync keeps each git= repository's clone on repos-storage (its checkout is linked at /work/<subPath>). */
+export const GIT_SYNC_DIR = ".git-sync";
+/** git-sync's HTTP port in the watcher pod (its startup probe: 200 once the first sync is done). */
+export const GIT_SYNC_PORT = 8090;
 export const REPOS_DIR = "/work";
 
 const r = (rc: string, rm: string, lc: string, lm: string): Resources => ({ requests: { cpu: rc, memory: rm }, limits: { cpu: lc, memory: lm } });

@@ -61,7 +61,17 @@ export function basics(ctx: Ctx, cfg: ContextEngineConfig): Basics {
     { metadata: { name: NAMES.quota, namespace: ctx.namespace, labels: labels(NAMES.quota, "policy") }, spec: { hard: { "requests.cpu": cfg.quota.cpu, "requests.memory": cfg.quota.memory } } },
     childOpts(ctx),
   );
-  return { deps: [sa, config, secret], checksums: { config: checksum(data), secret: secret.checksum } };
+  // The git= repositories' token, read by git-sync from a file (a Secret of the operator's credential).
+  const git = cfg.git.token !== undefined && cfg.repositories.some((r) => r.enabled && r.git) ? gitSecret(ctx, cfg.git.token) : undefined;
+  return { deps: [sa, config, secret, ...(git ? [git] : [])], checksums: { config: checksum(data), secret: secret.checksum } };
+}
+
+function gitSecret(ctx: Ctx, token: pulumi.Output<string>): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    NAMES.gitSecret,
+    { metadata: { name: NAMES.gitSecret, namespace: ctx.namespace, labels: standardLabels(NAMES.gitSecret, INSTANCE, "config") }, type: "Opaque", stringData: { token } },
+    childOpts(ctx),
+  );
 }
 
 const BACKUP_COMPONENT = "backup";
@@ -87,6 +97,10 @@ export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" 
     // Opt-in: an image without the embedding model baked in downloads it at first start.
     const index: PodGroup = { name: "index", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["mcp", "watcher"] }] } };
     flows.push({ name: "index-to-internet", from: { pods: index }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "EMBEDDING_MODEL download (contextEngineEmbeddingDownload)" });
+  }
+  for (const repo of cfg.repositories.filter((r) => r.enabled && r.git)) {
+    // git-sync fetches over HTTPS from the watcher's pod (NetworkPolicy is per pod).
+    flows.push({ name: `git-sync-${repo.name}`, from: { pods: pods(`watcher-${repo.name}`) }, to: { external: ctx.network.internet }, ports: [{ port: 443 }], why: `git-sync of ${repo.git?.url ?? ""}` });
   }
   if (cfg.llamacpp) {
     flows.push(

@@ -4,16 +4,16 @@
  * `context-engine` ServiceAccount without a token (nothing here calls the API server).
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { httpProbes } from "../../lib/probes";
+import { httpProbes, tcpProbes } from "../../lib/probes";
 import { serviceHost } from "../../platform/exposure";
-import type { EnvMap } from "../../workloads/pod";
+import type { ContainerArgs, EnvMap, VolumeMount } from "../../workloads/pod";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { StatefulService } from "../../workloads/statefulService";
 import { WebService } from "../../workloads/webService";
 import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
 import type { ContextEngineImage } from "./images";
-import { MCP, MODELS_DIR, NAMES, PORT_ENV, PORTS, REPOS_DIR, ROLE_COMMAND, scaled, SEED_RESOURCES } from "./names";
+import { GIT_SYNC_DIR, GIT_SYNC_PORT, MCP, MODELS_DIR, NAMES, PORT_ENV, PORTS, REPOS_DIR, ROLE_COMMAND, scaled, SEED_RESOURCES } from "./names";
 import { MODEL_DOWNLOAD_SCRIPT } from "./scripts";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -142,11 +142,52 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
     );
   }
 
-  for (const repo of cfg.repositories.filter((r) => r.enabled)) watcher(ctx, repo, repos, common, envFrom, deps);
+  for (const repo of cfg.repositories.filter((r) => r.enabled)) watcher(ctx, cfg, repo, repos, common, envFrom, deps);
+}
+
+const GIT_TOKEN_DIR = "/etc/git-secret";
+
+/**
+ * git-sync as the watcher's native sidecar (kubernetes/git-sync v4.7.1, contracts.ts): it clones into
+ * repos-storage/.git-sync/<name> and links the checkout at /work/<subPath>, so the watcher and mcp-indexer read
+ * the repository where an uploaded one would be. The watcher starts after the first sync (the startup probe on
+ * git-sync's HTTP server). It runs as the pod's user, so the watcher can write its .codebase in the checkout.
+ */
+function gitSync(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, git: NonNullable<Repository["git"]>): ContainerArgs {
+  const token = cfg.git.token !== undefined;
+  return {
+    name: "git-sync",
+    image: ctx.images["git-sync"],
+    size: "small",
+    restartPolicy: "Always",
+    ports: { sync: GIT_SYNC_PORT },
+    env: {
+      GITSYNC_REPO: git.url,
+      GITSYNC_REF: git.ref,
+      GITSYNC_ROOT: `${REPOS_DIR}/${GIT_SYNC_DIR}/${repo.name}`,
+      GITSYNC_LINK: `${REPOS_DIR}/${repo.subPath}`,
+      GITSYNC_PERIOD: "60s",
+      GITSYNC_DEPTH: "1",
+      // Retry forever (the default 0 exits on the first failed fetch), and keep the previous checkout a while
+      // for a watcher still reading it when the link moves.
+      GITSYNC_MAX_FAILURES: "-1",
+      GITSYNC_STALE_WORKTREE_TIMEOUT: "5m",
+      GITSYNC_HTTP_BIND: `:${GIT_SYNC_PORT}`,
+      ...(token ? { GITSYNC_USERNAME: cfg.git.username, GITSYNC_PASSWORD_FILE: `${GIT_TOKEN_DIR}/token` } : {}),
+    },
+    volumeMounts: [{ name: NAMES.repos, mountPath: REPOS_DIR }, { name: "git-tmp", mountPath: "/tmp" }, ...(token ? [{ name: "git-token", mountPath: GIT_TOKEN_DIR, readOnly: true }] : [])],
+    // 503 until the first sync, 200 after, whatever later syncs do: a startup gate, not a health check.
+    startupProbe: { httpGet: { path: "/", port: "sync" }, periodSeconds: 5, failureThreshold: 120 },
+    probes: tcpProbes("sync"),
+  };
 }
 
 /** watcher-<name>: one Recreate pod watching its repository's sub-directory of repos-storage. */
-function watcher(ctx: Ctx, repo: Repository, repos: Volume, common: Common, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[]): void {
+function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Volume, common: Common, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[]): void {
+  const git = repo.git;
+  // A synced checkout is a symlink git-sync moves: the whole claim is mounted (a subPath would pin the first
+  // target), and the watcher polls (inotify keeps watching the old checkout).
+  const reposMount: VolumeMount = git ? { name: NAMES.repos, mountPath: REPOS_DIR } : { name: NAMES.repos, mountPath: `${REPOS_DIR}/${repo.subPath}`, subPath: repo.subPath };
   new WebService(
     `watcher-${repo.name}`,
     {
@@ -155,7 +196,8 @@ function watcher(ctx: Ctx, repo: Repository, repos: Volume, common: Common, envF
       strategy: "Recreate",
       // The seed's log commands select `app=watcher`.
       podLabels: { app: "watcher" },
-      volumes: [repos, emptyDir("tmp", "1Gi")],
+      volumes: [repos, emptyDir("tmp", "1Gi"), ...(git ? [emptyDir("git-tmp", "64Mi")] : []), ...(git && cfg.git.token ? [{ name: "git-token", secret: { secretName: NAMES.gitSecret, defaultMode: 0o440 } }] : [])],
+      initContainers: git ? [gitSync(ctx, cfg, repo, git)] : [],
       container: {
         image: ctx.images["context-engine"],
         size: "small",
@@ -163,11 +205,8 @@ function watcher(ctx: Ctx, repo: Repository, repos: Volume, common: Common, envF
         command: [...ROLE_COMMAND.watcher],
         envFrom,
         // The watcher names the repository from its path (WATCH_ROOT), and keeps its state in WATCH_ROOT/.codebase.
-        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}) },
-        volumeMounts: [
-          { name: NAMES.repos, mountPath: `${REPOS_DIR}/${repo.subPath}`, subPath: repo.subPath },
-          { name: "tmp", mountPath: "/tmp" },
-        ],
+        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}), ...(git ? { WATCH_USE_POLLING: "1" } : {}) },
+        volumeMounts: [reposMount, { name: "tmp", mountPath: "/tmp" }],
         probes: {
           readinessProbe: { exec: { command: ["/bin/sh", "-c", "test -d \"$WATCH_ROOT\""] }, initialDelaySeconds: 5, periodSeconds: 10 },
           livenessProbe: { exec: { command: ["/bin/sh", "-c", "kill -0 1"] }, initialDelaySeconds: 30, periodSeconds: 20 },
