@@ -14,14 +14,15 @@ const sorted = (ds: readonly WorkloadDemand[]) => [...ds].sort((a, b) => byKey(a
 const CASES: Array<[string, StackName, RenderOptions]> = [
   ["dev", "dev", {}],
   ["prod", "prod", {}],
-  ["dev with the smoke Job, MCP wait gates off, 3 workers", "dev", { set: { llmctlExecutorSmokeTest: true, llmctlMcpWaitEnabled: false, llmctlCeleryWorkerReplicas: 3 } }],
+  // Variations of the studio's settings render the studio alone (its add-ons and the platform's charts stay).
+  ["dev with the smoke Job, MCP wait gates off, 3 workers", "dev", { set: { suites: ["llmctl"], llmctlExecutorSmokeTest: true, llmctlMcpWaitEnabled: false, llmctlCeleryWorkerReplicas: 3 } }],
   ["dev with HPAs and the large profile (four minikube nodes: one does not fit it)", "dev", { set: { llmctlBackendReplicas: 2, llmctlBackendMaxReplicas: 5, llmctlFrontendMaxReplicas: 4, resourceProfile: "large", clusterNodes: 4 } }],
   [
     "prod with a GPU smoke Job on a GPU node",
     "prod",
-    { set: { llmctlExecutorSmokeTest: true, executorGpuLimit: 2, clusterNodes: 3, clusterGpuNodes: 1, clusterGpusPerNode: 4 } },
+    { set: { suites: ["llmctl"], llmctlExecutorSmokeTest: true, executorGpuLimit: 2, clusterNodes: 3, clusterGpuNodes: 1, clusterGpusPerNode: 4 } },
   ],
-  ["prod without Harbor and pgAdmin", "prod", { set: { harborEnabled: false, pgadminEnabled: false } }],
+  ["prod without Harbor and pgAdmin", "prod", { set: { suites: ["llmctl"], harborEnabled: false, pgadminEnabled: false } }],
 ];
 
 describe.each(CASES)("declared demand = rendered demand: %s", (_what, stack, options) => {

@@ -105,7 +105,7 @@ describe("context-engine on the dev stack", () => {
 });
 
 test("removing a repository removes exactly its watcher; --skip-llamacpp is contextEngineLlamacpp false; the seed's intra-namespace policy on request", async () => {
-  const { resources } = await renderStack("dev", { set: { contextEngineRepositories: ["backend", "ml-service"], contextEngineLlamacpp: false, contextEngineNetworkPolicy: "intraNamespace" } });
+  const { resources } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineRepositories: ["backend", "ml-service"], contextEngineLlamacpp: false, contextEngineNetworkPolicy: "intraNamespace" } });
   expect(inNs(resources, "apps/v1:Deployment").filter((d) => k8sName(d).startsWith("watcher-")).map(k8sName).sort()).toEqual(["watcher-backend", "watcher-ml-service"]);
   expect(resources.filter((r) => k8sName(r) === "llamacpp")).toEqual([]);
   expect(at(byName(resources, "networking.k8s.io/v1:NetworkPolicy", "allow-intra-namespace-ingress-internal").inputs, "spec.ingress")).toEqual([{ from: [{ podSelector: {} }] }]);
@@ -117,7 +117,7 @@ test("internet egress: only the llama.cpp pod by default; the MCP servers and wa
       .filter((p) => JSON.stringify(at(p.inputs, "spec.egress") ?? []).includes("0.0.0.0/0"))
       .map((p) => String(at(p.inputs, "metadata.annotations.llm-platform/flow")));
   expect(internetFlows((await renderStack("dev")).resources)).toEqual(["LLAMACPP_MODEL_URL download (init container)"]);
-  const { resources } = await renderStack("dev", { set: { contextEngineEmbeddingDownload: true } });
+  const { resources } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: true } });
   expect(internetFlows(resources).sort()).toEqual(["EMBEDDING_MODEL download (contextEngineEmbeddingDownload)", "LLAMACPP_MODEL_URL download (init container)"]);
 });
 
@@ -141,7 +141,7 @@ describe("a git= repository: git-sync beside its watcher", () => {
   let res: Recorded[];
   const TOKEN = "glpat-context-engine-git-token";
   beforeAll(async () => {
-    ({ resources: res } = await renderStack("dev", { set: { contextEngineRepositories: ["backend", "api,git=https://github.com/acme/api.git,ref=main"] }, secrets: { contextEngineGitToken: TOKEN } }));
+    ({ resources: res } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineRepositories: ["backend", "api,git=https://github.com/acme/api.git,ref=main"] }, secrets: { contextEngineGitToken: TOKEN } }));
   });
 
   test("git-sync is a native sidecar that links the checkout at /work/<subPath> before the watcher starts, reading the token from a file", () => {
@@ -184,7 +184,7 @@ describe("a git= repository: git-sync beside its watcher", () => {
   });
 
   test("without a token: no Secret, no credentials in git-sync's env", async () => {
-    const { resources } = await renderStack("dev", { set: { contextEngineRepositories: ["api,git=https://github.com/acme/api.git"] } });
+    const { resources } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineRepositories: ["api,git=https://github.com/acme/api.git"] } });
     expect(resources.filter((r) => k8sName(r) === "context-engine-git")).toEqual([]);
     const env = envOf(containersOf(byName(resources, "apps/v1:Deployment", "watcher-api"), true)[0]);
     expect(Object.keys(env).filter((k) => /USERNAME|PASSWORD/.test(k))).toEqual([]);
