@@ -28,7 +28,8 @@ export interface LocalS3 {
 
 export const S3_KEYS = { accessKey: "platformtestaccess01", secretKey: "platform-test-secret-key-0123456789abcdef" } as const;
 
-export async function startLocalS3(keys: { accessKey: string; secretKey: string } = S3_KEYS): Promise<LocalS3> {
+/** `port` 0 (the default): any free port. */
+export async function startLocalS3(keys: { accessKey: string; secretKey: string } = S3_KEYS, port = 0): Promise<LocalS3> {
   DUMMY_ACCOUNT.createKeyPair(keys.accessKey, keys.secretKey);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "llm-platform-s3-"));
   const s3rver = new S3rver({ silent: true, directory });
@@ -37,10 +38,10 @@ export async function startLocalS3(keys: { accessKey: string; secretKey: string 
     if (verifySigV4(req, keys)) return void handle(req, res);
     res.writeHead(403, { "content-type": "application/xml" }).end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as { port: number }).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${bound}`,
     directory,
     buckets: () => fs.readdirSync(directory).filter((b) => fs.statSync(path.join(directory, b)).isDirectory()).sort(),
     objects: (bucket) => {

@@ -30,6 +30,9 @@ function objectData(res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: 
   return { ...decoded, ...((obj.inputs.stringData ?? {}) as Record<string, string>) };
 }
 
+/** The data of a rendered Secret (decoded) or ConfigMap. */
+export const renderedData = (res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: string, name: string): Record<string, string> => objectData(res, kind, ns, name);
+
 /** The workload's container named `name` (or its first), materialized under a new scratch root. */
 export function localContainer(res: readonly Recorded[], kind: string, workload: string, name?: string): LocalContainer {
   const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === workload);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The software tier: installs the real programs from the package registries when they are missing (Debian's
 # postgresql-15, redis-server and nginx; PyPI programs (chromadb, mcp-proxy, chroma-mcp, mcp-atlassian, workspace-mcp,
-# litellm), each in its own venv under ~/.cache/llm-platform/software; cold
-# about 7 min, warm nothing), then runs the tests that start them with the rendered config
+# litellm, mlflow), each in its own venv under ~/.cache/llm-platform/software; cold
+# about 9 min, warm nothing), then runs the tests that start them with the rendered config
 # (jest.software.config.js). SOFTWARE=never skips the tier.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,5 +41,8 @@ venv workspace-mcp-1.4.1 "workspace-mcp==1.4.1 mcp==1.12.4 pydantic==2.11.7"
 # LiteLLM: PyPI has neither litellm-proxy==1.110.2 (the proxy extra's first requirement) nor litellm-enterprise==0.1.83.post1:
 # the proxy's other requirements, with litellm-enterprise 0.1.83 (tests/software/litellm-proxy.txt).
 venv litellm-1.110.2 "litellm==1.110.2 -r tests/software/litellm-proxy.txt"
-echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6 (ready in $(( $(date +%s) - start ))s)"
+# MLflow as the mlflow image installs it (docker/Dockerfile.full: mlflow[extras,azure,db,gateway,genai,auth]; the
+# server needs extras (prometheus-flask-exporter, boto3), auth and db of those).
+venv mlflow-3.17.2 "mlflow[extras,auth,db]==3.17.2"
+echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6, mcp-atlassian 0.11.9, workspace-mcp 1.4.1, litellm 1.110.2, mlflow 3.17.2 (ready in $(( $(date +%s) - start ))s)"
 jest -c jest.software.config.js --ci

@@ -6,35 +6,18 @@
  * package, so its first-start steps for Postgres (initdb with the user and password file, the database, the
  * init scripts, then the server with the rendered args) are done here as that script does them.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { REDIS_PROBE } from "../../components/workloads/datastores";
 import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
 import { localContainer, type LocalContainer } from "./pod";
+import { listening, type LocalPostgres, startPostgres } from "./postgres";
 
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill("SIGTERM");
 });
-
-/** Resolves once 127.0.0.1:port accepts a connection (or rejects after `ms`). */
-async function listening(port: number, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function secretValue(res: readonly Recorded[], ns: string, name: string, key: string): string {
   const s = res.find((r) => r.type === "kubernetes:core/v1:Secret" && k8sName(r) === name && at(r.inputs, "metadata.namespace") === ns);
@@ -92,59 +75,19 @@ describe.each([
   });
 });
 
-/** PostgreSQL's binaries (Debian's layout). */
-const PG_BIN = fs.existsSync("/usr/lib/postgresql/15/bin") ? "/usr/lib/postgresql/15/bin" : path.dirname(execFileSync("sh", ["-c", "command -v postgres"], { encoding: "utf8" }).trim());
-/** PostgreSQL refuses to run as root: the image's uid 999 is the postgres user here. */
-const asPostgres = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-  spawnSync("runuser", ["-u", "postgres", "--", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { encoding: "utf8" });
-
 describe.each([
   ["llmctl's Postgres", "llmctl-postgres", "llmctl", "llmctl-studio-secrets", "LLMCTL_POSTGRES_PASSWORD", undefined],
   ["the LLM stack's Postgres", "postgres", "llm-stack", undefined, undefined, undefined],
   ["the MLOps PostgreSQL, with MLflow's database from its init script", "postgresql", "mlops", undefined, undefined, "mlflow"],
 ])("%s, as rendered", (_what, workload, ns, consumerSecret, consumerKey, initUser) => {
+  let pg: LocalPostgres;
   let c: LocalContainer;
-  const port = 5432;
-  const psql = (user: string, password: string | undefined, db: string, sql: string) =>
-    spawnSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-tAc", sql], { encoding: "utf8", env: { ...process.env, PGPASSWORD: password ?? "", PGCONNECT_TIMEOUT: "5" } });
-  let data: string;
+  const psql = (user: string, password: string | undefined, db: string, sql: string) => pg.psql(user, password, db, sql);
   beforeAll(async () => {
-    c = localContainer(res, "apps/v1:StatefulSet", workload);
-    data = c.local(c.env.PGDATA);
-    const run = c.local("/var/run/postgresql");
-    fs.mkdirSync(run, { recursive: true });
-    execFileSync("chown", ["-R", "postgres:postgres", c.root]);
-    // docker-entrypoint.sh's first start: initdb with the user and the password file, then the database and init scripts.
-    const init = asPostgres(`${PG_BIN}/initdb`, ["-D", data, "-U", c.env.POSTGRES_USER, `--pwfile=${c.env.POSTGRES_PASSWORD_FILE}`, "--auth-local=trust", "--auth-host=scram-sha-256"]);
-    expect(init.status).toBe(0);
-    fs.appendFileSync(path.join(data, "pg_hba.conf"), "host all all all scram-sha-256\n");
-    const start = (extra: string[]) => asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "-o", extra.join(" "), "start", "-l", path.join(c.root, "pg.log")]);
-    expect(start([`-c listen_addresses=''`, `-c unix_socket_directories=${run}`]).status).toBe(0);
-    const local = (sql: string, db = "postgres") => asPostgres("psql", ["-h", run, "-U", c.env.POSTGRES_USER, "-d", db, "-v", "ON_ERROR_STOP=1", "-tAc", sql]);
-    if (c.env.POSTGRES_DB !== "postgres") expect(local(`CREATE DATABASE "${c.env.POSTGRES_DB}"`).status).toBe(0);
-    const scripts = c.local("/docker-entrypoint-initdb.d");
-    const password = fs.readFileSync(c.env.POSTGRES_PASSWORD_FILE, "utf8").trim();
-    for (const f of fs.existsSync(scripts) ? fs.readdirSync(scripts).sort() : []) {
-      const file = path.join(scripts, f);
-      const env = { ...c.env, POSTGRES_PASSWORD: password, PGHOST: run, PGUSER: c.env.POSTGRES_USER, PGDATABASE: c.env.POSTGRES_DB };
-      // .sh scripts are run (executable) or sourced by bash; the script's own paths point into the mounts.
-      const script = fs.readFileSync(file, "utf8").replaceAll("/etc/postgres-init", c.local("/etc/postgres-init"));
-      const out = f.endsWith(".sh") ? asPostgres("bash", ["-c", script], env) : asPostgres("psql", ["-h", run, "-U", c.env.POSTGRES_USER, "-d", c.env.POSTGRES_DB, "-v", "ON_ERROR_STOP=1", "-f", file]);
-      expect([f, out.status, out.stderr]).toEqual([f, 0, expect.anything()]);
-    }
-    expect(asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "stop"]).status).toBe(0);
-    // The server with the rendered args ($(PG_*) substituted), on loopback.
-    // No args: the image's CMD, `postgres`.
-    const line = c.args.length > 0 ? c.args : ["postgres"];
-    expect(line[0]).toBe("postgres");
-    const args = line.slice(1);
-    const server = start([...args.map((a) => (a === "-c" ? a : `'${a}'`)), `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${run}`]);
-    expect([server.status, server.stderr]).toEqual([0, expect.anything()]);
-    await listening(port);
+    pg = await startPostgres(res, workload);
+    c = pg.c;
   });
-  afterAll(() => {
-    asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "-m", "fast", "stop"]);
-  });
+  afterAll(() => pg?.stop());
 
   test("refuses a wrong password and accepts the generated one from the password file", () => {
     expect(psql(c.env.POSTGRES_USER, "not-the-password", c.env.POSTGRES_DB, "select 1").status).not.toBe(0);
@@ -162,7 +105,7 @@ describe.each([
     if (workload === "postgres") {
       // R2R's database login, resolved from its own container's env as the kubelet would.
       const r2r = localContainer(res, "apps/v1:Deployment", "r2r").env;
-      expect(r2r.R2R_POSTGRES_PORT).toBe(String(port));
+      expect(r2r.R2R_POSTGRES_PORT).toBe(String(pg.port));
       expect(psql(r2r.R2R_POSTGRES_USER, r2r.R2R_POSTGRES_PASSWORD, r2r.R2R_POSTGRES_DBNAME, "select current_database()").stdout.trim()).toBe(r2r.R2R_POSTGRES_DBNAME);
     }
     if (consumerSecret) {

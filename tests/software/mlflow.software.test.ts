@@ -1,0 +1,121 @@
+/**
+ * MLflow for real: PyPI mlflow 3.17.2 (what the mlflow image installs) with the rendered command line and env
+ * (basic auth on, as in both stacks), against the MLOps PostgreSQL started as rendered (its init script makes
+ * MLflow's database and user) and a local S3 API on MinIO's port (s3rver with signature checks, keyed with the
+ * generated minio-credentials; MinIO itself has no build here: the module proxy refuses its release). The
+ * buckets come from the rendered minio-create-buckets Job's own script. The one change: the Service names in
+ * the args, env and the mounted basic_auth.ini point at loopback.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { allowedHosts } from "../../components/suites/mlops/mlflow";
+import { renderStack, type Recorded } from "../helpers/harness";
+import { type LocalS3, runShell, startLocalS3 } from "../helpers/s3server";
+import { request } from "./http";
+import { localContainer, type LocalContainer, onLoopback, renderedData } from "./pod";
+import { type LocalPostgres, startPostgres } from "./postgres";
+
+const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
+const NS = "mlops";
+const SERVICES = ["postgresql-external.mlops.svc.cluster.local", "minio.mlops.svc.cluster.local"];
+
+let res: Recorded[];
+let pg: LocalPostgres;
+let s3: LocalS3;
+let mlflow: LocalContainer;
+let child: ChildProcess;
+let admin: string;
+
+const call = (p: string, opts: { host?: string; auth?: string; method?: string; body?: string; type?: string } = {}) =>
+  request("127.0.0.1", 5000, p, {
+    method: opts.method,
+    body: opts.body,
+    headers: { host: opts.host ?? "mlflow.mlops.svc.cluster.local:5000", ...(opts.auth ? { authorization: `Basic ${Buffer.from(opts.auth).toString("base64")}` } : {}), ...(opts.body !== undefined ? { "content-type": opts.type ?? "application/json" } : {}) },
+  });
+
+beforeAll(async () => {
+  ({ resources: res } = await renderStack("dev"));
+  pg = await startPostgres(res, "postgresql");
+  // The S3 API with MinIO's generated keys, on MinIO's port.
+  const creds = localContainer(res, "apps/v1:Deployment", "minio").env;
+  s3 = await startLocalS3({ accessKey: creds.MINIO_ROOT_USER, secretKey: creds.MINIO_ROOT_PASSWORD }, 9000);
+  // The bucket Job's container, as rendered: its script creates every bucket.
+  const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
+  expect(job.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+  const made = await runShell(job.command[2], onLoopback(job.env, SERVICES));
+  expect(made).toMatchObject({ code: 0 });
+  // MLflow with its rendered command line and env.
+  mlflow = localContainer(res, "apps/v1:Deployment", "mlflow");
+  const ini = mlflow.local("/etc/mlflow/basic_auth.ini");
+  fs.writeFileSync(ini, onLoopback({ ini: fs.readFileSync(ini, "utf8") }, SERVICES).ini);
+  fs.mkdirSync(mlflow.local("/tmp/metrics"), { recursive: true });
+  const line = onLoopback(Object.fromEntries([...mlflow.command, ...mlflow.args].map((a, i) => [String(i), a])), SERVICES);
+  const argv = Object.values(line);
+  const log = fs.openSync(path.join(mlflow.root, "mlflow.log"), "w");
+  child = spawn(argv[0], argv.slice(1), { env: { PATH: `${path.join(CACHE, "mlflow-3.17.2/bin")}:${process.env.PATH ?? ""}`, ...onLoopback(mlflow.env, SERVICES) }, stdio: ["ignore", log, log], cwd: mlflow.root, detached: true });
+  // The login the operator is given and the ServiceMonitor scrapes with: mlflow-auth's admin user and password.
+  const login = renderedData(res, "Secret", NS, "mlflow-auth");
+  expect(login["admin-password"]).toBe(mlflow.env.MLFLOW_AUTH_ADMIN_PASSWORD);
+  admin = `${login["admin-username"]}:${login["admin-password"]}`;
+  const deadline = Date.now() + 120_000;
+  while ((await call("/health").then((a) => a.status, () => 0)) !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`MLflow never answered /health: ${fs.readFileSync(path.join(mlflow.root, "mlflow.log"), "utf8").slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}, 180_000);
+
+afterAll(async () => {
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((r) => child.once("exit", r));
+    process.kill(-child.pid, "SIGTERM");
+    await exited;
+  }
+  pg?.stop();
+  await s3?.close();
+});
+
+test("the bucket Job's script made every rendered bucket with the generated keys", () => {
+  const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
+  expect(s3.buckets()).toEqual(job.env.BUCKETS.split(" ").sort());
+});
+
+test("opens the Service's port; /health answers without a login, the API only with the generated admin password", async () => {
+  expect(mlflow.ports.http).toBe(5000);
+  expect((await call("/health")).status).toBe(200);
+  const search = "/api/2.0/mlflow/experiments/search?max_results=10";
+  expect((await call(search)).status).toBe(401);
+  expect((await call(search, { auth: "admin:not-the-password" })).status).toBe(401);
+  expect((await call(search, { auth: admin })).status).toBe(200);
+});
+
+test("a run's artifact goes through the server into the artifacts bucket, and its metadata into PostgreSQL", async () => {
+  const exp = await call("/api/2.0/mlflow/experiments/create", { auth: admin, method: "POST", body: JSON.stringify({ name: "software-tier" }) });
+  expect(exp.status).toBe(200);
+  const experimentId = (JSON.parse(exp.text) as { experiment_id: string }).experiment_id;
+  const run = await call("/api/2.0/mlflow/runs/create", { auth: admin, method: "POST", body: JSON.stringify({ experiment_id: experimentId }) });
+  expect(run.status).toBe(200);
+  const info = (JSON.parse(run.text) as { run: { info: { run_id: string; artifact_uri: string } } }).run.info;
+  expect(info.artifact_uri).toMatch(/^mlflow-artifacts:/);
+  const artifactPath = info.artifact_uri.replace(/^mlflow-artifacts:\/?/, "").replace(/^\/+/, "");
+  const put = await call(`/api/2.0/mlflow-artifacts/artifacts/${artifactPath}/model.txt`, { auth: admin, method: "PUT", body: "weights", type: "application/octet-stream" });
+  expect(put.status).toBe(200);
+  expect(s3.objects("mlflow-artifacts").some((k) => k.endsWith(`${info.run_id}/artifacts/model.txt`))).toBe(true);
+  // The experiment is a row in MLflow's own database, under its own login.
+  const mlflowPassword = mlflow.env.PGPASSWORD;
+  expect(pg.psql("mlflow", mlflowPassword, "mlflow", "select name from experiments where name = 'software-tier'").stdout.trim()).toBe("software-tier");
+});
+
+test("Host headers: the in-cluster names, the dev NodePort URL and the scraper's pod address are accepted; others refused", async () => {
+  const ok = async (host: string, p = "/health") => (await call(p, { host, auth: admin })).status;
+  expect(await ok("mlflow.mlops.svc.cluster.local:5000", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
+  expect(await ok("mlflow:5000", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
+  // dev's URL is the node's address and the NodePort (minikube's 192.168.49.2 by default).
+  expect(await ok("192.168.49.2:30500", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
+  // Prometheus scrapes the pod by its address, with the login its ServiceMonitor names (mlflow-auth's admin).
+  expect(await ok("10.244.0.17:5000", "/metrics")).toBe(200);
+  expect((await call("/metrics", { host: "10.244.0.17:5000" })).status).toBe(401);
+  expect(await ok("evil.example.com", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(403);
+  // prod's public host is in its allowed list the same way.
+  expect(allowedHosts(NS, "mlflow.example.com")).toContain("mlflow.example.com");
+});
