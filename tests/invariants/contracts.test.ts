@@ -63,10 +63,6 @@ function running(res: readonly Recorded[]): Running[] {
  */
 const KNOWN_BREACHES: ReadonlyArray<{ readonly match: RegExp; readonly why: string }> = [
   {
-    match: /^llm-stack\/r2r container r2r \(llm-stack-r2r\): (R2R_QDRANT_[A-Z_]+|REDIS_URL)$/,
-    why: "upstream R2R keeps its vectors in Postgres (pgvector) and reads no Qdrant or Redis setting: R2R needs pgvector and the gateway (issue 22)",
-  },
-  {
     match: /^llmctl\/llmctl-mcp container llmctl-mcp \(llmctl-mcp\): (HOST|MCP_TRANSPORT|PORT)$/,
     why: "the seed names no transport settings for llmctl's own MCP server; without its source these are guesses",
   },

@@ -86,10 +86,10 @@ const WIRED: Case[] = [
   ["pgadmin", "llmctl-postgres", 5432],
   // The LLM stack
   ["r2r", "postgres", 5432],
-  ["r2r", "llm-stack/qdrant", 6333],
-  ["r2r", "llm-stack/qdrant", 6334],
-  ["r2r", "redis", 6379],
+  ["r2r", "litellm", 4000],
   ["openwebui", "litellm", 4000],
+  ["openwebui", "llm-stack/qdrant", 6333],
+  ["openwebui", "redis", 6379],
   ["react-client", "openwebui", 8080],
   ["litellm", `ip:${IP.internet}`, 443],
   ["r2r", `ip:${IP.internet}`, 443],
@@ -136,7 +136,10 @@ const NOT_WIRED: Case[] = [
   ["harbor-database", "llmctl-postgres", 5432],
   // The LLM stack: only what its wiring names
   ["openwebui", "postgres", 5432],
-  ["openwebui", "llm-stack/qdrant", 6333],
+  ["openwebui", "llm-stack/qdrant", 6334],
+  // R2R keeps its vectors in Postgres (pgvector): the seed's Qdrant and Redis settings were inert, so no flow.
+  ["r2r", "llm-stack/qdrant", 6333],
+  ["r2r", "redis", 6379],
   ["react-client", "litellm", 4000],
   ["litellm", "postgres", 5432],
   ["llm-stack/qdrant", `ip:${IP.internet}`, 443],

@@ -84,7 +84,7 @@ describe("llm-stack on the dev stack", () => {
     expect(secret).toEqual({ "master-key": generated(res, "litellm-secret-master-key"), "openai-api-key": "sk-openai-from-config" });
   });
 
-  test("R2R: Postgres, Qdrant and Redis from the Service names; waits for Postgres and Qdrant; Qdrant's API key and Redis' password", () => {
+  test("R2R: Postgres with pgvector and the gateway from the Service names; waits for both; no inert Qdrant or Redis settings", () => {
     const r2r = byName(res, "apps/v1:Deployment", "r2r");
     const env = envOf(containersOf(r2r)[0]);
     expect(env).toMatchObject({
@@ -92,15 +92,23 @@ describe("llm-stack on the dev stack", () => {
       R2R_POSTGRES_HOST: { value: "postgres.llm-stack.svc.cluster.local" },
       R2R_POSTGRES_PORT: { value: "5432" },
       R2R_POSTGRES_DBNAME: { value: "r2r_db" },
-      R2R_QDRANT_HOST: { value: "qdrant.llm-stack.svc.cluster.local" },
-      R2R_QDRANT_PORT: { value: "6333" },
+      OPENAI_API_BASE: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
     });
-    expect(env.R2R_QDRANT_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
+    expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    expect(Object.keys(env).filter((k) => /QDRANT|REDIS/.test(k))).toEqual([]);
+    expect(containersOf(byName(res, "apps/v1:StatefulSet", "postgres"))[0].image).toBe("docker.io/pgvector/pgvector:0.8.0-pg16");
     expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "qdrant"))[0]).QDRANT__SERVICE__API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
-    const redisUrl = (byName(res, "core/v1:Secret", "r2r-redis").inputs.stringData as JsonObject).REDIS_URL;
-    expect(redisUrl).toBe(`redis://:${generated(res, "llm-stack-secrets-redis-password")}@redis.llm-stack.svc.cluster.local:6379/0`);
     const gate = envOf(containersOf(r2r, true)[0]);
-    expect(String(gate.WAIT_TARGETS.value).split(" ")).toEqual(["http://postgres.llm-stack.svc.cluster.local:5432/", "http://qdrant.llm-stack.svc.cluster.local:6333/readyz"]);
+    expect(String(gate.WAIT_TARGETS.value).split(" ")).toEqual(["http://postgres.llm-stack.svc.cluster.local:5432/", "http://litellm.llm-stack.svc.cluster.local:4000/health/liveliness"]);
+  });
+
+  test("OpenWebUI keeps documents' vectors in the stack's Qdrant (its API key) and its state in Redis (its password)", () => {
+    const env = envOf(containersOf(byName(res, "apps/v1:Deployment", "openwebui"))[0]);
+    expect(env).toMatchObject({ VECTOR_DB: { value: "qdrant" }, QDRANT_URI: { value: "http://qdrant.llm-stack.svc.cluster.local:6333" }, WEBSOCKET_MANAGER: { value: "redis" }, ENABLE_WEBSOCKET_SUPPORT: { value: "true" } });
+    expect(env.QDRANT_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
+    for (const k of ["REDIS_URL", "WEBSOCKET_REDIS_URL"]) expect(env[k].valueFrom).toEqual({ secretKeyRef: { name: "openwebui-redis", key: "REDIS_URL" } });
+    const redisUrl = (byName(res, "core/v1:Secret", "openwebui-redis").inputs.stringData as JsonObject).REDIS_URL;
+    expect(redisUrl).toBe(`redis://:${generated(res, "llm-stack-secrets-redis-password")}@redis.llm-stack.svc.cluster.local:6379/0`);
   });
 
   test("OpenWebUI: LiteLLM as its OpenAI endpoint with the same key, a generated session key, no login on the dev laptop", () => {

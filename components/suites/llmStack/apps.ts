@@ -73,12 +73,13 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
   );
 
   const redisUrl = secrets.stack.values[KEYS.redisPassword].apply((pw) => `redis://:${pw}@${serviceHost(NAMES.redis, ns)}:${PORTS.redis}/0`);
-  // The Redis URL carries the password: a Secret of its own, read by key.
-  const r2rSecret = new k8s.core.v1.Secret(
-    `${NAMES.r2r}-redis`,
-    { metadata: { name: `${NAMES.r2r}-redis`, namespace: ctx.namespace, labels: standardLabels(NAMES.r2r, ctx.instance, "config") }, type: "Opaque", stringData: { REDIS_URL: redisUrl } },
+  // The Redis URL carries the password: a Secret of its own, read by key (OpenWebUI's app state and websockets).
+  const redisSecret = new k8s.core.v1.Secret(
+    NAMES.openwebuiRedis,
+    { metadata: { name: NAMES.openwebuiRedis, namespace: ctx.namespace, labels: standardLabels(NAMES.openwebui, ctx.instance, "config") }, type: "Opaque", stringData: { REDIS_URL: redisUrl } },
     childOpts(ctx),
   );
+  const gateway = { OPENAI_API_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } } };
   new WebService(
     NAMES.r2r,
     {
@@ -86,14 +87,14 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "rag",
       port: { port: PORTS.r2r },
       volumes: [emptyDir("tmp", "1Gi")],
-      checksums: { secret: secrets.stack.checksum },
+      checksums: { secret: secrets.stack.checksum, gateway: secrets.litellm.checksum },
       initContainers: [
         gate({
           name: "wait-for-stores",
           image: ctx.images["wait-for"],
           targets: [
             { kind: "tcp", host: serviceHost(NAMES.postgres, ns), port: PORTS.postgres },
-            { kind: "http", url: url(NAMES.qdrant, PORTS.qdrant, ns, "/readyz") },
+            { kind: "http", url: url(NAMES.litellm, PORTS.litellm, ns, "/health/liveliness") },
           ],
         }),
       ],
@@ -109,10 +110,9 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           R2R_POSTGRES_USER: POSTGRES.user,
           R2R_POSTGRES_DBNAME: POSTGRES.database,
           R2R_POSTGRES_PASSWORD: stackSecret(POSTGRES.passwordKey),
-          R2R_QDRANT_HOST: serviceHost(NAMES.qdrant, ns),
-          R2R_QDRANT_PORT: String(PORTS.qdrant),
-          R2R_QDRANT_API_KEY: stackSecret(KEYS.qdrantApiKey),
-          REDIS_URL: { secretKeyRef: { name: `${NAMES.r2r}-redis`, key: "REDIS_URL" } },
+          // Completions and embeddings through the platform's gateway (R2R's LiteLLM client reads the OPENAI_* names).
+          OPENAI_API_BASE: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
+          ...gateway,
         },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         probes: tcpProbes("http", 20),
@@ -120,7 +120,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [secrets.stack, r2rSecret]),
+    workloadOpts(ctx, [secrets.stack, secrets.litellm]),
   );
 
   new WebService(
@@ -130,7 +130,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "ui",
       port: { port: PORTS.openwebui, nodePort: nodePort(cfg.nodePorts.openwebui) },
       volumes: [dataVolume(ctx, { claim: NAMES.openwebuiData, volume: "data", size: cfg.storage.openwebui }), emptyDir("tmp")],
-      checksums: { secret: secrets.litellm.checksum },
+      checksums: { secret: secrets.litellm.checksum, stack: secrets.stack.checksum },
       initContainers: [gate({ name: "wait-for-litellm", image: ctx.images["wait-for"], targets: [{ kind: "http", url: url(NAMES.litellm, PORTS.litellm, ns, "/health/liveliness") }] })],
       container: {
         image: ctx.images["llm-stack-openwebui"],
@@ -139,7 +139,15 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         env: {
           OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           // The same Secret key LiteLLM takes its master key from: nothing to copy.
-          OPENAI_API_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
+          ...gateway,
+          // The stack's Qdrant for documents' vectors, and its Redis for app state and websockets.
+          VECTOR_DB: "qdrant",
+          QDRANT_URI: url(NAMES.qdrant, PORTS.qdrant, ns),
+          QDRANT_API_KEY: stackSecret(KEYS.qdrantApiKey),
+          REDIS_URL: { secretKeyRef: { name: NAMES.openwebuiRedis, key: "REDIS_URL" } },
+          ENABLE_WEBSOCKET_SUPPORT: "true",
+          WEBSOCKET_MANAGER: "redis",
+          WEBSOCKET_REDIS_URL: { secretKeyRef: { name: NAMES.openwebuiRedis, key: "REDIS_URL" } },
           WEBUI_AUTH: String(cfg.webuiAuth),
           WEBUI_SECRET_KEY: stackSecret(KEYS.webuiSecret),
           DATA_DIR: "/app/backend/data",
@@ -154,7 +162,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [secrets.stack, secrets.litellm]),
+    workloadOpts(ctx, [secrets.stack, secrets.litellm, redisSecret]),
   );
 
   new WebService(

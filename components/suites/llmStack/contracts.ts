@@ -25,8 +25,10 @@ const LITELLM: ImageContract = {
 /**
  * R2R (SciPhi-AI/R2R py/Dockerfile: `uvicorn core.main.app_entry:app --host $R2R_HOST --port $R2R_PORT`;
  * py/core/main/config.py, py/core/providers/database/postgres.py; PyPI r2r 3.6.6): R2R_* for config and Postgres,
- * the LLM providers' own env (OPENAI_*), /v3/health. Upstream R2R keeps vectors in Postgres (pgvector): it reads
- * no Qdrant or Redis setting. Assumption: the seed's llm-stack-r2r image is that program.
+ * the LLM providers' own env (OPENAI_*: its completions and embeddings go through LiteLLM's client), /v3/health.
+ * Upstream R2R keeps vectors in Postgres (pgvector, `CREATE EXTENSION IF NOT EXISTS vector` at start): it reads
+ * no Qdrant or Redis setting, so the seed's R2R_QDRANT_* and REDIS_URL were inert. Assumption: the seed's
+ * llm-stack-r2r image is that program.
  */
 const R2R: ImageContract = {
   source: { repo: "SciPhi-AI/R2R", ref: "v3.6.6 (PyPI r2r 3.6.6)", files: ["py/Dockerfile", "py/core/main/app_entry.py", "py/core/main/config.py", "py/core/providers/database/postgres.py", "py/r2r/r2r.toml", "py/core/main/api/v3/system_router.py"] },
@@ -64,7 +66,8 @@ const REACT_CLIENT: ImageContract = {
 };
 
 export const LLM_STACK_CONTRACTS: Readonly<Record<LlmStackImage, ImageContract>> = {
-  postgres: POSTGRES_CONTRACT,
+  // pgvector/pgvector's Dockerfile: FROM postgres:<16>, the extension built in; the entrypoint is postgres'.
+  pgvector: { ...POSTGRES_CONTRACT, source: { repo: "pgvector/pgvector", ref: "v0.8.0 (image 0.8.0-pg16)", files: ["Dockerfile"] } },
   redis: REDIS_CONTRACT,
   qdrant: QDRANT_CONTRACT,
   "llm-stack-litellm": LITELLM,

@@ -8,7 +8,8 @@ import type { ImageCatalogue } from "../../lib/images";
 export const LLM_STACK_BUILT = ["llm-stack-litellm", "llm-stack-r2r", "llm-stack-openwebui", "llm-stack-react-client"] as const;
 
 export const LLM_STACK_THIRD_PARTY = {
-  postgres: "docker.io/library/postgres:16.6",
+  // PostgreSQL 16 with the pgvector extension: R2R keeps its vectors in Postgres and creates the extension at start.
+  pgvector: "docker.io/pgvector/pgvector:0.8.0-pg16",
   redis: "docker.io/library/redis:7.4.2",
   qdrant: "docker.io/qdrant/qdrant:v1.12.5-unprivileged",
 } as const;

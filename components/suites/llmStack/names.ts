@@ -10,6 +10,7 @@ export const NAMES = {
   redis: "redis",
   qdrant: "qdrant",
   litellm: "litellm",
+  openwebuiRedis: "openwebui-redis",
   r2r: "r2r",
   openwebui: "openwebui",
   reactClient: "react-client",

@@ -25,11 +25,14 @@ export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePort
   const flow = (from: string, to: string, ports: number[], why: string): Flow => ({ name: `${from}-to-${to}`, from: { pods: pods(from) }, to: { pods: pods(to) }, ports: ports.map((port) => ({ port })), why });
   const flows: Flow[] = [
     flow(NAMES.r2r, NAMES.postgres, [PORTS.postgres], "R2R_POSTGRES_HOST"),
-    flow(NAMES.r2r, NAMES.qdrant, [PORTS.qdrant, PORTS.qdrantGrpc], "R2R_QDRANT_HOST"),
-    flow(NAMES.r2r, NAMES.redis, [PORTS.redis], "REDIS_URL"),
+    flow(NAMES.r2r, NAMES.litellm, [PORTS.litellm], "OPENAI_API_BASE (and the init gate)"),
     flow(NAMES.openwebui, NAMES.litellm, [PORTS.litellm], "OPENAI_API_BASE_URL (and the init gate)"),
+    flow(NAMES.openwebui, NAMES.qdrant, [PORTS.qdrant], "QDRANT_URI"),
+    flow(NAMES.openwebui, NAMES.redis, [PORTS.redis], "REDIS_URL, WEBSOCKET_REDIS_URL"),
     flow(NAMES.reactClient, NAMES.openwebui, [PORTS.openwebui], "VITE_API_BASE_URL"),
-    ...[NAMES.litellm, NAMES.r2r].map((n): Flow => ({ name: `${n}-to-internet`, from: { pods: pods(n) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: `${n} calls model providers and downloads` })),
+    { name: `${NAMES.litellm}-to-internet`, from: { pods: pods(NAMES.litellm) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "litellm calls model providers" },
+    // R2R's models go through the gateway; it still downloads tokenizer files (tiktoken's encodings) at first use.
+    { name: `${NAMES.r2r}-to-internet`, from: { pods: pods(NAMES.r2r) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "r2r downloads tokenizer files" },
   ];
   if (nodePorts) {
     for (const [name, port] of [

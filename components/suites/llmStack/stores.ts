@@ -16,7 +16,7 @@ export function stores(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, se
     NAMES.postgres,
     {
       ...common,
-      image: ctx.images.postgres,
+      image: ctx.images.pgvector,
       storage: storage(cfg.storage.postgres),
       database: POSTGRES.database,
       user: POSTGRES.user,
