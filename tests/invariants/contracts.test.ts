@@ -56,26 +56,6 @@ function running(res: readonly Recorded[]): Running[] {
   return out;
 }
 
-/**
- * Breaches the contracts found that are not fixed yet (issue 21), each with what fixing it takes. The tests
- * demand exactly these: a fix that removes one fails until its line goes, and a new breach fails at once.
- * Matched against "<namespace>/<workload> ... (<image>): <what>" lines, prefixes of the workload names.
- */
-const KNOWN_BREACHES: ReadonlyArray<{ readonly match: RegExp; readonly why: string }> = [
-  {
-    match: /^llmctl\/llmctl-mcp container llmctl-mcp \(llmctl-mcp\): (HOST|MCP_TRANSPORT|PORT)$/,
-    why: "the seed names no transport settings for llmctl's own MCP server; without its source these are guesses",
-  },
-];
-
-/** The findings no known breach explains, and the known breaches that no longer occur. */
-function unexplained(found: readonly string[]): { readonly new: string[]; readonly fixed: string[] } {
-  return {
-    new: found.filter((f) => !KNOWN_BREACHES.some((b) => b.match.test(f))),
-    fixed: KNOWN_BREACHES.filter((b) => !found.some((f) => b.match.test(f))).map((b) => b.why),
-  };
-}
-
 /** Env names the container gets that its program never reads. */
 function unreadEnv(c: Running, contract: ImageContract): string[] {
   return Object.keys(c.view.env).filter((name) => !readsEnv(contract, name, c.view));
@@ -99,6 +79,28 @@ function wrongProbes(c: Running, contract: ImageContract): string[] {
     return ok ? [] : [`${kind} ${path} on ${String(http.port)}`];
   });
 }
+
+/** A rendered-container stand-in for the checks' own tests. */
+function fake(container: JsonObject, env: Record<string, string> = {}): Running {
+  const view = { command: (container.command ?? []) as string[], args: (container.args ?? []) as string[], env };
+  return { where: "test", image: "test", container, view };
+}
+
+describe("the checks find the breaches the review found (each check can fail)", () => {
+  const contracts = catalogueOf("dev").contracts;
+  test("an env name the image never reads: the MCP_TRANSPORT mcp-atlassian ignored", () => {
+    expect(unreadEnv(fake({}, { MCP_TRANSPORT: "streamable-http", TRANSPORT: "streamable-http" }), contracts["mcp-atlassian"])).toEqual(["MCP_TRANSPORT"]);
+  });
+  test("a port the process does not open: a stdio server with no bridge, or a bridge that drops the env", () => {
+    expect(closedPorts(fake({ ports: [{ containerPort: 8000 }] }), contracts["mcp-atlassian"])).toEqual(["8000 (opens nothing)"]);
+    expect(closedPorts(fake({ command: ["mcp-proxy", "--host", "0.0.0.0", "--port", "8000", "--", "github-mcp-server", "stdio"], ports: [{ containerPort: 8000 }] }), contracts["mcp-github"])).toEqual(["8000 (opens nothing)"]);
+    expect(closedPorts(fake({ command: ["python", "/app/scripts/mcp_indexer_server.py"], ports: [{ containerPort: 8003 }] }, { FASTMCP_PORT: "8003" }), contracts["context-engine"])).toEqual(["8003 (opens 8001)"]);
+  });
+  test("a probe on a path the program does not serve: the context engine's /health", () => {
+    const c = fake({ command: ["python", "/app/scripts/mcp_memory_server.py"], ports: [{ name: "http", containerPort: 8000 }], readinessProbe: { httpGet: { path: "/health", port: 18000 } } }, { FASTMCP_HEALTH_PORT: "18000" });
+    expect(wrongProbes(c, contracts["context-engine"])).toEqual(["readinessProbe /health on 18000"]);
+  });
+});
 
 describe.each<StackName>(["dev", "prod"])("%s", (stack) => {
   let containers: Running[];
@@ -124,18 +126,14 @@ describe.each<StackName>(["dev", "prod"])("%s", (stack) => {
     });
 
   test("every env name a container gets is one its program reads", () => {
-    expect(unexplained(findings(unreadEnv)).new).toEqual([]);
+    expect(findings(unreadEnv)).toEqual([]);
   });
 
   test("every container port is opened by the process, with the rendered command line and env", () => {
-    expect(unexplained(findings(closedPorts)).new).toEqual([]);
+    expect(findings(closedPorts)).toEqual([]);
   });
 
   test("every HTTP probe asks a path the program serves, on a port it opens", () => {
-    expect(unexplained(findings(wrongProbes)).new).toEqual([]);
-  });
-
-  test("every known breach still occurs (a fixed one leaves KNOWN_BREACHES)", () => {
-    expect(unexplained([unreadEnv, closedPorts, wrongProbes].flatMap(findings)).fixed).toEqual([]);
+    expect(findings(wrongProbes)).toEqual([]);
   });
 });

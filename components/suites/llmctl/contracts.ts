@@ -53,7 +53,12 @@ const NGINX: ImageContract = {
 export const LLMCTL_CONTRACTS: Readonly<Partial<Record<LlmctlImage, ImageContract>>> = {
   "llmctl-studio-backend": studio("the Flask backend on :5155", [5155]),
   "llmctl-studio-frontend": studio("the web frontend on :8080, serving /", [8080], ["/"]),
-  "llmctl-mcp": studio("llmctl's own MCP server on :9020 at /mcp", [9020]),
+  // The seed names no transport setting for its own server and its source is not public: the platform assumes
+  // the FastMCP-style MCP_TRANSPORT/HOST/PORT (mcp.ts), written down here as the assumption it is.
+  "llmctl-mcp": {
+    ...studio("llmctl's own MCP server on :9020 at /mcp, told to serve streamable HTTP by MCP_TRANSPORT, HOST and PORT (assumed: the seed names none)", [9020]),
+    env: [...STUDIO_ENV, ...MCP_CREDENTIALS, "MCP_TRANSPORT", "HOST", "PORT"],
+  },
   "llmctl-celery-worker": studio("Celery worker and beat (command from the seed), no port", []),
   "llmctl-executor-frontier": studio("an executor Job image the backend starts", []),
   "llmctl-executor-vllm": studio("an executor Job image the backend starts", []),
