@@ -4,9 +4,12 @@
  * env (the generated master key and the provider key from litellm-secret), nothing else. The proxy's extra
  * requirements are installed without `litellm-proxy==1.110.2` and with litellm-enterprise 0.1.83 (PyPI here has
  * neither litellm-proxy nor 0.1.83.post1; the proxy's code is in the litellm wheel). The stack has an OpenAI key
- * so that its model list is not empty; nothing here calls OpenAI. A completion through a local model is issue 22's.
+ * so that its model list is not empty. The provider's end is a real OpenAI-compatible server: llama.cpp (PyPI
+ * llama-cpp-python's server, built here) with a tiny random-weight GGUF model (tiny_gguf.py) and the rendered
+ * OpenAI key as its API key. The one change to the container: OPENAI_API_BASE, which LiteLLM's OpenAI provider
+ * reads, points at that server instead of api.openai.com.
  */
-import { spawn, type ChildProcess } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack } from "../helpers/harness";
@@ -18,17 +21,29 @@ const OPENAI_KEY = "sk-software-tier-not-a-real-key";
 
 let c: LocalContainer;
 let child: ChildProcess;
+let upstream: ChildProcess;
 let port: number;
+const UPSTREAM_PORT = 18089;
 const models = (headers: Record<string, string>) => request("127.0.0.1", port, "/v1/models", { headers });
 
 beforeAll(async () => {
   const { resources } = await renderStack("dev", { secrets: { llmStackOpenaiApiKey: OPENAI_KEY } });
   c = localContainer(resources, "apps/v1:Deployment", "litellm");
   port = c.ports.http;
+  // The provider: llama.cpp's OpenAI-compatible server, serving the rendered provider model name, keyed with the rendered OpenAI key.
+  const config = JSON.parse(fs.readFileSync(c.local("/etc/litellm/config.yaml"), "utf8")) as { model_list: Array<{ litellm_params: { model: string } }> };
+  const providerModel = config.model_list[0].litellm_params.model.replace(/^openai\//, "");
+  const llama = path.join(CACHE, "llama-cpp-python-0.3.36/bin/python");
+  const model = path.join(c.root, "tiny.gguf");
+  const made = spawnSync(llama, [path.join(__dirname, "tiny_gguf.py"), model], { encoding: "utf8" });
+  expect([made.status, made.stderr]).toEqual([0, ""]);
+  const upLog = fs.openSync(path.join(c.root, "upstream.log"), "w");
+  upstream = spawn(llama, ["-m", "llama_cpp.server", "--model", model, "--model_alias", providerModel, "--host", "127.0.0.1", "--port", String(UPSTREAM_PORT), "--api_key", c.env.OPENAI_API_KEY, "--n_ctx", "256"], { stdio: ["ignore", upLog, upLog], detached: true });
   const log = path.join(c.root, "litellm.log");
   const out = fs.openSync(log, "w");
   // The image's entrypoint: `exec litellm "$@"` with the container's args.
-  child = spawn("litellm", c.args, { env: { PATH: `${path.join(CACHE, "litellm-1.110.2/bin")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env }, stdio: ["ignore", out, out], cwd: c.root, detached: true });
+  const env = { PATH: `${path.join(CACHE, "litellm-1.110.2/bin")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env, OPENAI_API_BASE: `http://127.0.0.1:${UPSTREAM_PORT}/v1` };
+  child = spawn("litellm", c.args, { env, stdio: ["ignore", out, out], cwd: c.root, detached: true });
   const deadline = Date.now() + 120_000;
   while ((await statusOf("127.0.0.1", port, "/health/readiness")) !== 200) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`LiteLLM never became ready on ${port}: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
@@ -37,10 +52,12 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  if (!child?.pid) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid, "SIGTERM");
-  if (child.exitCode === null) await exited;
+  for (const p of [child, upstream]) {
+    if (!p?.pid || p.exitCode !== null) continue;
+    const exited = new Promise((r) => p.once("exit", r));
+    process.kill(-p.pid, "SIGTERM");
+    await exited;
+  }
 });
 
 test("opens the Service's port from its --port arg, and both probe paths answer without a key", async () => {
@@ -68,3 +85,18 @@ test("the generated master key from litellm-secret lists the rendered model list
   expect(served).toEqual(config.model_list.map((m) => m.model_name).sort());
   expect(served.length).toBeGreaterThan(0);
 });
+
+test("a chat completion with the master key is routed to the provider with the rendered provider key, and answered", async () => {
+  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }], max_tokens: 8 });
+  const post = (key: string) => request("127.0.0.1", port, "/v1/chat/completions", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
+  const answer = await post(c.env.LITELLM_MASTER_KEY);
+  expect(answer.status).toBe(200);
+  const completion = JSON.parse(answer.text) as { model: string; choices: Array<{ message: { role: string; content: string } }>; usage: { completion_tokens: number } };
+  expect(completion.choices[0].message.role).toBe("assistant");
+  expect(typeof completion.choices[0].message.content).toBe("string");
+  expect(completion.usage.completion_tokens).toBeGreaterThan(0);
+  // The provider checks its key: the server answers only LiteLLM's request, which carries the rendered key.
+  const direct = await request("127.0.0.1", UPSTREAM_PORT, "/v1/models", { headers: { authorization: "Bearer not-the-key" } });
+  expect(direct.status).toBe(401);
+  expect((await post("sk-not-the-master-key")).status).not.toBe(200);
+}, 60_000);
