@@ -2,7 +2,9 @@
 # Builds the images the platform provides itself (images/<name>/Dockerfile: the stdio-only MCP servers behind
 # mcp-proxy) under the references a stack resolves for them, the same as the other built images:
 # <imageRegistry>/<name>:<imageTag>, or <name>:<imageTag> when the stack sets no registry (dev: built into
-# minikube). An imageOverrides entry for a name wins in the stack, so such a name is skipped here.
+# minikube). A name with an imageOverrides entry runs the overriding image instead: building it is harmless.
+# mcp-google-cloud needs GCLOUD_VERSION (a Google Cloud CLI release) in the environment; the others need nothing.
+# The images are built for the machine's architecture (the Dockerfiles fetch x86_64 where they fetch a binary).
 #
 #   npm run images -- <stack>                      docker build
 #   npm run images -- <stack> --push               docker build, then docker push
@@ -36,13 +38,15 @@ if grep -qE '^[[:space:]]*llm-platform:useHarborRegistry:[[:space:]]*true' "$sta
   die "$stack_file uses Harbor's registry: run this with the imageRegistry Harbor's outputs give (pulumi stack output harbor), after the first up"
 fi
 
+[[ -n "${GCLOUD_VERSION:-}" ]] || die "set GCLOUD_VERSION to the Google Cloud CLI release to put in mcp-google-cloud (e.g. GCLOUD_VERSION=<x.y.z> npm run images -- $stack)"
 for dir in images/*/; do
   name=$(basename "$dir")
   ref="${registry:+$registry/}$name:$tag"
+  args=(--build-arg "GCLOUD_VERSION=$GCLOUD_VERSION")
   case "$mode" in
-    docker) docker build -t "$ref" "$dir" ;;
-    push) docker build -t "$ref" "$dir" && docker push "$ref" ;;
-    minikube) minikube -p "$profile" image build -t "$ref" "$dir" ;;
+    docker) docker build "${args[@]}" -t "$ref" "$dir" ;;
+    push) docker build "${args[@]}" -t "$ref" "$dir" && docker push "$ref" ;;
+    minikube) minikube -p "$profile" image build --build-opt "build-arg=GCLOUD_VERSION=$GCLOUD_VERSION" -t "$ref" "$dir" ;;
   esac
   printf 'build-images: %s\n' "$ref"
 done

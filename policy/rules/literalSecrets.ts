@@ -35,13 +35,16 @@ function words(key: string): string[] {
 
 /**
  * True when `key` names a credential (and not where one is): a reference word after the last credential word
- * makes it a reference (`DB_PASSWORD_FILE`, gcloud's `CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE`).
+ * makes it a reference (`DB_PASSWORD_FILE`, gcloud's `CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE`). The credential
+ * words are found in the joined key, so two-word ones (`API_KEY`) count too: `USER_API_KEY` is a credential.
  */
 export function isSecretKey(key: string): boolean {
-  if (!SECRET_KEY.test(key.replace(PULL_SECRETS, ""))) return false;
-  const w = words(key);
-  const last = w.reduce((at, word, i) => (SECRET_KEY.test(word) ? i : at), -1);
-  return !w.slice(Math.max(last, 0)).some((word) => REFERENCE_WORDS.has(word));
+  const joined = words(key.replace(PULL_SECRETS, "")).join("_");
+  const matches = [...joined.matchAll(new RegExp(SECRET_KEY.source, "gi"))];
+  if (matches.length === 0) return false;
+  const last = matches[matches.length - 1];
+  const after = joined.slice((last.index ?? 0) + last[0].length).split("_").filter((w) => w !== "");
+  return !after.some((word) => REFERENCE_WORDS.has(word));
 }
 
 /** Why the literal `value` under `key` looks like a credential, or undefined. */

@@ -72,9 +72,20 @@ afterAll(async () => {
     process.kill(-c.pid, "SIGTERM");
     for (const pid of stubborn) process.kill(pid, "SIGTERM");
     await exited;
-    for (const pid of stubborn) while (spawnSync("kill", ["-0", String(pid)]).status === 0) await new Promise((r) => setTimeout(r, 100));
+    // Until each child is gone or a zombie (nothing here reaps orphans), for at most 10 s.
+    const deadline = Date.now() + 10_000;
+    for (const pid of stubborn) while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 });
+
+/** A process that exists and is not a zombie. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 test("Chroma listens where the rendered env says (CHROMA_PORT), behind the proxy on the Service's port", async () => {
   expect(chroma.env.CHROMA_PORT).toBe(String(CHROMA_SERVER_PORT));

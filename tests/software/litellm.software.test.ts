@@ -36,7 +36,7 @@ beforeAll(async () => {
   const llama = path.join(CACHE, "llama-cpp-python-0.3.36/bin/python");
   const model = path.join(c.root, "tiny.gguf");
   const made = spawnSync(llama, [path.join(__dirname, "tiny_gguf.py"), model], { encoding: "utf8" });
-  expect([made.status, made.stderr]).toEqual([0, ""]);
+  expect({ status: made.status, stderr: made.status === 0 ? "" : made.stderr }).toEqual({ status: 0, stderr: "" });
   const upLog = fs.openSync(path.join(c.root, "upstream.log"), "w");
   upstream = spawn(llama, ["-m", "llama_cpp.server", "--model", model, "--model_alias", providerModel, "--host", "127.0.0.1", "--port", String(UPSTREAM_PORT), "--api_key", c.env.OPENAI_API_KEY, "--n_ctx", "256"], { stdio: ["ignore", upLog, upLog], detached: true });
   const log = path.join(c.root, "litellm.log");
@@ -45,8 +45,11 @@ beforeAll(async () => {
   const env = { PATH: `${path.join(CACHE, "litellm-1.110.2/bin")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env, OPENAI_API_BASE: `http://127.0.0.1:${UPSTREAM_PORT}/v1` };
   child = spawn("litellm", c.args, { env, stdio: ["ignore", out, out], cwd: c.root, detached: true });
   const deadline = Date.now() + 120_000;
-  while ((await statusOf("127.0.0.1", port, "/health/readiness")) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`LiteLLM never became ready on ${port}: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
+  const upstreamReady = async () => (await request("127.0.0.1", UPSTREAM_PORT, "/v1/models", { headers: { authorization: `Bearer ${c.env.OPENAI_API_KEY}` } }).catch(() => ({ status: 0 }))).status === 200;
+  while ((await statusOf("127.0.0.1", port, "/health/readiness")) !== 200 || !(await upstreamReady())) {
+    if (child.exitCode !== null || upstream.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`LiteLLM or its provider never became ready: ${fs.readFileSync(log, "utf8").slice(-1500)}\n${fs.readFileSync(path.join(c.root, "upstream.log"), "utf8").slice(-1500)}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }, 150_000);

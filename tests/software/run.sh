@@ -24,11 +24,14 @@ CACHE="${LLM_PLATFORM_SOFTWARE_CACHE:-$HOME/.cache/llm-platform/software}"
 export LLM_PLATFORM_SOFTWARE_CACHE="$CACHE"
 venv() { # name, pip requirement
   local dir="$CACHE/$1"
-  # .complete holds the requirements it was made with: a changed line makes it again.
-  if [[ "$(cat "$dir/.complete" 2>/dev/null)" != "$2" ]]; then
+  # .complete holds what it was made with (the requirements, a -r file's contents, CMAKE_ARGS): a change makes it again.
+  local stamp
+  stamp="$2 ${CMAKE_ARGS:-}$(if [[ "$2" == *"-r "* ]]; then cat "${2##*-r }"; fi)"
+  if [[ "$(cat "$dir/.complete" 2>/dev/null)" != "$stamp" ]]; then
     echo "software tier: installing $2 into $dir"
-    # shellcheck disable=SC2086 # $2 is a list of requirements and pip options
-    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check $2 && printf '%s' "$2" > "$dir/.complete"
+    local -a reqs
+    read -r -a reqs <<< "$2" # split on spaces only: no globbing of mlflow[extras,...]
+    rm -rf "$dir" && python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check "${reqs[@]}" && printf '%s' "$stamp" > "$dir/.complete"
   fi
 }
 venv chroma-1.0.15 chromadb==1.0.15

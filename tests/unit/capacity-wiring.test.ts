@@ -23,6 +23,7 @@ const CASES: Array<[string, StackName, RenderOptions]> = [
     { set: { suites: ["llmctl"], llmctlExecutorSmokeTest: true, executorGpuLimit: 2, clusterNodes: 3, clusterGpuNodes: 1, clusterGpusPerNode: 4 } },
   ],
   ["prod without Harbor and pgAdmin", "prod", { set: { suites: ["llmctl"], harborEnabled: false, pgadminEnabled: false } }],
+  ["dev with a git= repository (git-sync beside its watcher)", "dev", { set: { suites: ["context-engine"], contextEngineRepositories: ["backend", "api,git=https://github.com/acme/api.git"] } }],
 ];
 
 describe.each(CASES)("declared demand = rendered demand: %s", (_what, stack, options) => {

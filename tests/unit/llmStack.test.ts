@@ -93,6 +93,7 @@ describe("llm-stack on the dev stack", () => {
       R2R_POSTGRES_PORT: { value: "5432" },
       R2R_POSTGRES_DBNAME: { value: "r2r_db" },
       OPENAI_API_BASE: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
+      OPENAI_BASE_URL: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
     });
     expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
     expect(Object.keys(env).filter((k) => /QDRANT|REDIS/.test(k))).toEqual([]);

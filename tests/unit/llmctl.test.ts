@@ -33,17 +33,23 @@ describe("llmctl suite on the dev stack", () => {
     expect(at(backend.inputs, "spec.type")).toBe("NodePort");
   });
 
-  test("the MCP endpoint contract: service names, ports and paths", () => {
+  test("the MCP endpoint contract: service names, ports and paths (github's once its token is set)", async () => {
     const llmctl = outputs.llmctl as { mcpEndpoints: Record<string, string> };
     expect(llmctl.mcpEndpoints).toEqual({
       llmctl: "http://llmctl-mcp.llmctl.svc.cluster.local:9020/mcp",
-      github: "http://llmctl-mcp-github.llmctl.svc.cluster.local:8000/mcp/",
       atlassian: "http://llmctl-mcp-atlassian.llmctl.svc.cluster.local:8000/mcp/",
       chroma: "http://llmctl-mcp-chroma.llmctl.svc.cluster.local:8000/mcp/",
       "google-cloud": "http://llmctl-mcp-google-cloud.llmctl.svc.cluster.local:8000/mcp/",
       "google-workspace": "http://llmctl-mcp-google-workspace.llmctl.svc.cluster.local:8000/mcp/",
     });
     for (const s of MCP_SERVERS) expect(at(byName(res, "core/v1:Service", s.name).inputs, "spec.ports.0.port")).toBe(s.port);
+    // github-mcp-server exits without a token: its Deployment runs no pod, nothing waits for it or lists it.
+    expect(at(byName(res, "apps/v1:Deployment", "llmctl-mcp-github").inputs, "spec.replicas")).toBe(0);
+    expect(String(envOf(containersOf(byName(res, "apps/v1:Deployment", "llmctl-studio-backend"), true)[1]).WAIT_TARGETS.value)).not.toContain("llmctl-mcp-github");
+    const { resources, outputs: withToken } = await studioOnly({}, { githubToken: "ghp_0123456789abcdefghijklmnopqrstuvwxyz" });
+    expect(at(byName(resources, "apps/v1:Deployment", "llmctl-mcp-github").inputs, "spec.replicas")).toBe(1);
+    expect((withToken.llmctl as { mcpEndpoints: Record<string, string> }).mcpEndpoints.github).toBe("http://llmctl-mcp-github.llmctl.svc.cluster.local:8000/mcp/");
+    expect(String(envOf(containersOf(byName(resources, "apps/v1:Deployment", "llmctl-studio-backend"), true)[1]).WAIT_TARGETS.value)).toContain("llmctl-mcp-github");
   });
 
   test("the studio ConfigMap derives hosts and MCP endpoints from the Services", () => {
@@ -71,7 +77,8 @@ describe("llmctl suite on the dev stack", () => {
     });
     const services = new Set(ofType(res, "core/v1:Service").map(k8sName));
     const endpoints = data.LLMCTL_STUDIO_MCP_REQUIRED_ENDPOINTS.split(",");
-    expect(endpoints).toHaveLength(6);
+    // The six servers but github, which runs once its token is set.
+    expect(endpoints).toHaveLength(5);
     for (const url of endpoints) expect(services.has(new URL(url).hostname.split(".")[0])).toBe(true);
   });
 
@@ -168,7 +175,7 @@ describe("llmctl suite on the dev stack", () => {
     }
   });
 
-  test("Google MCP servers get credentials in the names their programs read; the backend alone writes the studio's data", () => {
+  test("Google MCP servers get credentials in the names their programs read; the backend alone writes the studio's data", async () => {
     const claim = byName(res, "core/v1:PersistentVolumeClaim", "llmctl-studio-data");
     expect(at(claim.inputs, "spec")).toMatchObject({ accessModes: ["ReadWriteOnce"], storageClassName: "standard" });
     const ref = (key: string) => ({ secretKeyRef: { name: "llmctl-mcp-secrets", key, optional: true } });
@@ -176,7 +183,10 @@ describe("llmctl suite on the dev stack", () => {
     const cloud = byName(res, "apps/v1:Deployment", "llmctl-mcp-google-cloud");
     const cloudEnv = envOf(containersOf(cloud)[0]);
     expect(cloudEnv.CLOUDSDK_CORE_PROJECT.valueFrom).toEqual(ref("GOOGLE_CLOUD_PROJECT"));
-    expect(cloudEnv.CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE.value).toBe("/var/run/secrets/llmctl-mcp-google-cloud/service-account.json");
+    // The key file is named only once the key is supplied (gcloud fails on a missing file).
+    expect(cloudEnv.CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE).toBeUndefined();
+    const keyed = envOf(containersOf(byName((await studioOnly({}, { googleCloudServiceAccountJson: '{"type":"service_account"}' })).resources, "apps/v1:Deployment", "llmctl-mcp-google-cloud"))[0]);
+    expect(keyed.CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE.value).toBe("/var/run/secrets/llmctl-mcp-google-cloud/service-account.json");
     expect(podSpecOf(cloud).volumes).toContainEqual({ name: "mcp-secrets", secret: { secretName: "llmctl-mcp-secrets", items: [{ key: "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON", path: "service-account.json" }], optional: true } });
     expect(containersOf(cloud)[0].volumeMounts).toContainEqual({ name: "mcp-secrets", mountPath: "/var/run/secrets/llmctl-mcp-google-cloud", readOnly: true });
     // workspace-mcp 1.4.1: an OAuth client and the account it acts for.
@@ -348,7 +358,7 @@ describe("llmctl suite on the prod stack", () => {
     // The studio has no login: basic auth at the edge.
     const policy = res.find((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy" && k8sName(r) === "llmctl-studio");
     expect(policy && at(policy.inputs, "spec.basicAuth")).toEqual({ users: { name: "llmctl-studio-basic-auth" } });
-    expect((outputs.llmctl as JsonObject).mcpPublicEndpoints).toMatchObject({ github: "https://llmctl.example.com/mcp/github" });
+    expect((outputs.llmctl as JsonObject).mcpPublicEndpoints).toMatchObject({ atlassian: "https://llmctl.example.com/mcp/atlassian" });
     expect((outputs.llmctl as JsonObject).frontendUrl).toBe("https://llmctl.example.com/");
     expect(ofType(res, "networking.k8s.io/v1:Ingress")).toEqual([]);
   });

@@ -109,7 +109,8 @@ const GIT_REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 export function parseRepository(entry: string): Repository | string {
   const [head, ...options] = entry.split(",");
   const [name, subPath] = head.split("=");
-  const bad = (why: string) => `${JSON.stringify(entry)}: ${why}`;
+  // The entry is named with any user:password@ in it blanked out (a misplaced token stays out of logs).
+  const bad = (why: string) => `${JSON.stringify(entry.replace(/\/\/[^/@\s]*@/g, "//***@").replace(/\?[^,]*/g, "?***"))}: ${why}`;
   if (!DNS_LABEL.test(name ?? "") || (name ?? "").length > 55) return bad("the name must be a DNS label of at most 55 characters (watcher-<name> is a Deployment name)");
   if (subPath !== undefined && (!SUBPATH.test(subPath) || subPath.split("/").includes(".."))) return bad("the subPath must be a relative path without ..");
   let debounceSecs: string | undefined;
@@ -133,8 +134,9 @@ export function parseRepository(entry: string): Repository | string {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "") {
-      return bad(`git= must be an https:// URL without credentials (a token goes in contextEngineGitToken) (got ${JSON.stringify(url)})`);
+    if (!parsed || parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "" || parsed.search !== "" || parsed.hash !== "") {
+      // The value is not echoed: it may hold a token.
+      return bad(`git= must be an https:// URL without credentials, query or fragment (a token goes in contextEngineGitToken)`);
     }
     // git-sync links the checkout at /work/<subPath>, whose parent must exist on the claim: one path segment.
     if ((subPath ?? name).includes("/")) return bad("a git repository's subPath must be one directory (git-sync links its checkout there)");
@@ -148,8 +150,12 @@ export function parseContextEngine(r: Reader<ContextEngineSchema>, platform: Pla
   const repositories: Repository[] = [];
   for (const entry of r.get("contextEngineRepositories")) {
     const repo = parseRepository(entry);
+    const top = typeof repo === "string" ? "" : repo.subPath.split("/")[0];
     if (typeof repo === "string") r.problem("contextEngineRepositories", repo);
     else if (repositories.some((x) => x.name === repo.name)) r.problem("contextEngineRepositories", `names the repository ${JSON.stringify(repo.name)} twice`);
+    // Two watchers on one directory index it twice; git-sync could not link a checkout over another's files.
+    else if (repositories.some((x) => x.subPath === repo.subPath)) r.problem("contextEngineRepositories", `uses the subPath ${JSON.stringify(repo.subPath)} twice`);
+    else if (top === ".git-sync" || top === ".codebase") r.problem("contextEngineRepositories", `${JSON.stringify(entry)}: ${top} is reserved (git-sync's clones, the index state)`);
     else repositories.push(repo);
   }
   const modelUrl = r.url("contextEngineModelUrl");

@@ -36,7 +36,8 @@ export function contextDemand(cfg: ContextEngineConfig, platform: PlatformConfig
     d(NAMES.qdrant, "StatefulSet", [scaled(SEED_RESOURCES.qdrant, p)]),
     ...MCP.map((m) => d(m.name, "Deployment", [scaled(SEED_RESOURCES.mcp, p)], m.name === "mcp-indexer" ? { pods: 1, maxPods: 5 } : {})),
     ...(cfg.llamacpp ? [d(NAMES.llamacpp, "Deployment", [scaled(SEED_RESOURCES.llamacpp, p)], { initContainers: [resources(p, "small")] })] : []),
-    ...cfg.repositories.filter((r) => r.enabled).map((r) => d(`watcher-${r.name}`, "Deployment", [scaled(SEED_RESOURCES.watcher, p)])),
+    // A git= repository's git-sync runs beside its watcher (a native sidecar): its requests count with the watcher's.
+    ...cfg.repositories.filter((r) => r.enabled).map((r) => d(`watcher-${r.name}`, "Deployment", [scaled(SEED_RESOURCES.watcher, p), ...(r.git ? [resources(p, "small")] : [])])),
   ];
 }
 

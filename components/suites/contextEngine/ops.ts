@@ -99,8 +99,9 @@ export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" 
     flows.push({ name: "index-to-internet", from: { pods: index }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "EMBEDDING_MODEL download (contextEngineEmbeddingDownload)" });
   }
   for (const repo of cfg.repositories.filter((r) => r.enabled && r.git)) {
-    // git-sync fetches over HTTPS from the watcher's pod (NetworkPolicy is per pod).
-    flows.push({ name: `git-sync-${repo.name}`, from: { pods: pods(`watcher-${repo.name}`) }, to: { external: ctx.network.internet }, ports: [{ port: 443 }], why: `git-sync of ${repo.git?.url ?? ""}` });
+    // git-sync fetches over HTTPS from the watcher's pod (NetworkPolicy is per pod), on the URL's port.
+    const url = new URL(repo.git?.url ?? "https://invalid");
+    flows.push({ name: `git-sync-${repo.name}`, from: { pods: pods(`watcher-${repo.name}`) }, to: { external: ctx.network.internet }, ports: [{ port: Number(url.port || 443) }], why: `git-sync of ${url.host}${url.pathname}` });
   }
   if (cfg.llamacpp) {
     flows.push(

@@ -110,8 +110,11 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           R2R_POSTGRES_USER: POSTGRES.user,
           R2R_POSTGRES_DBNAME: POSTGRES.database,
           R2R_POSTGRES_PASSWORD: stackSecret(POSTGRES.passwordKey),
-          // Completions and embeddings through the platform's gateway (R2R's LiteLLM client reads the OPENAI_* names).
+          // Completions and embeddings through the platform's gateway: R2R's embeddings go through LiteLLM's
+          // client (OPENAI_API_BASE), its completions through the OpenAI SDK (OPENAI_BASE_URL). Either one unset
+          // would send the gateway key to api.openai.com.
           OPENAI_API_BASE: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
+          OPENAI_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           ...gateway,
         },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

@@ -10,6 +10,7 @@ import { resources, type Size } from "../../lib/resources";
 import { gpuPlacement } from "../../platform/gpu";
 import { GATE_SIZE } from "../../workloads/waitFor";
 import type { LlmctlConfig } from "./config";
+import { runningMcpServers } from "./decisions";
 import { MCP_SERVERS } from "./mcp";
 import { NAMES, SIZES } from "./names";
 
@@ -22,12 +23,13 @@ export function llmctlDemand(cfg: LlmctlConfig, platform: PlatformConfig): Workl
   const deployment = (workload: string, size: Size, extra: Partial<Parameters<typeof workloadDemand>[0]> = {}) =>
     workloadDemand({ namespace: ns, workload, kind: "Deployment", containers: [r(size)], ...extra });
   const statefulSet = (workload: string, size: Size, sidecars: Size[] = []) => workloadDemand({ namespace: ns, workload, kind: "StatefulSet", containers: [r(size), ...sidecars.map(r)] });
+  const running = new Set(runningMcpServers(cfg).map((s) => s.name));
   const demands = [
     deployment(NAMES.backend, SIZES.backend, { initContainers: backendGates, ...hpa(cfg.backend) }),
     deployment(NAMES.frontend, SIZES.frontend, hpa(cfg.frontend)),
     deployment(NAMES.worker, SIZES.worker, { initContainers: [gate], pods: cfg.celery.workerReplicas }),
     deployment(NAMES.beat, SIZES.beat, { initContainers: [gate] }),
-    ...MCP_SERVERS.map((s) => deployment(s.name, SIZES.mcp)),
+    ...MCP_SERVERS.map((s) => deployment(s.name, SIZES.mcp, { pods: running.has(s.name) ? 1 : 0 })),
     statefulSet(NAMES.postgres, SIZES.postgres),
     statefulSet(NAMES.redis, SIZES.redis),
     statefulSet(NAMES.chroma, SIZES.chroma, [SIZES.chromaProxy]),

@@ -7,18 +7,24 @@ import { type ExposureConfig, hasPublicHosts, hostOrigin, publicOrigin, serviceH
 import type { WaitTarget } from "../../workloads/waitFor";
 import { POSTGRES_PORT, REDIS_PORT } from "../../workloads/datastores";
 import type { LlmctlConfig } from "./config";
-import { MCP_SECRET_KEYS, MCP_SERVERS, type McpSecretKey, mcpUrl } from "./mcp";
+import { MCP_SECRET_KEYS, MCP_SERVERS, type McpSecretKey, type McpServer, mcpUrl } from "./mcp";
 import { NAMES, PORTS } from "./names";
 
-/** In-cluster MCP endpoint URLs by route (the seed's contract), from names and ports alone. */
-export function mcpEndpoints(namespace: string): Record<string, string> {
-  return Object.fromEntries(MCP_SERVERS.map((s) => [s.route, mcpUrl(s, namespace)]));
+/** The MCP servers that run: those whose required key (if any) the operator supplied. */
+export function runningMcpServers(cfg: LlmctlConfig): McpServer[] {
+  const supplied = suppliedMcpKeys(cfg);
+  return MCP_SERVERS.filter((s) => !s.requires || supplied.includes(s.requires));
+}
+
+/** In-cluster MCP endpoint URLs by route (the seed's contract) of the servers that run, from names and ports alone. */
+export function mcpEndpoints(cfg: LlmctlConfig): Record<string, string> {
+  return Object.fromEntries(runningMcpServers(cfg).map((s) => [s.route, mcpUrl(s, cfg.namespace)]));
 }
 
 /** Public MCP URLs by route: under mcpPublicBaseUrl, else under the studio's public origin; none otherwise. */
 export function mcpPublicEndpoints(cfg: LlmctlConfig, exposure: ExposureConfig): Record<string, string> | undefined {
   const base = cfg.mcpPublicBaseUrl ?? (hasPublicHosts(exposure) && exposure.host ? hostOrigin(exposure, exposure.host) : undefined);
-  return base ? Object.fromEntries(MCP_SERVERS.map((s) => [s.route, `${base}/mcp/${s.route}`])) : undefined;
+  return base ? Object.fromEntries(runningMcpServers(cfg).map((s) => [s.route, `${base}/mcp/${s.route}`])) : undefined;
 }
 
 /** What a person opens for the studio UI and API under the exposure mode. */
@@ -70,7 +76,7 @@ export function secretsSummary(cfg: LlmctlConfig): Record<string, string> {
     [NAMES.mcpSecret]:
       supplied.length > 0
         ? `created from stack config (${supplied.join(", ")})`
-        : "not created: set githubToken, jiraApiToken, confluenceApiToken, googleCloudServiceAccountJson or googleWorkspaceServiceAccountJson with `pulumi config set --secret`",
+        : "not created: set githubToken, jiraApiToken, confluenceApiToken, googleCloudServiceAccountJson or googleWorkspaceOauthClientSecret (with googleWorkspaceOauthClientId) with `pulumi config set --secret`",
   };
 }
 
@@ -82,7 +88,7 @@ export function datastoreGateTargets(namespace: string): WaitTarget[] {
   ];
 }
 
-/** What the backend additionally waits for (the seed's wait-for-integrated-mcp). */
-export function mcpGateTargets(namespace: string): WaitTarget[] {
-  return MCP_SERVERS.map((s): WaitTarget => ({ kind: "http", url: mcpUrl(s, namespace) }));
+/** What the backend additionally waits for (the seed's wait-for-integrated-mcp): the servers that run. */
+export function mcpGateTargets(cfg: LlmctlConfig): WaitTarget[] {
+  return runningMcpServers(cfg).map((s): WaitTarget => ({ kind: "http", url: mcpUrl(s, cfg.namespace) }));
 }

@@ -92,7 +92,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const stores = datastores(ctx, cfg, secrets);
     const plumbing = executorPlumbing(ctx);
     const shared = studioConfigMap(ctx, cfg, secrets, stores);
-    mcpServers(ctx, shared, stores);
+    mcpServers(ctx, cfg, shared, stores);
     studioWorkloads(ctx, cfg, shared, stores, plumbing);
     if (cfg.executor.smokeTest) smokeJob(ctx, cfg, plumbing);
     studioExposure(ctx);
@@ -101,7 +101,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     const urls = studioUrls(cfg, platform.exposure, cfg.namespace);
     this.frontend = { url: urls.frontend, portForward: portForward(cfg.namespace, NAMES.frontend, PORTS.frontend) };
     this.backend = { url: urls.backend, portForward: portForward(cfg.namespace, NAMES.backend, PORTS.backend) };
-    this.mcpEndpoints = mcpEndpoints(cfg.namespace);
+    this.mcpEndpoints = mcpEndpoints(cfg);
     this.mcpPublicEndpoints = mcpPublicEndpoints(cfg, platform.exposure);
     this.secrets = secretsSummary(cfg);
     this.nodeIpHint = platform.exposure.mode === "nodePort" && !platform.exposure.nodePortHost ? "minikube -p llmctl ip" : undefined;

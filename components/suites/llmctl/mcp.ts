@@ -46,6 +46,8 @@ export interface McpServer {
   readonly serveEnv: Readonly<Record<string, string>>;
   /** The command line, for the stdio-only servers: mcp-proxy in the platform's image (images/<image>). */
   readonly command?: readonly string[];
+  /** A key without which the program exits at start: until it is supplied, the server runs no pod (replicas 0). */
+  readonly requires?: McpSecretKey;
 }
 
 /** A stdio-only server in the platform's image, served as streamable HTTP by mcp-proxy on `port` at /mcp/. */
@@ -60,6 +62,8 @@ export const MCP_SERVERS: readonly McpServer[] = [
     // v0.20.2 has only `stdio` (HTTP arrived in v0.31.0): behind mcp-proxy.
     ...bridged("mcp-github", 8000),
     secretEnv: { GITHUB_PERSONAL_ACCESS_TOKEN: "GITHUB_PERSONAL_ACCESS_TOKEN" },
+    // `github-mcp-server stdio` exits without a token, and mcp-proxy with it: no pod crash-loops meanwhile.
+    requires: "GITHUB_PERSONAL_ACCESS_TOKEN",
     llmctlCode: false,
     serveEnv: {},
   },

@@ -94,7 +94,7 @@ export const MCP_PROXY = "mcp-proxy";
  * its status at /status on P (default: a random port); --pass-environment hands the container's env to the
  * server, which reads the names of its own contract. The image sets no command: the container gives the line.
  */
-function bridged(server: ImageContract, image: string): ImageContract {
+function bridged(server: ImageContract, image: BridgedImage): ImageContract {
   const line = (c: ContainerView) => commandLine(bridge, c);
   const bridge: ImageContract = {
     source: { repo: `sparfenyuk/mcp-proxy 0.13.0 + ${"repo" in server.source ? server.source.repo : image}`, ref: `images/${image}/Dockerfile; server ${"ref" in server.source ? server.source.ref : "seed"}`, files: [`images/${image}/Dockerfile`, ...MCP_PROXY_FILES] },
@@ -103,7 +103,9 @@ function bridged(server: ImageContract, image: string): ImageContract {
     envPrefixes: server.envPrefixes,
     listens: (c) => {
       const l = line(c);
-      if (l[0] !== MCP_PROXY || !l.includes("--pass-environment")) return [];
+      // mcp-proxy serves only what it runs after `--`: the image's stdio server, with the container's env.
+      const served = l.slice(l.indexOf("--") + 1);
+      if (l[0] !== MCP_PROXY || !l.includes("--pass-environment") || !l.includes("--") || served.join(" ") !== STDIO_SERVER[image].join(" ")) return [];
       const port = Number(flagValue(l, "--port") ?? 0);
       return port > 0 ? [port] : [];
     },

@@ -6,19 +6,21 @@ import { WebService } from "../../workloads/webService";
 import { type SuiteContext, workloadOpts } from "../context";
 import type { Datastores } from "./datastores";
 import type { LlmctlImage } from "./images";
-import { MCP_SERVERS, type McpServer } from "./mcp";
+import type { LlmctlConfig } from "./config";
+import { runningMcpServers, suppliedMcpKeys } from "./decisions";
+import { MCP_SERVERS, type McpSecretKey, type McpServer } from "./mcp";
 import { CHROMA_AUTH, NAMES, SIZES } from "./names";
 import { CHROMA_CLIENT_AUTH_PROVIDER } from "./studioConfig";
 import type { StudioShared } from "./studioConfigMap";
 
 /** The env of one MCP server: how it serves HTTP (its own names), ChromaDB for the chroma server, its optional credentials. */
-export function mcpServerEnv(server: McpServer, chromaHost: string): EnvMap {
+export function mcpServerEnv(server: McpServer, chromaHost: string, supplied: readonly McpSecretKey[]): EnvMap {
   const secretEnv: EnvMap = Object.fromEntries(Object.entries(server.secretEnv).map(([env, key]) => [env, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
-  const files = Object.keys(server.secretFiles ?? {});
+  const keyFile = server.secretFiles?.[GCLOUD_KEY_FILE];
   return {
     ...server.serveEnv,
-    // gcloud's service-account key file (the only file any server here reads).
-    ...(files.includes(GCLOUD_KEY_FILE) ? { CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: `${secretDir(server)}/${GCLOUD_KEY_FILE}` } : {}),
+    // gcloud's service-account key file, named only when the key is supplied (gcloud fails on a missing file).
+    ...(keyFile && supplied.includes(keyFile) ? { CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: `${secretDir(server)}/${GCLOUD_KEY_FILE}` } : {}),
     ...(server.name === "llmctl-mcp-chroma"
       ? {
           CHROMA_CLIENT_TYPE: "http",
@@ -44,7 +46,9 @@ function secretFilesVolume(server: McpServer): Volume[] {
   return items.length > 0 ? [{ name: "mcp-secrets", secret: { secretName: NAMES.mcpSecret, items, optional: true } }] : [];
 }
 
-export function mcpServers(ctx: SuiteContext<LlmctlImage>, shared: StudioShared, stores: Datastores): void {
+export function mcpServers(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig, shared: StudioShared, stores: Datastores): void {
+  const supplied = suppliedMcpKeys(cfg);
+  const running = new Set(runningMcpServers(cfg).map((s) => s.name));
   for (const server of MCP_SERVERS) {
     const files = secretFilesVolume(server);
     const volumes: Volume[] = [shared.tmp, ...(server.llmctlCode ? shared.liveCodeVolumes : []), ...files];
@@ -58,13 +62,15 @@ export function mcpServers(ctx: SuiteContext<LlmctlImage>, shared: StudioShared,
         imagePullSecrets: ctx.imagePullSecrets,
         component: "mcp",
         port: { port: server.port },
+        // No pod until the key it needs is supplied (the Service stays: its route and flows are the seed's).
+        replicas: running.has(server.name) ? 1 : 0,
         volumes,
         podDisruptionBudget: false,
         container: {
           image: ctx.images[server.image],
           ...(server.command ? { command: [...server.command] } : {}),
           size: SIZES.mcp,
-          env: mcpServerEnv(server, stores.hosts.chroma),
+          env: mcpServerEnv(server, stores.hosts.chroma, supplied),
           envFrom: server.llmctlCode ? shared.envFrom : undefined,
           volumeMounts: mounts,
           probes: tcpProbes("http"),

@@ -24,7 +24,7 @@ export function studioGates(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig): 
   const image = ctx.images["wait-for"];
   const all = [waitForContainer({ name: "wait-for-datastores", image, targets: datastoreGateTargets(ctx.namespaceName) })];
   const mcp = cfg.mcpWait.enabled
-    ? [waitForContainer({ name: "wait-for-integrated-mcp", image, targets: mcpGateTargets(ctx.namespaceName), timeoutSeconds: cfg.mcpWait.timeoutSeconds })]
+    ? [waitForContainer({ name: "wait-for-integrated-mcp", image, targets: mcpGateTargets(cfg), timeoutSeconds: cfg.mcpWait.timeoutSeconds })]
     : [];
   return { all, backend: [...all, ...mcp] };
 }

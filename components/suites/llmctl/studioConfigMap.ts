@@ -40,7 +40,7 @@ export function studioConfigMap(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfi
     chroma: { host: stores.hosts.chroma, port: CHROMA_PORT },
     redis: { host: stores.hosts.redis, port: REDIS_PORT },
     mcpWait: cfg.mcpWait,
-    mcpEndpoints: Object.values(mcpEndpoints(ctx.namespaceName)),
+    mcpEndpoints: Object.values(mcpEndpoints(cfg)),
     executor: {
       frontierImage: ctx.images["llmctl-executor-frontier"],
       vllmImage: ctx.images["llmctl-executor-vllm"],
