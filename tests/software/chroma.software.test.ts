@@ -8,7 +8,7 @@
  * streamable HTTP, with the rendered command line and env. Its one change: it binds 127.0.0.2 (the proxy has
  * 127.0.0.1:8000 here), and the Service name in its env points at loopback.
  */
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHROMA_PORT, CHROMA_SERVER_PORT, CHROMA_TOKEN_HEADER } from "../../components/workloads/datastores";
@@ -16,6 +16,7 @@ import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
 import { request, statusOf } from "./http";
 import { McpSession } from "./mcp";
 import { localContainer, type LocalContainer, onLoopback } from "./pod";
+import { stop } from "./processes";
 
 const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 const CHROMA_BIN = path.join(CACHE, "chroma-1.0.15/bin/chroma");
@@ -59,33 +60,11 @@ beforeAll(async () => {
   await until(CHROMA_PORT, "/api/v2/heartbeat");
 }, 90_000);
 
-/**
- * Stops each program's process group (each is detached), the clients first: chroma-mcp (which mcp-proxy starts
- * in a session of its own, so it is stopped by parent pid) before nginx, so that nginx closes no connection
- * itself and leaves no TIME_WAIT on the port the MCP servers' test binds next.
- */
+// The clients first (chroma-mcp's bridge, then nginx), so that nginx closes no connection itself and leaves no
+// TIME_WAIT on the port the MCP servers' test binds next.
 afterAll(async () => {
-  for (const c of [...children].reverse()) {
-    if (!c.pid || c.exitCode !== null) continue;
-    const stubborn = spawnSync("pgrep", ["-P", String(c.pid)], { encoding: "utf8" }).stdout.split("\n").filter((p) => p !== "").map(Number);
-    const exited = new Promise((r) => c.once("exit", r));
-    process.kill(-c.pid, "SIGTERM");
-    for (const pid of stubborn) process.kill(pid, "SIGTERM");
-    await exited;
-    // Until each child is gone or a zombie (nothing here reaps orphans), for at most 10 s.
-    const deadline = Date.now() + 10_000;
-    for (const pid of stubborn) while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  }
+  for (const c of [...children].reverse()) await stop(c);
 });
-
-/** A process that exists and is not a zombie. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 test("Chroma listens where the rendered env says (CHROMA_PORT), behind the proxy on the Service's port", async () => {
   expect(chroma.env.CHROMA_PORT).toBe(String(CHROMA_SERVER_PORT));

@@ -15,6 +15,7 @@ import * as path from "path";
 import { renderStack } from "../helpers/harness";
 import { request, statusOf } from "./http";
 import { localContainer, type LocalContainer } from "./pod";
+import { stop } from "./processes";
 
 const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 const OPENAI_KEY = "sk-software-tier-not-a-real-key";
@@ -55,12 +56,8 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  for (const p of [child, upstream]) {
-    if (!p?.pid || p.exitCode !== null) continue;
-    const exited = new Promise((r) => p.once("exit", r));
-    process.kill(-p.pid, "SIGTERM");
-    await exited;
-  }
+  await stop(child);
+  await stop(upstream);
 });
 
 test("opens the Service's port from its --port arg, and both probe paths answer without a key", async () => {

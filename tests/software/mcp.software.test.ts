@@ -15,6 +15,7 @@ import { renderStack, type Recorded } from "../helpers/harness";
 import { statusOf } from "./http";
 import { McpSession } from "./mcp";
 import { localContainer } from "./pod";
+import { stop } from "./processes";
 
 const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 
@@ -73,10 +74,8 @@ describe.each([
   }, 180_000);
   // Both listen on 8000: the next one starts once this one has let go of the port.
   afterAll(async () => {
-    if (!running?.child.pid) return;
-    const exited = new Promise((r) => running.child.once("exit", r));
-    process.kill(-running.child.pid, "SIGTERM");
-    if (running.child.exitCode === null) await exited;
+    if (!running) return;
+    await stop(running.child);
     // Until the port is free.
     while ((await status(running.port, "/")) !== 0) await new Promise((r) => setTimeout(r, 200));
   });

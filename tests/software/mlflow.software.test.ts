@@ -15,6 +15,7 @@ import { type LocalS3, runShell, startLocalS3 } from "../helpers/s3server";
 import { request } from "./http";
 import { localContainer, type LocalContainer, onLoopback, renderedData } from "./pod";
 import { type LocalPostgres, startPostgres } from "./postgres";
+import { stop } from "./processes";
 
 const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 const NS = "mlops";
@@ -66,11 +67,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid, "SIGTERM");
-    await exited;
-  }
+  await stop(child);
   pg?.stop();
   await s3?.close();
 });
