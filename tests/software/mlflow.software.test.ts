@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { allowedHosts } from "../../components/suites/mlops/mlflow";
 import { renderStack, type Recorded } from "../helpers/harness";
 import { type LocalS3, runShell, startLocalS3 } from "../helpers/s3server";
 import { request } from "./http";
@@ -46,25 +45,29 @@ beforeAll(async () => {
   expect(job.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
   const made = await runShell(job.command[2], onLoopback(job.env, SERVICES));
   expect(made).toMatchObject({ code: 0 });
-  // MLflow with its rendered command line and env.
-  mlflow = localContainer(res, "apps/v1:Deployment", "mlflow");
-  const ini = mlflow.local("/etc/mlflow/basic_auth.ini");
+  ({ mlflow, child, admin } = await startMlflow(res));
+}, 180_000);
+
+/** MLflow from a render, with its rendered command line and env; resolves once /health answers. */
+async function startMlflow(rendered: Recorded[]): Promise<{ mlflow: LocalContainer; child: ChildProcess; admin: string }> {
+  const c = localContainer(rendered, "apps/v1:Deployment", "mlflow");
+  const ini = c.local("/etc/mlflow/basic_auth.ini");
   fs.writeFileSync(ini, onLoopback({ ini: fs.readFileSync(ini, "utf8") }, SERVICES).ini);
-  fs.mkdirSync(mlflow.local("/tmp/metrics"), { recursive: true });
-  const line = onLoopback(Object.fromEntries([...mlflow.command, ...mlflow.args].map((a, i) => [String(i), a])), SERVICES);
-  const argv = Object.values(line);
-  const log = fs.openSync(path.join(mlflow.root, "mlflow.log"), "w");
-  child = spawn(argv[0], argv.slice(1), { env: { PATH: `${path.join(CACHE, "mlflow-3.17.2/bin")}:${process.env.PATH ?? ""}`, ...onLoopback(mlflow.env, SERVICES) }, stdio: ["ignore", log, log], cwd: mlflow.root, detached: true });
+  fs.mkdirSync(c.local("/tmp/metrics"), { recursive: true });
+  const argv = Object.values(onLoopback(Object.fromEntries([...c.command, ...c.args].map((a, i) => [String(i), a])), SERVICES));
+  const log = path.join(c.root, "mlflow.log");
+  const out = fs.openSync(log, "w");
+  const p = spawn(argv[0], argv.slice(1), { env: { PATH: `${path.join(CACHE, "mlflow-3.17.2/bin")}:${process.env.PATH ?? ""}`, ...onLoopback(c.env, SERVICES) }, stdio: ["ignore", out, out], cwd: c.root, detached: true });
   // The login the operator is given and the ServiceMonitor scrapes with: mlflow-auth's admin user and password.
-  const login = renderedData(res, "Secret", NS, "mlflow-auth");
-  expect(login["admin-password"]).toBe(mlflow.env.MLFLOW_AUTH_ADMIN_PASSWORD);
-  admin = `${login["admin-username"]}:${login["admin-password"]}`;
+  const login = renderedData(rendered, "Secret", NS, "mlflow-auth");
+  expect(login["admin-password"]).toBe(c.env.MLFLOW_AUTH_ADMIN_PASSWORD);
   const deadline = Date.now() + 120_000;
   while ((await call("/health").then((a) => a.status, () => 0)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`MLflow never answered /health: ${fs.readFileSync(path.join(mlflow.root, "mlflow.log"), "utf8").slice(-3000)}`);
+    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`MLflow never answered /health: ${fs.readFileSync(log, "utf8").slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-}, 180_000);
+  return { mlflow: c, child: p, admin: `${login["admin-username"]}:${login["admin-password"]}` };
+}
 
 afterAll(async () => {
   await stop(child);
@@ -107,12 +110,34 @@ test("Host headers: the in-cluster names, the dev NodePort URL and the scraper's
   const ok = async (host: string, p = "/health") => (await call(p, { host, auth: admin })).status;
   expect(await ok("mlflow.mlops.svc.cluster.local:5000", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
   expect(await ok("mlflow:5000", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
-  // dev's URL is the node's address and the NodePort (minikube's 192.168.49.2 by default).
+  // dev's URL is the node's address and the NodePort (minikube's 192.168.49.2 by default); prod's, below.
   expect(await ok("192.168.49.2:30500", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(200);
   // Prometheus scrapes the pod by its address, with the login its ServiceMonitor names (mlflow-auth's admin).
   expect(await ok("10.244.0.17:5000", "/metrics")).toBe(200);
   expect((await call("/metrics", { host: "10.244.0.17:5000" })).status).toBe(401);
   expect(await ok("evil.example.com", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(403);
-  // prod's public host is in its allowed list the same way.
-  expect(allowedHosts(NS, "mlflow.example.com")).toContain("mlflow.example.com");
+});
+
+describe("with prod's rendered args: the public URL a prod user is given", () => {
+  let prod: { mlflow: LocalContainer; child: ChildProcess; admin: string };
+  beforeAll(async () => {
+    await stop(child);
+    const { resources } = await renderStack("prod");
+    const next = localContainer(resources, "apps/v1:Deployment", "mlflow");
+    // prod's generated passwords open a fresh MLflow database (the server and its auth tables start from nothing).
+    const su = [pg.c.env.POSTGRES_USER, fs.readFileSync(pg.c.env.POSTGRES_PASSWORD_FILE, "utf8").trim(), "postgres"] as const;
+    for (const sql of ["DROP DATABASE mlflow", `ALTER ROLE mlflow PASSWORD '${next.env.PGPASSWORD.replaceAll("'", "''")}'`, "CREATE DATABASE mlflow OWNER mlflow"]) {
+      expect(pg.psql(...su, sql).status).toBe(0);
+    }
+    prod = await startMlflow(resources);
+  }, 180_000);
+  afterAll(async () => stop(prod?.child));
+
+  test("Host mlflow.example.com (prod's mlopsMlflowHost, through the edge) and the in-cluster name are accepted; others refused", async () => {
+    const search = "/api/2.0/mlflow/experiments/search?max_results=1";
+    expect((await call(search, { host: "mlflow.example.com", auth: prod.admin })).status).toBe(200);
+    expect((await call(search, { host: "mlflow.mlops.svc.cluster.local:5000", auth: prod.admin })).status).toBe(200);
+    expect((await call(search, { host: "evil.example.com", auth: prod.admin })).status).toBe(403);
+    expect((await call(search, { host: "mlflow.example.com" })).status).toBe(401);
+  });
 });
