@@ -8,7 +8,7 @@
  * streamable HTTP, with the rendered command line and env. Its one change: it binds 127.0.0.2 (the proxy has
  * 127.0.0.1:8000 here), and the Service name in its env points at loopback.
  */
-import { spawn, type ChildProcess } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHROMA_PORT, CHROMA_SERVER_PORT, CHROMA_TOKEN_HEADER } from "../../components/workloads/datastores";
@@ -16,22 +16,14 @@ import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
 import { request, statusOf } from "./http";
 import { McpSession } from "./mcp";
 import { localContainer, type LocalContainer, onLoopback } from "./pod";
-import { stop } from "./processes";
+import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
-const CHROMA_BIN = path.join(CACHE, "chroma-1.0.15/bin/chroma");
+const CHROMA_BIN = path.join(venvBin("chroma-1.0.15"), "chroma");
 const children: ChildProcess[] = [];
 
 const get = (port: number, p: string, headers: Record<string, string> = {}): Promise<number> => statusOf("127.0.0.1", port, p, headers);
 
-async function until(port: number, p: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if ((await get(port, p)) === 200) return;
-    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port}${p} never answered 200`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = (port: number, p: string): Promise<void> => waitUntil(async () => (await get(port, p)) === 200, { ms: 30_000, what: `127.0.0.1:${port}${p} never answered 200`, every: 200 });
 
 let res: Recorded[];
 let chroma: LocalContainer;
@@ -49,14 +41,12 @@ beforeAll(async () => {
   const config = path.join(chroma.root, "config.yaml");
   fs.mkdirSync(chroma.local("/data"), { recursive: true });
   fs.writeFileSync(config, `persist_path: "${chroma.local("/data")}"\n`);
-  const log = fs.openSync(path.join(chroma.root, "chroma.log"), "w");
-  const server = spawn(CHROMA_BIN, ["run", config], { env: { ...process.env, ...chroma.env }, stdio: ["ignore", log, log], cwd: chroma.root, detached: true });
-  children.push(server);
+  children.push(launch([CHROMA_BIN, "run", config], { env: { ...process.env, ...chroma.env }, cwd: chroma.root, log: path.join(chroma.root, "chroma.log") }));
   await until(CHROMA_SERVER_PORT, "/api/v2/heartbeat");
   const confFile = proxy.args[proxy.args.indexOf("-c") + 1];
   const conf = fs.readFileSync(confFile, "utf8").replace(`listen ${CHROMA_PORT};`, `listen 127.0.0.1:${CHROMA_PORT};`);
   fs.writeFileSync(confFile, conf);
-  children.push(spawn("nginx", proxy.args.slice(1), { stdio: "ignore", detached: true }));
+  children.push(launch(["nginx", ...proxy.args.slice(1)], { env: process.env, log: path.join(proxy.root, "nginx.log") }));
   await until(CHROMA_PORT, "/api/v2/heartbeat");
 }, 90_000);
 
@@ -93,14 +83,11 @@ describe("llmctl-mcp-chroma: chroma-mcp behind mcp-proxy, with the rendered comm
     expect(line.slice(host, host + 4)).toEqual(["--host", "0.0.0.0", "--port", String(mcp.ports.http)]);
     line[host + 1] = BIND;
     const env = onLoopback(mcp.env, [String(mcp.env.CHROMA_HOST)]);
-    const PATH = [path.join(CACHE, "mcp-proxy-0.13.0/bin"), path.join(CACHE, "chroma-mcp-0.2.6/bin"), process.env.PATH].join(":");
-    const log = fs.openSync(path.join(mcp.root, "mcp.log"), "w");
-    children.push(spawn(line[0], line.slice(1), { env: { PATH, ...env, HOME: mcp.local(env.HOME) }, stdio: ["ignore", log, log], cwd: mcp.root, detached: true }));
-    const deadline = Date.now() + 60_000;
-    while ((await getFrom(BIND, mcp.ports.http, "/status")) !== 200) {
-      if (Date.now() > deadline) throw new Error(`mcp-proxy never answered: ${fs.readFileSync(path.join(mcp.root, "mcp.log"), "utf8")}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    const PATH = [venvBin("mcp-proxy-0.13.0"), venvBin("chroma-mcp-0.2.6"), process.env.PATH].join(":");
+    const log = path.join(mcp.root, "mcp.log");
+    const bridge = launch(line, { env: { PATH, ...env, HOME: mcp.local(env.HOME) }, cwd: mcp.root, log });
+    children.push(bridge);
+    await waitUntil(async () => (await getFrom(BIND, mcp.ports.http, "/status")) === 200, { ms: 60_000, what: "mcp-proxy never answered", programs: [bridge], why: () => tail(log) });
   }, 90_000);
 
   test("an MCP client initializes over streamable HTTP at the seed's path, and lists Chroma's collections through the token proxy", async () => {

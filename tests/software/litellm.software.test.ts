@@ -9,15 +9,14 @@
  * OpenAI key as its API key. The one change to the container: OPENAI_API_BASE, which LiteLLM's OpenAI provider
  * reads, points at that server instead of api.openai.com.
  */
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack } from "../helpers/harness";
 import { request, statusOf } from "./http";
 import { localContainer, type LocalContainer } from "./pod";
-import { stop } from "./processes";
+import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 const OPENAI_KEY = "sk-software-tier-not-a-real-key";
 
 let c: LocalContainer;
@@ -34,25 +33,24 @@ beforeAll(async () => {
   // The provider: llama.cpp's OpenAI-compatible server, serving the rendered provider model name, keyed with the rendered OpenAI key.
   const config = JSON.parse(fs.readFileSync(c.local("/etc/litellm/config.yaml"), "utf8")) as { model_list: Array<{ litellm_params: { model: string } }> };
   const providerModel = config.model_list[0].litellm_params.model.replace(/^openai\//, "");
-  const llama = path.join(CACHE, "llama-cpp-python-0.3.36/bin/python");
+  const llama = path.join(venvBin("llama-cpp-python-0.3.36"), "python");
   const model = path.join(c.root, "tiny.gguf");
   const made = spawnSync(llama, [path.join(__dirname, "tiny_gguf.py"), model], { encoding: "utf8" });
   expect({ status: made.status, stderr: made.status === 0 ? "" : made.stderr }).toEqual({ status: 0, stderr: "" });
-  const upLog = fs.openSync(path.join(c.root, "upstream.log"), "w");
-  upstream = spawn(llama, ["-m", "llama_cpp.server", "--model", model, "--model_alias", providerModel, "--host", "127.0.0.1", "--port", String(UPSTREAM_PORT), "--api_key", c.env.OPENAI_API_KEY, "--n_ctx", "256"], { stdio: ["ignore", upLog, upLog], detached: true });
+  const upLog = path.join(c.root, "upstream.log");
+  upstream = launch([llama, "-m", "llama_cpp.server", "--model", model, "--model_alias", providerModel, "--host", "127.0.0.1", "--port", String(UPSTREAM_PORT), "--api_key", c.env.OPENAI_API_KEY, "--n_ctx", "256"], { env: process.env, log: upLog });
   const log = path.join(c.root, "litellm.log");
-  const out = fs.openSync(log, "w");
   // The image's entrypoint: `exec litellm "$@"` with the container's args.
-  const env = { PATH: `${path.join(CACHE, "litellm-1.110.2/bin")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env, OPENAI_API_BASE: `http://127.0.0.1:${UPSTREAM_PORT}/v1` };
-  child = spawn("litellm", c.args, { env, stdio: ["ignore", out, out], cwd: c.root, detached: true });
-  const deadline = Date.now() + 120_000;
+  const env = { PATH: `${venvBin("litellm-1.110.2")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env, OPENAI_API_BASE: `http://127.0.0.1:${UPSTREAM_PORT}/v1` };
+  child = launch(["litellm", ...c.args], { env, cwd: c.root, log });
   const upstreamReady = async () => (await request("127.0.0.1", UPSTREAM_PORT, "/v1/models", { headers: { authorization: `Bearer ${c.env.OPENAI_API_KEY}` } }).catch(() => ({ status: 0 }))).status === 200;
-  while ((await statusOf("127.0.0.1", port, "/health/readiness")) !== 200 || !(await upstreamReady())) {
-    if (child.exitCode !== null || upstream.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`LiteLLM or its provider never became ready: ${fs.readFileSync(log, "utf8").slice(-1500)}\n${fs.readFileSync(path.join(c.root, "upstream.log"), "utf8").slice(-1500)}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitUntil(async () => (await statusOf("127.0.0.1", port, "/health/readiness")) === 200 && (await upstreamReady()), {
+    ms: 120_000,
+    what: "LiteLLM or its provider never became ready",
+    programs: [child, upstream],
+    why: () => `${tail(log, 1500)}\n${tail(upLog, 1500)}`,
+    every: 500,
+  });
 }, 150_000);
 
 afterAll(async () => {

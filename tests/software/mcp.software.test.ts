@@ -7,17 +7,15 @@
  * bridge is mcp-proxy, proven with chroma-mcp in chroma.software.test.ts; gcloud-mcp needs the gcloud CLI, which
  * no registry here has.
  */
-import { spawn, spawnSync, type ChildProcess } from "child_process";
-import * as fs from "fs";
+import { spawnSync, type ChildProcess } from "child_process";
 import * as path from "path";
 import { MCP_SERVERS } from "../../components/suites/llmctl/mcp";
 import { renderStack, type Recorded } from "../helpers/harness";
 import { statusOf } from "./http";
 import { McpSession } from "./mcp";
 import { localContainer } from "./pod";
-import { stop } from "./processes";
+import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 
 const status = (port: number, p: string) => statusOf("127.0.0.1", port, p);
 
@@ -30,13 +28,9 @@ beforeAll(async () => {
  * workspace-mcp refuses to start unless a plain bind (no SO_REUSEADDR) of its port succeeds (main.py), which a
  * connection another program here left in TIME_WAIT on that port blocks for up to a minute: wait for it.
  */
-async function bindable(port: number): Promise<void> {
-  const deadline = Date.now() + 90_000;
+function bindable(port: number): Promise<void> {
   const probe = `import socket; s=socket.socket(); s.bind(("", ${port})); s.close()`;
-  while (spawnSync("python3", ["-c", probe], { stdio: "ignore" }).status !== 0) {
-    if (Date.now() > deadline) throw new Error(`port ${port} stayed taken`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  return waitUntil(() => spawnSync("python3", ["-c", probe], { stdio: "ignore" }).status === 0, { ms: 90_000, what: `port ${port} stayed taken`, every: 500 });
 }
 
 /** Runs the server of `deployment` as its container would (the image's command: `runs`), until `health` answers. */
@@ -45,16 +39,10 @@ async function serve(deployment: string, venv: string, runs: readonly string[], 
   expect(c.command).toEqual([]);
   await bindable(c.ports.http);
   const log = path.join(c.root, "server.log");
-  const out = fs.openSync(log, "w");
-  const env = { PATH: `${path.join(CACHE, venv, "bin")}:${process.env.PATH ?? ""}`, ...c.env, ...(c.env.HOME ? {} : { HOME: c.root }) };
-  // Its own process group: the server's children go with it.
-  const child = spawn(runs[0], [...runs.slice(1), ...c.args], { env, stdio: ["ignore", out, out], cwd: c.root, detached: true });
+  const env = { PATH: `${venvBin(venv)}:${process.env.PATH ?? ""}`, ...c.env, ...(c.env.HOME ? {} : { HOME: c.root }) };
+  const child = launch([...runs, ...c.args], { env, cwd: c.root, log });
   const port = c.ports.http;
-  const deadline = Date.now() + 60_000;
-  while ((await status(port, health)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${deployment} never answered ${health} on ${port}: ${fs.readFileSync(log, "utf8").slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  await waitUntil(async () => (await status(port, health)) === 200, { ms: 60_000, what: `${deployment} never answered ${health} on ${port}`, programs: [child], why: () => tail(log) });
   return { child, port, log };
 }
 
@@ -77,7 +65,7 @@ describe.each([
     if (!running) return;
     await stop(running.child);
     // Until the port is free.
-    while ((await status(running.port, "/")) !== 0) await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(async () => (await status(running.port, "/")) === 0, { ms: 30_000, what: `port ${running.port} still answers`, every: 200 });
   });
 
   test("opens the Service's target port with the rendered env, and the health path answers there", async () => {

@@ -6,7 +6,7 @@
  * buckets come from the rendered minio-create-buckets Job's own script. The one change: the Service names in
  * the args, env and the mounted basic_auth.ini point at loopback.
  */
-import { spawn, type ChildProcess } from "child_process";
+import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack, type Recorded } from "../helpers/harness";
@@ -14,9 +14,8 @@ import { type LocalS3, runShell, startLocalS3 } from "../helpers/s3server";
 import { request } from "./http";
 import { localContainer, type LocalContainer, onLoopback, renderedData } from "./pod";
 import { type LocalPostgres, startPostgres } from "./postgres";
-import { stop } from "./processes";
+import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software");
 const NS = "mlops";
 const SERVICES = ["postgresql-external.mlops.svc.cluster.local", "minio.mlops.svc.cluster.local"];
 
@@ -56,16 +55,11 @@ async function startMlflow(rendered: Recorded[]): Promise<{ mlflow: LocalContain
   fs.mkdirSync(c.local("/tmp/metrics"), { recursive: true });
   const argv = Object.values(onLoopback(Object.fromEntries([...c.command, ...c.args].map((a, i) => [String(i), a])), SERVICES));
   const log = path.join(c.root, "mlflow.log");
-  const out = fs.openSync(log, "w");
-  const p = spawn(argv[0], argv.slice(1), { env: { PATH: `${path.join(CACHE, "mlflow-3.17.2/bin")}:${process.env.PATH ?? ""}`, ...onLoopback(c.env, SERVICES) }, stdio: ["ignore", out, out], cwd: c.root, detached: true });
+  const p = launch(argv, { env: { PATH: `${venvBin("mlflow-3.17.2")}:${process.env.PATH ?? ""}`, ...onLoopback(c.env, SERVICES) }, cwd: c.root, log });
   // The login the operator is given and the ServiceMonitor scrapes with: mlflow-auth's admin user and password.
   const login = renderedData(rendered, "Secret", NS, "mlflow-auth");
   expect(login["admin-password"]).toBe(c.env.MLFLOW_AUTH_ADMIN_PASSWORD);
-  const deadline = Date.now() + 120_000;
-  while ((await call("/health").then((a) => a.status, () => 0)) !== 200) {
-    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`MLflow never answered /health: ${fs.readFileSync(log, "utf8").slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitUntil(async () => (await call("/health").then((a) => a.status, () => 0)) === 200, { ms: 120_000, what: "MLflow never answered /health", programs: [p], why: () => tail(log, 3000), every: 500 });
   return { mlflow: c, child: p, admin: `${login["admin-username"]}:${login["admin-password"]}` };
 }
 

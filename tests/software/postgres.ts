@@ -10,6 +10,7 @@ import * as net from "net";
 import * as path from "path";
 import type { Recorded } from "../helpers/harness";
 import { localContainer, type LocalContainer } from "./pod";
+import { waitUntil } from "./processes";
 
 /** PostgreSQL's binaries (Debian's layout). */
 const PG_BIN = fs.existsSync("/usr/lib/postgresql/15/bin") ? "/usr/lib/postgresql/15/bin" : path.dirname(execFileSync("sh", ["-c", "command -v postgres"], { encoding: "utf8" }).trim());
@@ -17,20 +18,16 @@ const asPostgres = (cmd: string, args: string[], env: Record<string, string> = {
   spawnSync("runuser", ["-u", "postgres", "--", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { encoding: "utf8" });
 
 /** Resolves once 127.0.0.1:port accepts a connection (or rejects after `ms`). */
-export async function listening(port: number, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
+export function listening(port: number, ms = 20_000): Promise<void> {
+  const connects = () =>
+    new Promise<boolean>((resolve) => {
       const s = net.connect(port, "127.0.0.1", () => {
         s.destroy();
         resolve(true);
       });
       s.on("error", () => resolve(false));
     });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitUntil(connects, { ms, what: `nothing listens on 127.0.0.1:${port}`, every: 100 });
 }
 
 export interface LocalPostgres {

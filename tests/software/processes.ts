@@ -1,11 +1,38 @@
 /**
- * Stopping the programs a software test started, each in its own process group (spawned detached): SIGTERM to the
+ * The programs a software test runs: started from the cache's venvs in a process group of their own with their
+ * output in a log file (`launch`), awaited until they answer (`waitUntil`), and stopped (`stop`): SIGTERM to the
  * group and to any children that left it (mcp-proxy starts its server in a session of its own), then SIGKILL to
  * whatever still runs after 5 s, so that no program outlives its test file and keeps Jest (or a port) waiting.
  * A zombie counts as gone: nothing here reaps orphans.
  */
-import { type ChildProcess, spawnSync } from "child_process";
+import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as path from "path";
+
+/** The bin directory of a venv tests/software/run.sh made in the cache. */
+export const venvBin = (venv: string): string =>
+  path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software"), venv, "bin");
+
+/** A program started detached (its own process group, for `stop`) with stdout and stderr in `log`. */
+export function launch(argv: readonly string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; log: string }): ChildProcess {
+  const out = fs.openSync(opts.log, "w");
+  return spawn(argv[0], argv.slice(1), { env: opts.env, cwd: opts.cwd, stdio: ["ignore", out, out], detached: true });
+}
+
+/**
+ * Resolves once `ready()` is true; rejects after `ms`, or as soon as one of `programs` has exited, with `why()`
+ * (e.g. the end of the program's log) in the error.
+ */
+export async function waitUntil(ready: () => Promise<boolean> | boolean, opts: { ms: number; what: string; programs?: readonly ChildProcess[]; why?: () => string; every?: number }): Promise<void> {
+  const deadline = Date.now() + opts.ms;
+  while (!(await ready())) {
+    if (Date.now() > deadline || (opts.programs ?? []).some((p) => p.exitCode !== null)) throw new Error(`${opts.what}${opts.why ? `: ${opts.why()}` : ""}`);
+    await new Promise((r) => setTimeout(r, opts.every ?? 300));
+  }
+}
+
+/** The last `chars` of a log file. */
+export const tail = (file: string, chars = 2000): string => fs.readFileSync(file, "utf8").slice(-chars);
 
 /** A process that exists and is not a zombie. */
 export function alive(pid: number): boolean {
@@ -31,8 +58,7 @@ export async function stop(child: ChildProcess | undefined): Promise<void> {
   const pids = [group, ...children];
   signal(-group, "SIGTERM");
   for (const pid of children) signal(pid, "SIGTERM");
-  const deadline = Date.now() + 5_000;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => !pids.some(alive), { ms: 5_000, what: "still running", every: 100 }).catch(() => undefined);
   if (pids.some(alive)) {
     signal(-group, "SIGKILL");
     for (const pid of pids) signal(pid, "SIGKILL");

@@ -24,6 +24,13 @@ export const MCP_SECRET_KEYS = [
 ] as const;
 export type McpSecretKey = (typeof MCP_SECRET_KEYS)[number];
 
+/** A key of llmctl-mcp-secrets as a file, and the env name (if any) that tells the program where it is. */
+export interface McpSecretFile {
+  readonly key: McpSecretKey;
+  /** Set to the file's path only when the key is supplied (a program may fail on a named but missing file). */
+  readonly pathEnv?: string;
+}
+
 export interface McpServer {
   /** Service and Deployment name (the DNS contract). */
   readonly name: string;
@@ -36,7 +43,7 @@ export interface McpServer {
   /** Env the server reads -> the key of llmctl-mcp-secrets that fills it (optional refs). */
   readonly secretEnv: Readonly<Record<string, McpSecretKey>>;
   /** Keys of llmctl-mcp-secrets mounted as files (optional) under /var/run/secrets/<server>/, by file name. */
-  readonly secretFiles?: Readonly<Record<string, McpSecretKey>>;
+  readonly secretFiles?: Readonly<Record<string, McpSecretFile>>;
   /** Runs llmctl code: studio config and secrets, live-code mount. */
   readonly llmctlCode: boolean;
   /**
@@ -88,7 +95,7 @@ export const MCP_SERVERS: readonly McpServer[] = [
     // gcloud's own configuration (CLOUDSDK_<SECTION>_<PROPERTY>): the project, and the service-account key file
     // that replaces any login (auth/credential_file_override).
     secretEnv: { CLOUDSDK_CORE_PROJECT: "GOOGLE_CLOUD_PROJECT" },
-    secretFiles: { "service-account.json": "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON" },
+    secretFiles: { "service-account.json": { key: "GOOGLE_CLOUD_SERVICE_ACCOUNT_JSON", pathEnv: "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE" } },
     llmctlCode: false,
     serveEnv: {},
   },

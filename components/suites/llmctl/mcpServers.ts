@@ -16,11 +16,15 @@ import type { StudioShared } from "./studioConfigMap";
 /** The env of one MCP server: how it serves HTTP (its own names), ChromaDB for the chroma server, its optional credentials. */
 export function mcpServerEnv(server: McpServer, chromaHost: string, supplied: readonly McpSecretKey[]): EnvMap {
   const secretEnv: EnvMap = Object.fromEntries(Object.entries(server.secretEnv).map(([env, key]) => [env, { secretKeyRef: { name: NAMES.mcpSecret, key, optional: true } }]));
-  const keyFile = server.secretFiles?.[GCLOUD_KEY_FILE];
+  // Where each supplied secret file is, in the env name its program reads (gcloud's key file).
+  const filePaths: EnvMap = Object.fromEntries(
+    Object.entries(server.secretFiles ?? {})
+      .filter(([, f]) => f.pathEnv !== undefined && supplied.includes(f.key))
+      .map(([file, f]) => [f.pathEnv, `${secretDir(server)}/${file}`]),
+  );
   return {
     ...server.serveEnv,
-    // gcloud's service-account key file, named only when the key is supplied (gcloud fails on a missing file).
-    ...(keyFile && supplied.includes(keyFile) ? { CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: `${secretDir(server)}/${GCLOUD_KEY_FILE}` } : {}),
+    ...filePaths,
     ...(server.name === "llmctl-mcp-chroma"
       ? {
           CHROMA_CLIENT_TYPE: "http",
@@ -37,12 +41,11 @@ export function mcpServerEnv(server: McpServer, chromaHost: string, supplied: re
   };
 }
 
-const GCLOUD_KEY_FILE = "service-account.json";
 const secretDir = (server: McpServer) => `/var/run/secrets/${server.name}`;
 
 /** The optional Secret volume of a server's secretFiles (an absent key leaves its file out). */
 function secretFilesVolume(server: McpServer): Volume[] {
-  const items = Object.entries(server.secretFiles ?? {}).map(([path, key]) => ({ key, path }));
+  const items = Object.entries(server.secretFiles ?? {}).map(([path, f]) => ({ key: f.key, path }));
   return items.length > 0 ? [{ name: "mcp-secrets", secret: { secretName: NAMES.mcpSecret, items, optional: true } }] : [];
 }
 
