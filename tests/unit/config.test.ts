@@ -208,6 +208,7 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["two repositories on one subPath", { contextEngineRepositories: '["a=src","b=src"]' }, "llm-platform:contextEngineRepositories", /uses the subPath "src" twice/],
   ["a repository in git-sync's directory", { contextEngineRepositories: '["a=.git-sync"]' }, "llm-platform:contextEngineRepositories", /\.git-sync is reserved/],
   ["repository ref without git", { contextEngineRepositories: '["x,ref=main"]' }, "llm-platform:contextEngineRepositories", /ref= needs git=<url>/],
+  ["Workspace OAuth client id malformed", { googleWorkspaceOauthClientId: "my-client" }, "llm-platform:googleWorkspaceOauthClientId", /a Google OAuth client id/],
   ["git user name with a space", { contextEngineGitUsername: "my user" }, "llm-platform:contextEngineGitUsername", /a user name/],
   ["model URL over plain HTTP", { contextEngineModelUrl: "http://example.com/m.gguf" }, "llm-platform:contextEngineModelUrl", /https:\/\//],
   ["model URL not a URL", { contextEngineModelUrl: "huggingface/model" }, "llm-platform:contextEngineModelUrl", /http\(s\) URL/],

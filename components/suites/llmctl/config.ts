@@ -218,7 +218,7 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
       confluenceUsername: r.optional("confluenceUsername"),
       googleCloudProjectId: projectId || undefined,
       googleWorkspaceImpersonateUser: impersonate || undefined,
-      googleWorkspaceOauthClientId: r.optional("googleWorkspaceOauthClientId"),
+      googleWorkspaceOauthClientId: r.matching("googleWorkspaceOauthClientId", /^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$/, "a Google OAuth client id (<number>-<id>.apps.googleusercontent.com)") || undefined,
     },
     secrets: {
       githubToken: r.secret("githubToken"),
