@@ -1,13 +1,15 @@
 /**
  * LiteLLM, the platform's model gateway, for real: PyPI litellm 1.110.2 (the proxy the llm-stack-litellm image
  * runs: `exec litellm "$@"`) with the rendered container's args (--config on the mounted ConfigMap, --port) and
- * env (the generated master key and the provider key from litellm-secret), nothing else. The proxy's extra
- * requirements are installed without `litellm-proxy==1.110.2` and with litellm-enterprise 0.1.83 (PyPI here has
- * neither litellm-proxy nor 0.1.83.post1; the proxy's code is in the litellm wheel). The stack has an OpenAI key
- * so that its model list is not empty. The provider's end is a real OpenAI-compatible server: llama.cpp (PyPI
- * llama-cpp-python's server, built here) with a tiny random-weight GGUF model (tiny_gguf.py) and the rendered
- * OpenAI key as its API key. The one change to the container: OPENAI_API_BASE, which LiteLLM's OpenAI provider
- * reads, points at that server instead of api.openai.com.
+ * env (the generated master key, the model servers' key), nothing else, and no provider key at all: the dev
+ * stack's own models must answer. The proxy's extra requirements are installed without `litellm-proxy==1.110.2`
+ * and with litellm-enterprise 0.1.83 (PyPI here has neither litellm-proxy nor 0.1.83.post1; the proxy's code is in
+ * the litellm wheel).
+ * The model servers are real OpenAI-compatible servers: llama.cpp through PyPI llama-cpp-python's server (built
+ * here; the image's C++ llama-server has no build here, so its flags are held by its contract instead), one per
+ * rendered local model, serving a tiny random-weight GGUF (tiny_gguf.py) under the model's name, keyed with the
+ * key the rendered model Deployment gets. The one change to LiteLLM's files: each api_base's in-cluster host is
+ * replaced by a loopback address of its own (127.0.0.3, .4, ...), on the rendered port.
  */
 import { spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
@@ -17,45 +19,60 @@ import { request, statusOf } from "./http";
 import { localContainer, type LocalContainer } from "./pod";
 import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
-const OPENAI_KEY = "sk-software-tier-not-a-real-key";
+interface ModelEntry {
+  model_name: string;
+  litellm_params: { model: string; api_base?: string; api_key: string };
+  model_info?: { mode: string };
+}
 
 let c: LocalContainer;
 let child: ChildProcess;
-let upstream: ChildProcess;
+const servers: Array<{ name: string; host: string; port: number; key: string; process: ChildProcess; log: string }> = [];
 let port: number;
-const UPSTREAM_PORT = 18089;
 const models = (headers: Record<string, string>) => request("127.0.0.1", port, "/v1/models", { headers });
+const post = (route: string, key: string, payload: object) =>
+  request("127.0.0.1", port, route, { method: "POST", body: JSON.stringify(payload), headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
 
 beforeAll(async () => {
-  const { resources } = await renderStack("dev", { secrets: { llmStackOpenaiApiKey: OPENAI_KEY } });
+  const { resources } = await renderStack("dev");
   c = localContainer(resources, "apps/v1:Deployment", "litellm");
   port = c.ports.http;
-  // The provider: llama.cpp's OpenAI-compatible server, serving the rendered provider model name, keyed with the rendered OpenAI key.
-  const config = JSON.parse(fs.readFileSync(c.local("/etc/litellm/config.yaml"), "utf8")) as { model_list: Array<{ litellm_params: { model: string } }> };
-  const providerModel = config.model_list[0].litellm_params.model.replace(/^openai\//, "");
+  const file = c.local("/etc/litellm/config.yaml");
+  const config = JSON.parse(fs.readFileSync(file, "utf8")) as { model_list: ModelEntry[] };
   const llama = path.join(venvBin("llama-cpp-python-0.3.36"), "python");
   const model = path.join(c.root, "tiny.gguf");
   const made = spawnSync(llama, [path.join(__dirname, "tiny_gguf.py"), model], { encoding: "utf8" });
   expect({ status: made.status, stderr: made.status === 0 ? "" : made.stderr }).toEqual({ status: 0, stderr: "" });
-  const upLog = path.join(c.root, "upstream.log");
-  upstream = launch([llama, "-m", "llama_cpp.server", "--model", model, "--model_alias", providerModel, "--host", "127.0.0.1", "--port", String(UPSTREAM_PORT), "--api_key", c.env.OPENAI_API_KEY, "--n_ctx", "256"], { env: process.env, log: upLog });
+  config.model_list.forEach((m, i) => {
+    const base = m.litellm_params.api_base;
+    if (!base) return;
+    const url = new URL(base);
+    const host = `127.0.0.${3 + i}`;
+    m.litellm_params.api_base = base.replace(url.hostname, host);
+    // The key the model's own Deployment is given (Secret model-servers), which LiteLLM must send.
+    const key = localContainer(resources, "apps/v1:Deployment", url.hostname.split(".")[0]).env.LLAMA_API_KEY;
+    const log = path.join(c.root, `${m.model_name}.log`);
+    const args = ["--model", model, "--model_alias", m.model_name, "--host", host, "--port", url.port, "--api_key", key, "--n_ctx", "256", ...(m.model_info?.mode === "embedding" ? ["--embedding", "true"] : [])];
+    servers.push({ name: m.model_name, host, port: Number(url.port), key, log, process: launch([llama, "-m", "llama_cpp.server", ...args], { env: process.env, log }) });
+  });
+  fs.writeFileSync(file, JSON.stringify(config));
   const log = path.join(c.root, "litellm.log");
   // The image's entrypoint: `exec litellm "$@"` with the container's args.
-  const env = { PATH: `${venvBin("litellm-1.110.2")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env, OPENAI_API_BASE: `http://127.0.0.1:${UPSTREAM_PORT}/v1` };
+  const env = { PATH: `${venvBin("litellm-1.110.2")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env };
   child = launch(["litellm", ...c.args], { env, cwd: c.root, log });
-  const upstreamReady = async () => (await request("127.0.0.1", UPSTREAM_PORT, "/v1/models", { headers: { authorization: `Bearer ${c.env.OPENAI_API_KEY}` } }).catch(() => ({ status: 0 }))).status === 200;
-  await waitUntil(async () => (await statusOf("127.0.0.1", port, "/health/readiness")) === 200 && (await upstreamReady()), {
+  const serverReady = async (s: (typeof servers)[number]) => (await request(s.host, s.port, "/v1/models", { headers: { authorization: `Bearer ${s.key}` } }).catch(() => ({ status: 0 }))).status === 200;
+  await waitUntil(async () => (await statusOf("127.0.0.1", port, "/health/readiness")) === 200 && (await Promise.all(servers.map(serverReady))).every(Boolean), {
     ms: 120_000,
-    what: "LiteLLM or its provider never became ready",
-    programs: [child, upstream],
-    why: () => `${tail(log, 1500)}\n${tail(upLog, 1500)}`,
+    what: "LiteLLM or a model server never became ready",
+    programs: [child, ...servers.map((s) => s.process)],
+    why: () => [log, ...servers.map((s) => s.log)].map((l) => tail(l, 1200)).join("\n"),
     every: 500,
   });
 }, 150_000);
 
 afterAll(async () => {
   await stop(child);
-  await stop(upstream);
+  for (const s of servers) await stop(s.process);
 });
 
 test("opens the Service's port from its --port arg, and both probe paths answer without a key", async () => {
@@ -73,28 +90,35 @@ test("the API refuses a request without the master key, or with another key", as
   expect({ status: other.status, type: (JSON.parse(other.text) as { error?: { type?: string } }).error?.type }).toEqual({ status: 400, type: "no_db_connection" });
 });
 
-test("the generated master key from litellm-secret lists the rendered model list", async () => {
+test("no provider key is set; the generated master key lists the rendered model list: the platform's own models", async () => {
   expect(c.env.LITELLM_MASTER_KEY.length).toBeGreaterThan(20);
-  expect(c.env.OPENAI_API_KEY).toBe(OPENAI_KEY);
+  expect(c.env.OPENAI_API_KEY).toBeUndefined();
+  expect(c.env.ANTHROPIC_API_KEY).toBeUndefined();
   const answer = await models({ authorization: `Bearer ${c.env.LITELLM_MASTER_KEY}` });
   expect(answer.status).toBe(200);
-  const config = JSON.parse(fs.readFileSync(c.local("/etc/litellm/config.yaml"), "utf8")) as { model_list: Array<{ model_name: string }> };
   const served = (JSON.parse(answer.text) as { data: Array<{ id: string }> }).data.map((m) => m.id).sort();
-  expect(served).toEqual(config.model_list.map((m) => m.model_name).sort());
-  expect(served.length).toBeGreaterThan(0);
+  expect(served).toEqual(["local-chat", "local-embed"]);
+  expect(servers.map((s) => s.name)).toEqual(["local-chat", "local-embed"]);
 });
 
-test("a chat completion with the master key is routed to the provider with the rendered provider key, and answered", async () => {
-  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }], max_tokens: 8 });
-  const post = (key: string) => request("127.0.0.1", port, "/v1/chat/completions", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
-  const answer = await post(c.env.LITELLM_MASTER_KEY);
+test("a chat completion of the default model is routed to its server with the servers' key, and answered", async () => {
+  const answer = await post("/v1/chat/completions", c.env.LITELLM_MASTER_KEY, { model: "local-chat", messages: [{ role: "user", content: "Say hello." }], max_tokens: 8 });
   expect(answer.status).toBe(200);
-  const completion = JSON.parse(answer.text) as { model: string; choices: Array<{ message: { role: string; content: string } }>; usage: { completion_tokens: number } };
+  const completion = JSON.parse(answer.text) as { choices: Array<{ message: { role: string; content: string } }>; usage: { completion_tokens: number } };
   expect(completion.choices[0].message.role).toBe("assistant");
   expect(typeof completion.choices[0].message.content).toBe("string");
   expect(completion.usage.completion_tokens).toBeGreaterThan(0);
-  // The provider checks its key: the server answers only LiteLLM's request, which carries the rendered key.
-  const direct = await request("127.0.0.1", UPSTREAM_PORT, "/v1/models", { headers: { authorization: "Bearer not-the-key" } });
-  expect(direct.status).toBe(401);
-  expect((await post("sk-not-the-master-key")).status).not.toBe(200);
+  // The server checks its key: it answers only LiteLLM's request, which carries the key LiteLLM was given.
+  expect(c.env.LOCAL_MODELS_API_KEY).toBe(servers[0].key);
+  expect((await request(servers[0].host, servers[0].port, "/v1/models", { headers: { authorization: "Bearer not-the-key" } })).status).toBe(401);
+  expect((await post("/v1/chat/completions", "sk-not-the-master-key", { model: "local-chat", messages: [{ role: "user", content: "hi" }] })).status).not.toBe(200);
+}, 60_000);
+
+test("embeddings of the local embedding model come back through the gateway", async () => {
+  const answer = await post("/v1/embeddings", c.env.LITELLM_MASTER_KEY, { model: "local-embed", input: ["a document about the platform"] });
+  expect(answer.status).toBe(200);
+  const body = JSON.parse(answer.text) as { data: Array<{ embedding: number[] }> };
+  expect(body.data).toHaveLength(1);
+  // A vector of the tiny model's width (its random weights say nothing about the values, which may not even be finite).
+  expect(body.data[0].embedding.length).toBeGreaterThan(8);
 }, 60_000);

@@ -16,7 +16,7 @@ const CASES: Array<[string, StackName, RenderOptions]> = [
   ["prod", "prod", {}],
   // Variations of the studio's settings render the studio alone (its add-ons and the platform's charts stay).
   ["dev with the smoke Job, MCP wait gates off, 3 workers", "dev", { set: { suites: ["llmctl"], llmctlExecutorSmokeTest: true, llmctlMcpWaitEnabled: false, llmctlCeleryWorkerReplicas: 3 } }],
-  ["dev with HPAs and the large profile (four minikube nodes: one does not fit it)", "dev", { set: { llmctlBackendReplicas: 2, llmctlBackendMaxReplicas: 5, llmctlFrontendMaxReplicas: 4, resourceProfile: "large", clusterNodes: 4 } }],
+  ["dev with HPAs and the large profile (five minikube nodes: one does not fit it)", "dev", { set: { llmctlBackendReplicas: 2, llmctlBackendMaxReplicas: 5, llmctlFrontendMaxReplicas: 4, resourceProfile: "large", clusterNodes: 5 } }],
   [
     "prod with a GPU smoke Job on a GPU node",
     "prod",

@@ -12,8 +12,9 @@ import * as os from "os";
 import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { SNAPSHOT_BUCKET } from "../../components/suites/contextEngine/names";
-import { MODEL_DOWNLOAD_SCRIPT, RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "../../components/suites/contextEngine/scripts";
+import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "../../components/suites/contextEngine/scripts";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded, type RegisteredResource } from "../helpers/harness";
+import { MODEL_DOWNLOAD_SCRIPT } from "../../components/workloads/llamacpp";
 import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
 
 const NS = "context-engine";
@@ -145,7 +146,19 @@ describe("the model download script, for real under /bin/sh with curl", () => {
     expect(fs.readFileSync(path.join(dir, "m.gguf"))).toEqual(model);
     expect(await run(dir, { LLAMACPP_MODEL_SHA256: sha })).toMatchObject({ code: 0, output: expect.stringContaining("present") });
     expect(hits).toBe(1);
-    expect(fs.readdirSync(dir)).toEqual(["m.gguf"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["m.gguf", "m.gguf.sha256"]);
+  });
+
+  test("without a configured checksum, the first download's is recorded and a changed file is downloaded again", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "models-"));
+    hits = 0;
+    expect(await run(dir)).toMatchObject({ code: 0, output: expect.stringContaining(`sha256 ${sha}`) });
+    expect(fs.readFileSync(path.join(dir, "m.gguf.sha256"), "utf8").trim()).toBe(sha);
+    expect(await run(dir)).toMatchObject({ code: 0, output: expect.stringContaining("present") });
+    fs.writeFileSync(path.join(dir, "m.gguf"), "tampered");
+    expect(await run(dir)).toMatchObject({ code: 0, output: expect.stringContaining("fails its checksum") });
+    expect(fs.readFileSync(path.join(dir, "m.gguf"))).toEqual(model);
+    expect(hits).toBe(2);
   });
 
   test("a checksum mismatch fails and leaves no file under the model's name", async () => {

@@ -25,6 +25,8 @@ describe("data protection", () => {
       "kubernetes:core/v1:Namespace monitoring-namespace",
       "kubernetes:core/v1:PersistentVolumeClaim llmctl-studio-data",
       "kubernetes:core/v1:PersistentVolumeClaim minio-storage",
+      "kubernetes:core/v1:PersistentVolumeClaim model-local-chat-weights",
+      "kubernetes:core/v1:PersistentVolumeClaim model-local-embed-weights",
       "kubernetes:core/v1:PersistentVolumeClaim models-storage",
       "kubernetes:core/v1:PersistentVolumeClaim openwebui-data",
       "kubernetes:core/v1:PersistentVolumeClaim postgresql-storage",

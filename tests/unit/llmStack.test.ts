@@ -4,7 +4,7 @@
  * seed's resource table, exposure, the outputs, and what Prometheus scrapes when monitoring is on.
  */
 import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values";
-import { litellmConfigFile, portForwards } from "../../components/suites/llmStack/decisions";
+import { portForwards } from "../../components/suites/llmStack/decisions";
 import { SEED_RESOURCES } from "../../components/suites/llmStack/names";
 import { manifestSet } from "../../scripts/lib/manifests";
 import { evaluateFlow, namespacesOf, podsOf, policiesOf, selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
@@ -50,7 +50,7 @@ describe("llm-stack on the dev stack", () => {
     const ports = Object.fromEntries(inStack(res, "core/v1:Service").map((s) => [k8sName(s), ((at(s.inputs, "spec.ports") ?? []) as JsonObject[]).map((p) => p.port)]));
     expect(ports).toMatchObject({ postgres: [5432], redis: [6379], qdrant: [6333, 6334], litellm: [4000], openwebui: [8080], r2r: [7272], "react-client": [3000] });
     expect(inStack(res, "apps/v1:StatefulSet").map(k8sName).sort()).toEqual(["postgres", "redis"]);
-    expect(inStack(res, "apps/v1:Deployment").map(k8sName).sort()).toEqual(["litellm", "openwebui", "qdrant", "r2r", "react-client"]);
+    expect(inStack(res, "apps/v1:Deployment").map(k8sName).sort()).toEqual(["litellm", "model-local-chat", "model-local-embed", "openwebui", "qdrant", "r2r", "react-client"]);
     expect(at(byName(res, "apps/v1:Deployment", "qdrant").inputs, "spec.strategy")).toEqual({ type: "Recreate" });
   });
 
@@ -63,11 +63,16 @@ describe("llm-stack on the dev stack", () => {
     expect(JSON.stringify(res.map((r) => r.inputs))).not.toContain("postgres-dev-password-123");
   });
 
-  test("LiteLLM: the configured models whose key is set, the generated master key, the seed's probe timings", () => {
+  test("LiteLLM: the local models first, then the configured models whose key is set, the generated master key, the seed's probe timings", () => {
     const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
     // Only the OpenAI key is set: the Anthropic model is left out (with a preview warning).
+    const local = (name: string, mode: string) => ({
+      model_name: name,
+      litellm_params: { model: `openai/${name}`, api_base: `http://model-${name}.llm-stack.svc.cluster.local:8080/v1`, api_key: "os.environ/LOCAL_MODELS_API_KEY" },
+      model_info: { mode },
+    });
     expect(JSON.parse(file)).toEqual({
-      model_list: [{ model_name: "gpt-4o-mini", litellm_params: { model: "openai/gpt-4o-mini", api_key: "os.environ/OPENAI_API_KEY" } }],
+      model_list: [local("local-chat", "chat"), local("local-embed", "embedding"), { model_name: "gpt-4o-mini", litellm_params: { model: "openai/gpt-4o-mini", api_key: "os.environ/OPENAI_API_KEY" } }],
       general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
     });
     const c = containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0];
@@ -78,6 +83,7 @@ describe("llm-stack on the dev stack", () => {
     expect(env.LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
     expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "openai-api-key" } });
     expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(env.LOCAL_MODELS_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "model-servers", key: "api-key" } });
     expect(at(c, "livenessProbe")).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 10 });
     expect(at(c, "readinessProbe")).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 5 });
     const secret = byName(res, "core/v1:Secret", "litellm-secret").inputs.stringData as JsonObject;
@@ -173,10 +179,9 @@ describe("llm-stack on the prod stack", () => {
     expect(policies).toEqual(["react-client"]);
   });
 
-  test("without provider keys LiteLLM serves no model (both left out), and says so", () => {
+  test("without provider keys LiteLLM still serves the platform's own models (the providers' are left out)", () => {
     const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
-    expect(JSON.parse(file).model_list).toEqual([]);
-    expect(litellmConfigFile([], true)).toBe(file);
+    expect(JSON.parse(file).model_list.map((m: JsonObject) => m.model_name)).toEqual(["local-chat", "local-embed"]);
   });
 
   test("monitoring: LiteLLM's Prometheus callback on, its /metrics/ behind the master key, scraped with that key", () => {

@@ -1,23 +1,8 @@
 /** Contracts of the context-engine suite's images (components/lib/contracts.ts). */
 import { flagValue, type ImageContract } from "../../lib/contracts";
+import { LLAMACPP_CONTRACT } from "../../workloads/llamacpp";
 import { QDRANT_CONTRACT } from "../../workloads/storeContracts";
 import type { ContextEngineImage } from "./images";
-
-/**
- * ggml-org/llama.cpp server-b5432: the `server` target of .devops/cpu.Dockerfile, ENTRYPOINT /app/llama-server,
- * ENV LLAMA_ARG_HOST=0.0.0.0; flags and their LLAMA_ARG_* env twins from common/arg.cpp; /health (503 while
- * loading), /metrics with --metrics, the OpenAI API under /v1. The tag could not be tied to one commit here
- * (the repository is over the fetch limit): the names were the same in every stored version around b5432.
- */
-const LLAMACPP: ImageContract = {
-  source: { repo: "ggml-org/llama.cpp", ref: "b5432 (server target; names checked in the stored versions around it)", files: [".devops/cpu.Dockerfile", "common/arg.cpp", "examples/server/server.cpp"] },
-  runs: ["/app/llama-server"],
-  env: ["LLAMA_API_KEY"],
-  envPrefixes: ["LLAMA_ARG_"],
-  listens: (c) => [Number(flagValue(c.args, "--port") ?? c.env.LLAMA_ARG_PORT ?? 8080)],
-  httpPaths: ["/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings"],
-  writes: [],
-};
 
 /**
  * The seed's one context-engine image (seed context-engine.md; its public source is the Context-Engine
@@ -93,4 +78,4 @@ const GIT_SYNC: ImageContract = {
   writes: ["$GITSYNC_ROOT", "/tmp"],
 };
 
-export const CONTEXT_ENGINE_CONTRACTS: Readonly<Record<ContextEngineImage, ImageContract>> = { qdrant: QDRANT_CONTRACT, "llamacpp-server": LLAMACPP, "context-engine": CONTEXT_ENGINE, "git-sync": GIT_SYNC };
+export const CONTEXT_ENGINE_CONTRACTS: Readonly<Record<ContextEngineImage, ImageContract>> = { qdrant: QDRANT_CONTRACT, "llamacpp-server": LLAMACPP_CONTRACT, "context-engine": CONTEXT_ENGINE, "git-sync": GIT_SYNC };

@@ -5,21 +5,6 @@
  */
 import { S3_SHELL_FUNCTION } from "../../lib/s3Shell";
 
-/**
- * Download the model once: skip when the file exists (and matches the checksum when one is given); download to a
- * temporary name and rename, so an interrupted download never leaves a half file under the final name.
- */
-export const MODEL_DOWNLOAD_SCRIPT = `
-set -eu
-target="$MODELS_DIR/$LLAMACPP_MODEL_NAME"
-verify() { [ -z "\${LLAMACPP_MODEL_SHA256:-}" ] || echo "$LLAMACPP_MODEL_SHA256  $1" | sha256sum -c - >/dev/null; }
-if [ -f "$target" ] && verify "$target"; then echo "model $target present"; exit 0; fi
-curl -fsSL --retry 5 --retry-delay 5 -o "$target.part" "$LLAMACPP_MODEL_URL"
-if ! verify "$target.part"; then echo "checksum mismatch for $LLAMACPP_MODEL_URL"; rm -f "$target.part"; exit 1; fi
-mv "$target.part" "$target"
-echo "downloaded $target"
-`.trim();
-
 /** Snapshot the collection through Qdrant's API (with its key), download it to the claim, delete the copy Qdrant keeps. */
 const TAKE_SNAPSHOT = `
 api="$QDRANT_URL/collections/$COLLECTION_NAME/snapshots"

@@ -9,12 +9,12 @@ import { serviceHost } from "../../platform/exposure";
 import type { ContainerArgs, EnvMap, VolumeMount } from "../../workloads/pod";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { StatefulService } from "../../workloads/statefulService";
+import { modelDownload } from "../../workloads/llamacpp";
 import { WebService } from "../../workloads/webService";
 import { dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
 import type { ContextEngineImage } from "./images";
 import { GIT_SYNC_DIR, GIT_SYNC_PORT, MCP, MODELS_DIR, NAMES, PORT_ENV, PORTS, REPOS_DIR, ROLE_COMMAND, scaled, SEED_RESOURCES } from "./names";
-import { MODEL_DOWNLOAD_SCRIPT } from "./scripts";
 import type * as pulumi from "@pulumi/pulumi";
 
 type Ctx = SuiteContext<ContextEngineImage>;
@@ -110,21 +110,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
         strategy: "Recreate",
         port: { port: PORTS.llamacpp },
         volumes: [models, emptyDir("tmp")],
-        initContainers: [
-          {
-            name: "download-model",
-            image: ctx.images["wait-for"],
-            size: "small",
-            command: ["/bin/sh", "-c", MODEL_DOWNLOAD_SCRIPT],
-            env: {
-              MODELS_DIR,
-              LLAMACPP_MODEL_URL: cfg.llamacpp.modelUrl,
-              LLAMACPP_MODEL_NAME: cfg.llamacpp.modelName,
-              ...(cfg.llamacpp.sha256 ? { LLAMACPP_MODEL_SHA256: cfg.llamacpp.sha256 } : {}),
-            },
-            volumeMounts: [{ name: NAMES.models, mountPath: MODELS_DIR }],
-          },
-        ],
+        initContainers: [modelDownload(ctx.images["wait-for"], { url: cfg.llamacpp.modelUrl, file: cfg.llamacpp.modelName, sha256: cfg.llamacpp.sha256 }, NAMES.models, MODELS_DIR)],
         container: {
           image: ctx.images["llamacpp-server"],
           size: "large",

@@ -14,7 +14,9 @@ import { waitForContainer } from "../../workloads/waitFor";
 import { WebService } from "../../workloads/webService";
 import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
-import { litellmConfigFile, PROVIDER_ENV, url } from "./decisions";
+import { litellmConfigFile, url } from "./decisions";
+import { defaultChatModel, LOCAL_MODELS_KEY_ENV, PROVIDER_ENV } from "./models";
+import { modelKeyEnv } from "./modelServers";
 import type { LlmStackImage } from "./images";
 import { KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
 import type { StackSecrets } from "./secrets";
@@ -31,7 +33,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
   const gate = waitForContainer;
 
   // LiteLLM: its model list from stack config; keys from litellm-secret (only those set exist).
-  const file = litellmConfigFile(cfg.models, metrics);
+  const file = litellmConfigFile({ local: cfg.localModels, providers: cfg.models, namespace: ns }, metrics);
   const config = new k8s.core.v1.ConfigMap(
     NAMES.litellmConfig,
     { metadata: { name: NAMES.litellmConfig, namespace: ctx.namespace, labels: standardLabels(NAMES.litellmConfig, ctx.instance, "config") }, data: { "config.yaml": file } },
@@ -47,14 +49,14 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "gateway",
       port: { port: PORTS.litellm, nodePort: nodePort(cfg.nodePorts.litellm) },
       volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp")],
-      checksums: { config: checksum({ file }), secret: secrets.litellm.checksum },
+      checksums: { config: checksum({ file }), secret: secrets.litellm.checksum, models: secrets.modelServers.checksum },
       container: {
         image: ctx.images["llm-stack-litellm"],
         size: "medium",
         resourcesOverride: SEED_RESOURCES.litellm,
         args: ["--config", "/etc/litellm/config.yaml", "--port", String(PORTS.litellm)],
         // The port is the --port arg: LiteLLM reads no LITELLM_PORT (the seed's env was inert; contracts.ts).
-        env: { LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv },
+        env: { LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv, ...(cfg.localModels.length > 0 ? modelKeyEnv(LOCAL_MODELS_KEY_ENV) : {}) },
         volumeMounts: [
           { name: "config", mountPath: "/etc/litellm", readOnly: true },
           { name: "tmp", mountPath: "/tmp" },
@@ -69,7 +71,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [config, secrets.litellm]),
+    workloadOpts(ctx, [config, secrets.litellm, secrets.modelServers]),
   );
 
   const redisUrl = secrets.stack.values[KEYS.redisPassword].apply((pw) => `redis://:${pw}@${serviceHost(NAMES.redis, ns)}:${PORTS.redis}/0`);
@@ -79,6 +81,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
     { metadata: { name: NAMES.openwebuiRedis, namespace: ctx.namespace, labels: standardLabels(NAMES.openwebui, ctx.instance, "config") }, type: "Opaque", stringData: { REDIS_URL: redisUrl } },
     childOpts(ctx),
   );
+  const defaultModel = defaultChatModel(cfg.localModels, cfg.models);
   const gateway = { OPENAI_API_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } } };
   new WebService(
     NAMES.r2r,
@@ -141,6 +144,8 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         resourcesOverride: SEED_RESOURCES.openwebui,
         env: {
           OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
+          // The model a new chat opens with: the platform's own, so a chat works with no provider key.
+          ...(defaultModel ? { DEFAULT_MODELS: defaultModel } : {}),
           // The same Secret key LiteLLM takes its master key from: nothing to copy.
           ...gateway,
           // The stack's Qdrant for documents' vectors, and its Redis for app state and websockets.

@@ -8,13 +8,15 @@ import { workloadDemand } from "../../lib/demand";
 import { resources } from "../../lib/resources";
 import { GATE_SIZE } from "../../workloads/waitFor";
 import type { LlmStackConfig } from "./config";
+import { modelWorkload } from "./models";
+import { modelResources } from "./modelServers";
 import { NAMES, SEED_RESOURCES } from "./names";
 
 export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): WorkloadDemand[] {
   const ns = cfg.namespace;
   const gate = resources(platform.resourceProfile, GATE_SIZE);
   const d = (workload: string, kind: string, containers: Parameters<typeof workloadDemand>[0]["containers"], initContainers: Parameters<typeof workloadDemand>[0]["initContainers"] = []) =>
-    workloadDemand({ namespace: ns, workload, kind, containers, initContainers });
+    workloadDemand({ namespace: ns, workload, kind, containers, initContainers, gpuResourceName: platform.gpu.resourceName });
   return [
     d(NAMES.postgres, "StatefulSet", [resources(platform.resourceProfile, "medium")]),
     d(NAMES.redis, "StatefulSet", [resources(platform.resourceProfile, "small")]),
@@ -23,5 +25,7 @@ export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): W
     d(NAMES.r2r, "Deployment", [SEED_RESOURCES.r2r], [gate]),
     d(NAMES.openwebui, "Deployment", [SEED_RESOURCES.openwebui], [gate]),
     d(NAMES.reactClient, "Deployment", [SEED_RESOURCES.reactClient]),
+    // Each local model's server (its download or copy runs before it, smaller), with its GPUs.
+    ...cfg.localModels.map((m) => d(modelWorkload(m), "Deployment", [modelResources(m, platform.gpu.resourceName)], [resources(platform.resourceProfile, "small")])),
   ];
 }

@@ -10,6 +10,7 @@ import type { Reader } from "../../config/reader";
 import type { KeySpec } from "../../config/schema";
 import { hasPublicHosts } from "../../platform/exposure";
 import type { ParsedSlice } from "../types";
+import { LOCAL_MODELS_FORMAT, type LocalModel, parseLocalModel, type ProviderModel } from "./models";
 
 const g = { stack: "LLM stack", exposure: "LLM stack exposure", secrets: "LLM stack provider keys (optional)" } as const;
 
@@ -22,12 +23,22 @@ export const LLM_STACK_SCHEMA = {
   llmStackRedisStorageSize: { type: "string", group: g.stack, default: "1Gi", description: "PVC size of redis." },
   llmStackQdrantStorageSize: { type: "string", group: g.stack, default: "10Gi", description: "PVC size of qdrant's storage." },
   llmStackOpenWebuiStorageSize: { type: "string", group: g.stack, default: "5Gi", description: "PVC size of OpenWebUI's data (users, chats)." },
+  llmStackLocalModels: {
+    type: "array",
+    group: g.stack,
+    default: [
+      "local-chat=llamacpp:https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+      "local-embed=llamacpp:https://huggingface.co/nomic-ai/nomic-embed-text-v1.5-GGUF/resolve/main/nomic-embed-text-v1.5.Q8_0.gguf,embedding",
+    ],
+    description: `The models the platform serves itself, through LiteLLM with no provider key: ${LOCAL_MODELS_FORMAT}. llamacpp downloads its file once into a claim (checked against sha256, or against the first download's); vllm copies the weights from the object store into a claim once, and needs gpuEnabled and the mlops suite. The first chat model is the default.`,
+  },
+  llmStackLocalModelsStorageSize: { type: "string", group: g.stack, default: "10Gi", description: "PVC size of each local model's weights claim (model-<name>-weights)." },
   llmStackModels: {
     type: "array",
     group: g.stack,
     default: ["gpt-4o-mini=openai/gpt-4o-mini", "claude-3-5-sonnet=anthropic/claude-3-5-sonnet-20241022"],
     description:
-      "LiteLLM's model list, each `<model name>=<provider>/<provider model>` (provider: openai or anthropic). A model whose provider key is not set is left out, with a preview warning.",
+      "Provider models LiteLLM serves beside the local ones, each `<model name>=<provider>/<provider model>` (provider: openai or anthropic). A model whose provider key is not set is left out, with a preview warning.",
   },
   llmStackWebuiAuth: {
     type: "boolean",
@@ -52,18 +63,15 @@ export const LLM_STACK_SCHEMA = {
 
 export type LlmStackSchema = typeof LLM_STACK_SCHEMA;
 
-export interface ModelSpec {
-  /** The name clients ask LiteLLM for. */
-  readonly name: string;
-  readonly provider: Provider;
-  /** The provider's model id. */
-  readonly model: string;
-}
+/** A provider model (llmStackModels). */
+export type ModelSpec = ProviderModel;
 
 export interface LlmStackConfig {
   readonly namespace: string;
-  readonly storage: { readonly postgres: string; readonly redis: string; readonly qdrant: string; readonly openwebui: string };
-  /** The models LiteLLM serves: those whose provider key is set. */
+  readonly storage: { readonly postgres: string; readonly redis: string; readonly qdrant: string; readonly openwebui: string; readonly models: string };
+  /** The models the platform serves itself (first: the default chat model). */
+  readonly localModels: readonly LocalModel[];
+  /** The provider models LiteLLM serves: those whose provider key is set. */
   readonly models: readonly ModelSpec[];
   /** Models left out for a missing key (a preview warning each). */
   readonly droppedModels: readonly ModelSpec[];
@@ -87,7 +95,23 @@ function parseModels(r: Reader<LlmStackSchema>): ModelSpec[] {
     if (out.some((x) => x.name === m[1])) r.problem("llmStackModels", `names the model ${JSON.stringify(m[1])} twice`);
     out.push({ name: m[1], provider, model: m[3] });
   }
-  if (r.get("llmStackModels").length === 0) r.problem("llmStackModels", "needs at least one model: LiteLLM serves nothing without one");
+  return out;
+}
+
+/** The local models; vllm ones need GPUs and the object store (checked only when the suite is on). */
+function parseLocalModels(r: Reader<LlmStackSchema>, platform: PlatformConfig, enabled: boolean): LocalModel[] {
+  const out: LocalModel[] = [];
+  for (const entry of r.get("llmStackLocalModels")) {
+    const m = parseLocalModel(entry);
+    if (typeof m === "string") {
+      r.problem("llmStackLocalModels", m);
+      continue;
+    }
+    if (out.some((x) => x.name === m.name)) r.problem("llmStackLocalModels", `names the model ${JSON.stringify(m.name)} twice`);
+    if (enabled && m.server === "vllm" && !platform.gpu.enabled) r.problem("llmStackLocalModels", `model ${m.name} runs on vllm, which needs GPUs: set gpuEnabled (or serve it with llamacpp)`);
+    if (enabled && m.server === "vllm" && !platform.suites.includes("mlops")) r.problem("llmStackLocalModels", `model ${m.name} takes its weights from the object store: enable the mlops suite (it provides MinIO)`);
+    out.push(m);
+  }
   return out;
 }
 
@@ -109,6 +133,10 @@ export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfi
   const models = all.filter((m) => keys[m.provider] !== undefined);
   // Hosts are required (and claimed) only when the suite is on; its keys are still checked when it is off.
   const enabled = platform.suites.includes("llm-stack");
+  const localModels = parseLocalModels(r, platform, enabled);
+  const clash = localModels.find((l) => all.some((m) => m.name === l.name));
+  if (clash) r.problem("llmStackLocalModels", `names the model ${JSON.stringify(clash.name)}, which llmStackModels names too`);
+  if (localModels.length === 0 && all.length === 0) r.problem("llmStackLocalModels", "and llmStackModels are both empty: LiteLLM would serve nothing");
   const isPublic = hasPublicHosts(platform.exposure) && enabled;
   const webuiAuth = r.get("llmStackWebuiAuth");
   if (enabled && !webuiAuth && platform.exposure.mode !== "nodePort" && platform.exposure.mode !== "clusterIP") {
@@ -121,7 +149,9 @@ export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfi
       redis: r.quantity("llmStackRedisStorageSize"),
       qdrant: r.quantity("llmStackQdrantStorageSize"),
       openwebui: r.quantity("llmStackOpenWebuiStorageSize"),
+      models: r.quantity("llmStackLocalModelsStorageSize"),
     },
+    localModels,
     models,
     droppedModels: all.filter((m) => keys[m.provider] === undefined),
     webuiAuth,

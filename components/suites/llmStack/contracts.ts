@@ -5,7 +5,9 @@
  */
 import { flagValue, type ImageContract } from "../../lib/contracts";
 import { POSTGRES_CONTRACT, QDRANT_CONTRACT, REDIS_CONTRACT } from "../../workloads/storeContracts";
+import { LLAMACPP_CONTRACT } from "../../workloads/llamacpp";
 import type { LlmStackImage } from "./images";
+import { VLLM_CONTRACT } from "./vllm";
 
 /**
  * LiteLLM's proxy (BerriAI/litellm Dockerfile, docker/prod_entrypoint.sh: `exec litellm "$@"`; PyPI litellm
@@ -17,7 +19,8 @@ import type { LlmStackImage } from "./images";
 const LITELLM: ImageContract = {
   source: { repo: "BerriAI/litellm", ref: "PyPI litellm 1.110.2", files: ["Dockerfile", "docker/prod_entrypoint.sh", "litellm/proxy/proxy_cli.py", "litellm/proxy/proxy_server.py", "litellm/proxy/health_endpoints/_health_endpoints.py"] },
   runs: ["docker/prod_entrypoint.sh"],
-  env: ["LITELLM_MASTER_KEY", "CONFIG_FILE_PATH", "DATABASE_URL", "PORT", "HOST", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "SEPARATE_HEALTH_APP"],
+  // The provider and local-model keys are read through the config file's os.environ/<NAME> references.
+  env: ["LITELLM_MASTER_KEY", "CONFIG_FILE_PATH", "DATABASE_URL", "PORT", "HOST", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LOCAL_MODELS_API_KEY", "SEPARATE_HEALTH_APP"],
   listens: (c) => [Number(flagValue(c.args, "--port") ?? c.env.PORT ?? 4000)],
   httpPaths: ["/health/liveliness", "/health/liveness", "/health/readiness", "/metrics"],
 };
@@ -46,7 +49,7 @@ const R2R: ImageContract = {
 const OPENWEBUI: ImageContract = {
   source: { repo: "open-webui/open-webui", ref: "PyPI open-webui 0.12.4", files: ["Dockerfile", "backend/start.sh", "open_webui/env.py", "open_webui/config.py", "open_webui/main.py"] },
   runs: ["bash", "start.sh"],
-  env: ["PORT", "HOST", "DATA_DIR", "DATABASE_URL", "WEBUI_AUTH", "WEBUI_SECRET_KEY", "VECTOR_DB", "QDRANT_URI", "QDRANT_API_KEY", "REDIS_URL", "OFFLINE_MODE", "UVICORN_WORKERS"],
+  env: ["PORT", "HOST", "DATA_DIR", "DATABASE_URL", "WEBUI_AUTH", "WEBUI_SECRET_KEY", "VECTOR_DB", "QDRANT_URI", "QDRANT_API_KEY", "REDIS_URL", "OFFLINE_MODE", "UVICORN_WORKERS", "DEFAULT_MODELS"],
   envPrefixes: ["OPENAI_API_", "ENABLE_", "RAG_", "OLLAMA_", "WEBSOCKET_"],
   listens: (c) => [Number(c.env.PORT ?? 8080)],
   httpPaths: ["/health", "/ready", "/health/db"],
@@ -74,4 +77,6 @@ export const LLM_STACK_CONTRACTS: Readonly<Record<LlmStackImage, ImageContract>>
   "llm-stack-r2r": R2R,
   "llm-stack-openwebui": OPENWEBUI,
   "llm-stack-react-client": REACT_CLIENT,
+  "llamacpp-server": LLAMACPP_CONTRACT,
+  vllm: VLLM_CONTRACT,
 };

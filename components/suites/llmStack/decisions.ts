@@ -3,13 +3,11 @@
  * a Service's outputs), LiteLLM's config file, the gateway other suites get, URLs and port-forwards.
  */
 import { type ExposureConfig, publicOrigin, serviceHost } from "../../platform/exposure";
-import type { LlmStackConfig, ModelSpec } from "./config";
+import type { LlmStackConfig } from "./config";
+import { type LocalModel, modelList, type ProviderModel } from "./models";
 import { NAMES, PORTS } from "./names";
 
 export const url = (name: string, port: number, namespace: string, path = ""): string => `http://${serviceHost(name, namespace)}:${port}${path}`;
-
-/** The provider key's env var, as LiteLLM reads it. */
-export const PROVIDER_ENV = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
 
 /**
  * What LiteLLM needs to serve Prometheus metrics: the `prometheus` callback (without it /metrics/ is empty),
@@ -19,14 +17,14 @@ export const PROVIDER_ENV = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_AP
 export const LITELLM_METRICS_SETTINGS = { callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true } as const;
 
 /**
- * LiteLLM's config.yaml (JSON is YAML): each model with its provider model and the env var of its key; the
- * master key from the environment. Only models whose key is set are listed (config.ts drops the others).
- * `metrics` (monitoring on) adds the Prometheus callback: nothing collects the series otherwise.
+ * LiteLLM's config.yaml (JSON is YAML): the local models (their servers' generated key from the environment) and
+ * the provider models whose key is set (config.ts drops the others), each key by env var name; the master key from
+ * the environment. `metrics` (monitoring on) adds the Prometheus callback: nothing collects the series otherwise.
  */
-export function litellmConfigFile(models: readonly ModelSpec[], metrics = false): string {
+export function litellmConfigFile(models: { readonly local: readonly LocalModel[]; readonly providers: readonly ProviderModel[]; readonly namespace: string }, metrics = false): string {
   return JSON.stringify(
     {
-      model_list: models.map((m) => ({ model_name: m.name, litellm_params: { model: `${m.provider}/${m.model}`, api_key: `os.environ/${PROVIDER_ENV[m.provider]}` } })),
+      model_list: modelList(models.local, models.providers, models.namespace),
       general_settings: { master_key: "os.environ/LITELLM_MASTER_KEY" },
       ...(metrics ? { litellm_settings: LITELLM_METRICS_SETTINGS } : {}),
     },
@@ -67,7 +65,7 @@ export function providerKeyHelp(cfg: LlmStackConfig): Record<string, string> {
     secret: `${cfg.namespace}/${NAMES.litellmSecret} (keys openai-api-key, anthropic-api-key; filled from stack config)`,
     openai: "pulumi config set --secret llmStackOpenaiApiKey <key> && pulumi up",
     anthropic: "pulumi config set --secret llmStackAnthropicApiKey <key> && pulumi up",
-    served: cfg.models.map((m) => m.name).join(", ") || "none: set a provider key",
+    served: [...cfg.localModels, ...cfg.models].map((m) => m.name).join(", "),
     leftOut: cfg.droppedModels.map((m) => `${m.name} (no ${m.provider} key)`).join(", ") || "none",
   };
 }

@@ -4,6 +4,8 @@
  */
 import { LLM_STACK_CONTRACTS } from "./contracts";
 import type { ImageCatalogue } from "../../lib/images";
+import { LLAMACPP_IMAGE } from "../../workloads/llamacpp";
+import { VLLM_IMAGE } from "./vllm";
 
 export const LLM_STACK_BUILT = ["llm-stack-litellm", "llm-stack-r2r", "llm-stack-openwebui", "llm-stack-react-client"] as const;
 
@@ -12,6 +14,9 @@ export const LLM_STACK_THIRD_PARTY = {
   pgvector: "docker.io/pgvector/pgvector:0.8.0-pg16",
   redis: "docker.io/library/redis:7.4.2",
   qdrant: "docker.io/qdrant/qdrant:v1.12.5-unprivileged",
+  // The local model servers (llmStackLocalModels): llama.cpp on CPU, vLLM on GPUs.
+  "llamacpp-server": LLAMACPP_IMAGE,
+  vllm: VLLM_IMAGE,
 } as const;
 
 export type LlmStackImage = (typeof LLM_STACK_BUILT)[number] | keyof typeof LLM_STACK_THIRD_PARTY;

@@ -4,15 +4,18 @@
  * gateway for the other suites.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { workloadPods } from "../../platform/flows";
+import { type PodGroup, workloadPods } from "../../platform/flows";
+import { useObjectStore } from "../../platform/objectStore";
 import type { ModelGateway } from "../../platform/modelGateway";
-import { openSuite } from "../context";
+import { childOpts, openSuite, type SuiteContext } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { apps } from "./apps";
 import { llmStackDemand } from "./capacity";
 import { LLM_STACK_SCHEMA, type LlmStackConfig, parseLlmStack } from "./config";
 import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
 import { LLM_STACK_CATALOGUE, type LlmStackImage } from "./images";
+import { modelWorkload } from "./models";
+import { modelServers } from "./modelServers";
 import { INSTANCE, NAMES, PORTS } from "./names";
 import { stackNetwork } from "./network";
 import { stackSecrets } from "./secrets";
@@ -41,6 +44,7 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     const secrets = stackSecrets(ctx, cfg);
     stores(ctx, cfg, secrets);
     apps(ctx, cfg, secrets, platform.monitoring !== undefined);
+    modelServers(ctx, cfg, secrets, this.weightsStore(ctx, cfg, platform));
     stackNetwork(ctx, cfg, platform.monitoring);
 
     this.gateway = {
@@ -55,7 +59,23 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     this.providerKeys = providerKeyHelp(cfg);
     this.registerOutputs({ namespace: this.namespace, urls: this.urls });
   }
+
+  /** The object store's keys and the flow to it, for the vLLM models that copy their weights from it. */
+  private weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, platform: PlatformContext<LlmStackImage>): pulumi.Resource | undefined {
+    const buckets = weightBuckets(cfg);
+    if (buckets.length === 0 || !platform.objectStore) return undefined;
+    const copiers: PodGroup = {
+      name: "model-weights",
+      namespace: cfg.namespace,
+      own: this.namespace,
+      selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: cfg.localModels.filter((m) => m.weights).map(modelWorkload) }] },
+    };
+    return useObjectStore(INSTANCE, { namespace: this.namespace, instance: INSTANCE, store: platform.objectStore, bucket: buckets[0], callers: copiers }, childOpts(ctx));
+  }
 }
+
+/** The buckets the vLLM models' weights are in. */
+export const weightBuckets = (cfg: LlmStackConfig): string[] => [...new Set(cfg.localModels.flatMap((m) => (m.weights ? [m.weights.bucket] : [])))];
 
 export const llmStack = defineSuite({
   name: "llm-stack",
@@ -72,4 +92,5 @@ export const llmStack = defineSuite({
     providerKeys: s.providerKeys,
   }),
   gateway: (s: LlmStackSuite) => s.gateway,
+  objectStoreBuckets: weightBuckets,
 });

@@ -21,7 +21,12 @@ export const NAMES = {
   redisConfig: "redis-config",
   qdrantData: "qdrant-data",
   openwebuiData: "openwebui-data",
+  /** The generated key every local model server asks for, which LiteLLM sends. */
+  modelServersSecret: "model-servers",
 } as const;
+
+/** Where a model server mounts its weights claim. */
+export const MODELS_DIR = "/models";
 
 export const PORTS = { postgres: 5432, redis: 6379, qdrant: 6333, qdrantGrpc: 6334, litellm: 4000, r2r: 7272, openwebui: 8080, reactClient: 3000 } as const;
 export const POSTGRES = { database: "r2r_db", user: "postgres", passwordKey: "POSTGRES_PASSWORD" } as const;
@@ -45,4 +50,13 @@ export const SEED_RESOURCES = {
   litellm: r("250m", "512Mi", "500m", "1Gi"),
   r2r: r("500m", "1Gi", "1000m", "2Gi"),
   openwebui: r("250m", "512Mi", "500m", "1Gi"),
+} as const;
+
+/**
+ * Local model servers, per replica (not in the seed): llama.cpp holds a small GGUF and its 8k-token context in
+ * memory (the default 0.5B chat model takes about 0.5Gi) and uses the cores it is given; vLLM takes the GPU's memory for weights and cache and wants host memory to load the weights.
+ */
+export const MODEL_RESOURCES = {
+  llamacpp: r("100m", "512Mi", "2", "2Gi"),
+  vllm: r("2", "16Gi", "8", "32Gi"),
 } as const;

@@ -18,6 +18,7 @@ import { type MonitoringAccess, type ScrapeTarget, scrape } from "../../platform
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
+import { MODEL_PORTS, modelWorkload } from "./models";
 import { INSTANCE, KEYS, NAMES, PORTS } from "./names";
 
 export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePorts: boolean, own?: PodGroup["own"]): Flow[] {
@@ -30,6 +31,7 @@ export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePort
     flow(NAMES.openwebui, NAMES.qdrant, [PORTS.qdrant], "QDRANT_URI"),
     flow(NAMES.openwebui, NAMES.redis, [PORTS.redis], "REDIS_URL, WEBSOCKET_REDIS_URL"),
     flow(NAMES.reactClient, NAMES.openwebui, [PORTS.openwebui], "VITE_API_BASE_URL"),
+    ...cfg.localModels.map((m) => flow(NAMES.litellm, modelWorkload(m), [MODEL_PORTS[m.server]], `model_list: ${m.name}'s api_base`)),
     { name: `${NAMES.litellm}-to-internet`, from: { pods: pods(NAMES.litellm) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "litellm calls model providers" },
     // R2R's models go through the gateway; it still downloads tokenizer files (tiktoken's encodings) at first use.
     { name: `${NAMES.r2r}-to-internet`, from: { pods: pods(NAMES.r2r) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "r2r downloads tokenizer files" },

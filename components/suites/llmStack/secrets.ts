@@ -12,6 +12,8 @@ export interface StackSecrets {
   /** The seed's litellm-secret: the generated master key and the provider keys that are set. */
   readonly litellm: GeneratedSecret;
   readonly redisConfig: GeneratedSecret;
+  /** The key the local model servers ask for (model-servers: api-key), which only LiteLLM is given. */
+  readonly modelServers: GeneratedSecret;
   readonly masterKey: pulumi.Output<string>;
 }
 
@@ -27,5 +29,6 @@ export function stackSecrets(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
   });
   const litellm = secret(NAMES.litellmSecret, { [KEYS.masterKey]: { length: 48 } }, { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic });
   const redisConfig = secret(NAMES.redisConfig, {}, { "redis.conf": pulumi.interpolate`requirepass ${stack.values[KEYS.redisPassword]}\n` });
-  return { stack, litellm, redisConfig, masterKey: litellm.values[KEYS.masterKey] };
+  const modelServers = secret(NAMES.modelServersSecret, { "api-key": { length: 40 } });
+  return { stack, litellm, redisConfig, modelServers, masterKey: litellm.values[KEYS.masterKey] };
 }

@@ -1,0 +1,71 @@
+/**
+ * vLLM's OpenAI-compatible server for the GPU models of llmStackLocalModels: its pinned image and contract, and
+ * the script that copies a model's weights from the platform's object store into its claim once.
+ *
+ * Why a Deployment and not a KServe InferenceService: KServe's storage-initializer downloads the weights again
+ * at every pod start and is injected without a container securityContext (the pod would fail Pod Security
+ * `restricted` in this namespace); a claim filled once and a restricted pod give the cached start the issue asks
+ * for with the same vLLM server.
+ */
+import { type ImageContract, flagValue } from "../../lib/contracts";
+import { S3_SHELL_FUNCTION } from "../../lib/s3Shell";
+
+export const VLLM_IMAGE = "docker.io/vllm/vllm-openai:v0.11.0";
+
+/** The server module; set as the command, so `--model` works whichever entrypoint the image has. */
+export const VLLM_COMMAND = ["python3", "-m", "vllm.entrypoints.openai.api_server"] as const;
+
+/**
+ * vllm-project/vllm v0.11.0 (the PyPI wheel's sources; docker/Dockerfile of nearby revisions: no USER, so root
+ * unless the pod says otherwise; WORKDIR /vllm-workspace; ENTRYPOINT the api_server module in the older revision,
+ * `vllm serve` in a newer one, hence the explicit command). entrypoints/openai/cli_args.py: --model,
+ * --served-model-name, --host, --port (8000), --api-key with VLLM_API_KEY as its fallback (api_server.py:1558);
+ * the AuthenticationMiddleware asks for the key on /v1 paths only, so /health answers without it (and so do
+ * /tokenize, /pooling, /score...: only LiteLLM may reach the pod, network.ts). envs.py: VLLM_CACHE_ROOT and
+ * VLLM_CONFIG_ROOT under $HOME unless set, VLLM_NO_USAGE_STATS; IPC sockets in /tmp; shared memory in /dev/shm.
+ * HF_HUB_OFFLINE (huggingface_hub) keeps a local --model path from ever reaching a hub.
+ */
+export const VLLM_CONTRACT: ImageContract = {
+  source: { repo: "vllm-project/vllm", ref: "v0.11.0 (PyPI wheel vllm 0.11.0)", files: ["docker/Dockerfile", "vllm/entrypoints/openai/cli_args.py", "vllm/entrypoints/openai/api_server.py", "vllm/envs.py"] },
+  runs: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
+  env: ["VLLM_API_KEY", "VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "VLLM_NO_USAGE_STATS", "VLLM_DO_NOT_TRACK", "HF_HOME", "HF_HUB_OFFLINE", "HOME", "XDG_CACHE_HOME"],
+  listens: (c) => [Number(flagValue(c.args, "--port") ?? 8000)],
+  httpPaths: ["/health", "/ping", "/metrics", "/version", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings"],
+  writes: ["/tmp", "/dev/shm", "$HOME"],
+};
+
+/**
+ * Copy s3://$MODEL_BUCKET/$MODEL_PREFIX/ into $MODELS_DIR/$MODEL_NAME, fetching only what is missing or of
+ * another size (each file to a temporary name, then renamed), so a restart copies nothing. One ListObjectsV2
+ * page: a model directory of more than 1000 objects is refused rather than copied in part.
+ */
+export const WEIGHTS_SYNC_SCRIPT = `
+set -eu
+${S3_SHELL_FUNCTION}
+dir="$MODELS_DIR/$MODEL_NAME"
+prefix="\${MODEL_PREFIX%/}/"
+mkdir -p "$dir"
+S3_OUT="$dir/.listing"
+code=$(s3 GET "$MODEL_BUCKET?list-type=2&prefix=$(printf %s "$prefix" | sed 's|/|%2F|g')")
+[ "$code" = 200 ] || { echo "listing s3://$MODEL_BUCKET/$prefix: HTTP $code"; exit 1; }
+if grep -q '<IsTruncated>true' "$S3_OUT"; then echo "s3://$MODEL_BUCKET/$prefix holds more than 1000 objects: not a model directory"; exit 1; fi
+tr -d '\\r\\n' < "$S3_OUT" | sed 's/<Contents>/\\n/g' | sed -n 's|.*<Key>\\([^<]*\\)</Key>.*<Size>\\([0-9]*\\)</Size>.*|\\1 \\2|p' > "$dir/.objects"
+rm -f "$S3_OUT"
+[ -s "$dir/.objects" ] || { echo "no weights under s3://$MODEL_BUCKET/$prefix: upload the model's directory (config.json, tokenizer, *.safetensors) there"; exit 1; }
+fetched=0
+# (the listing's last line has no newline: read it too)
+while read -r key size || [ -n "\${key:-}" ]; do
+  rel="\${key#"$prefix"}"
+  case "$rel" in ""|*/) continue ;; esac
+  f="$dir/$rel"
+  if [ -f "$f" ] && [ "$(wc -c < "$f")" -eq "$size" ]; then continue; fi
+  mkdir -p "$(dirname "$f")"
+  S3_OUT="$f.part"
+  code=$(s3 GET "$MODEL_BUCKET/$key")
+  [ "$code" = 200 ] || { echo "fetching s3://$MODEL_BUCKET/$key: HTTP $code"; rm -f "$f.part"; exit 1; }
+  mv "$f.part" "$f"
+  fetched=$((fetched + 1))
+done < "$dir/.objects"
+rm -f "$dir/.objects"
+echo "weights of $MODEL_NAME in $dir: $fetched file(s) fetched"
+`.trim();

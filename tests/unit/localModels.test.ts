@@ -1,0 +1,144 @@
+/**
+ * The platform's own models (llmStackLocalModels): a llama.cpp server per GGUF model in dev, vLLM on GPUs with
+ * weights from the object store in prod, each reachable from LiteLLM only, with the generated key; the capacity
+ * check counts them and their GPUs; the weights copy runs for real against a local S3 server.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
+import { WEIGHTS_SYNC_SCRIPT } from "../../components/suites/llmStack/vllm";
+import { manifestSet } from "../../scripts/lib/manifests";
+import { evaluateFlow, namespacesOf, podsOf, policiesOf } from "../../scripts/lib/netpol";
+import { at, byName, containersOf, envOf, isSecretValue, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
+import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
+
+const NS = "llm-stack";
+
+/** Whether pod `from` (namespace/name) may reach pod `to` on `port` under the rendered policies, both sides. */
+function reaches(res: Recorded[], from: string, to: string, port: number): boolean {
+  const set = manifestSet(res);
+  const all = [...set.namespaces, ...set.rest];
+  const pod = (ref: string) => {
+    const [ns, name] = ref.split("/");
+    const p = podsOf(all).find((x) => x.namespace === ns && x.labels["app.kubernetes.io/name"] === name);
+    if (!p) throw new Error(`no pod ${ref}`);
+    return { pod: p };
+  };
+  return evaluateFlow(policiesOf(all), namespacesOf(all), pod(from), pod(to), port).allowed;
+}
+
+describe("dev: llama.cpp serves the default chat and embedding models, with no provider key", () => {
+  let res: Recorded[];
+  beforeAll(async () => {
+    ({ resources: res } = await renderStack("dev"));
+  });
+
+  test("each model: its own Deployment and claim, the GGUF downloaded once (checked), the generated key, an 8k context", () => {
+    const d = byName(res, "apps/v1:Deployment", "model-local-chat");
+    const [c] = containersOf(d);
+    expect(c.image).toBe("ghcr.io/ggml-org/llama.cpp:server-b5432");
+    expect(c.args).toEqual(["--model", "/models/qwen2.5-0.5b-instruct-q4_k_m.gguf", "--alias", "local-chat", "--host", "0.0.0.0", "--port", "8080", "--ctx-size", "8192", "--metrics"]);
+    expect(envOf(c).LLAMA_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "model-servers", key: "api-key" } });
+    expect(at(d.inputs, "spec.strategy")).toEqual({ type: "Recreate" });
+    const spec = podSpecOf(d);
+    const init = (spec.initContainers as JsonObject[])[0];
+    expect(envOf(init)).toMatchObject({
+      MODELS_DIR: { value: "/models" },
+      LLAMACPP_MODEL_URL: { value: "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf" },
+      LLAMACPP_MODEL_NAME: { value: "qwen2.5-0.5b-instruct-q4_k_m.gguf" },
+    });
+    expect((spec.volumes as JsonObject[]).find((v) => v.name === "weights")).toEqual({ name: "weights", persistentVolumeClaim: { claimName: "model-local-chat-weights" } });
+    expect(containersOf(byName(res, "apps/v1:Deployment", "model-local-embed"))[0].args).toContain("--embeddings");
+    const key = byName(res, "core/v1:Secret", "model-servers");
+    expect(isSecretValue(key.raw.stringData)).toBe(true);
+  });
+
+  test("only LiteLLM reaches a model server; OpenWebUI opens new chats on the local model", () => {
+    expect(reaches(res, `${NS}/litellm`, `${NS}/model-local-chat`, 8080)).toBe(true);
+    expect(reaches(res, `${NS}/litellm`, `${NS}/model-local-embed`, 8080)).toBe(true);
+    expect(reaches(res, `${NS}/openwebui`, `${NS}/model-local-chat`, 8080)).toBe(false);
+    expect(reaches(res, `${NS}/r2r`, `${NS}/model-local-chat`, 8080)).toBe(false);
+    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "openwebui"))[0]).DEFAULT_MODELS).toMatchObject({ value: "local-chat" });
+  });
+});
+
+describe("prod: a vLLM model on GPUs, its weights from the object store's models bucket", () => {
+  let res: Recorded[];
+  beforeAll(async () => {
+    ({ resources: res } = await renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen2.5-7b-instruct,gpus=1"] } }));
+  });
+
+  test("vLLM serves the copied directory offline under the model's name, on a GPU of the GPU nodes", () => {
+    const d = byName(res, "apps/v1:Deployment", "model-big");
+    const [c] = containersOf(d);
+    expect(c.image).toBe("docker.io/vllm/vllm-openai:v0.11.0");
+    expect(c.command).toEqual(["python3", "-m", "vllm.entrypoints.openai.api_server"]);
+    expect(c.args).toEqual(["--model", "/models/big", "--served-model-name", "big", "--host", "0.0.0.0", "--port", "8000", "--tensor-parallel-size", "1"]);
+    expect(envOf(c)).toMatchObject({ VLLM_API_KEY: { valueFrom: { secretKeyRef: { name: "model-servers", key: "api-key" } } }, HF_HUB_OFFLINE: { value: "1" }, HOME: { value: "/tmp" } });
+    expect(at(c, "resources.limits")).toMatchObject({ "nvidia.com/gpu": "1" });
+    expect(at(c, "resources.requests")).toMatchObject({ "nvidia.com/gpu": "1" });
+    const spec = podSpecOf(d);
+    expect(spec).toMatchObject({ nodeSelector: { "nvidia.com/gpu.present": "true" }, runtimeClassName: "nvidia" });
+    expect((spec.volumes as JsonObject[]).find((v) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } });
+    const init = (spec.initContainers as JsonObject[])[0];
+    expect(init.envFrom).toEqual([{ secretRef: { name: "object-store" } }]);
+    expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "big" } });
+  });
+
+  test("the capacity check counts its GPUs: two on a one-GPU node can never be scheduled", async () => {
+    await expect(renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen,gpus=2"] } })).rejects.toThrow(
+      /llm-stack\/model-big \(Deployment\): one pod requests 2 GPUs but a GPU node has 1: it can never be scheduled/,
+    );
+  });
+
+  test("LiteLLM serves it at its in-cluster /v1 with the generated key; the copy may reach MinIO, the server may not", () => {
+    const file = JSON.parse((byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string);
+    expect(file.model_list[0]).toEqual({
+      model_name: "big",
+      litellm_params: { model: "openai/big", api_base: "http://model-big.llm-stack.svc.cluster.local:8000/v1", api_key: "os.environ/LOCAL_MODELS_API_KEY" },
+      model_info: { mode: "chat" },
+    });
+    expect(reaches(res, `${NS}/model-big`, "mlops/minio", 9000)).toBe(true);
+    expect(reaches(res, `${NS}/litellm`, `${NS}/model-big`, 8000)).toBe(true);
+    const store = res.find((r) => r.type === "kubernetes:core/v1:Secret" && at(r.inputs, "metadata.name") === "object-store" && at(r.inputs, "metadata.namespace") === NS)!;
+    expect((store.inputs.stringData as JsonObject).S3_BUCKET).toBe("models");
+  });
+});
+
+describe("the weights copy (vLLM's init container) against a local S3 server that checks signatures", () => {
+  let s3: LocalS3;
+  let dir: string;
+  const env = () => ({ AWS_ACCESS_KEY_ID: S3_KEYS.accessKey, AWS_SECRET_ACCESS_KEY: S3_KEYS.secretKey, AWS_REGION: "us-east-1", S3_ENDPOINT_URL: s3.endpoint, MODELS_DIR: dir, MODEL_NAME: "big", MODEL_BUCKET: "models", MODEL_PREFIX: "llm/qwen" });
+  const put = (key: string, body: string) => runShell(`${S3_SHELL_FUNCTION}\nprintf %s "$BODY" > "$TMPF"; s3 PUT "models/${key}" -T "$TMPF"`, { ...env(), BODY: body, TMPF: path.join(dir, ".upload") });
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "weights-"));
+    expect((await runShell(`${S3_SHELL_FUNCTION}\ns3 PUT models`, env())).output).toBe("200");
+  });
+  afterAll(() => s3.close());
+
+  test("an empty prefix fails with what to upload", async () => {
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 1, output: expect.stringContaining("no weights under s3://models/llm/qwen/: upload the model's directory") });
+  });
+
+  test("copies the directory once, then only what changed", async () => {
+    for (const [k, v] of [["llm/qwen/config.json", "{}"], ["llm/qwen/tokenizer/tokenizer.json", "tok"], ["llm/qwen/model-00001.safetensors", "weights-1"], ["llm/qwenx/other", "not ours"]]) {
+      expect((await put(k, v)).output).toBe("200");
+    }
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("3 file(s) fetched") });
+    const copied = (fs.readdirSync(path.join(dir, "big"), { recursive: true }) as string[]).sort();
+    expect(copied).toEqual(["config.json", "model-00001.safetensors", "tokenizer", "tokenizer/tokenizer.json"]);
+    expect(fs.readFileSync(path.join(dir, "big", "model-00001.safetensors"), "utf8")).toBe("weights-1");
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("0 file(s) fetched") });
+    expect((await put("llm/qwen/model-00001.safetensors", "weights-1-retrained")).output).toBe("200");
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("1 file(s) fetched") });
+    expect(fs.readFileSync(path.join(dir, "big", "model-00001.safetensors"), "utf8")).toBe("weights-1-retrained");
+  });
+
+  test("wrong keys: the listing's status, nothing copied", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "weights-"));
+    const r = await runShell(WEIGHTS_SYNC_SCRIPT, { ...env(), MODELS_DIR: other, AWS_SECRET_ACCESS_KEY: "wrong" });
+    expect(r).toMatchObject({ code: 1, output: expect.stringContaining("listing s3://models/llm/qwen/: HTTP 403") });
+  });
+});
