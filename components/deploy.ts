@@ -36,6 +36,7 @@ export function deploySuites(
   const rank = (s: (typeof stack.suites)[number]) => (s.providesObjectStore ? 0 : s.providesGateway ? 1 : 2);
   const ordered = [...stack.suites].sort((a, b) => rank(a) - rank(b));
   const requestedBuckets = stack.suites.flatMap((s) => s.buckets);
+  const gatewayConsumers = stack.suites.filter((s) => s.usesGateway).map((s) => s.name);
   const deployed: DeployedSuite[] = [];
   for (const suite of ordered) {
     const gateway = suite.usesGateway ? deployed.find((d) => d.gateway)?.gateway : undefined;
@@ -57,6 +58,7 @@ export function deploySuites(
       ...(monitoring ? { monitoring } : {}),
       ...(objectStore ? { objectStore } : {}),
       ...(suite.providesObjectStore ? { requestedBuckets } : {}),
+      ...(suite.providesGateway ? { gatewayConsumers } : {}),
     };
     deployed.push(suite.deploy(context, opts));
   }

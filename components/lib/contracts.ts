@@ -54,14 +54,26 @@ export function commandLine(contract: ImageContract, c: ContainerView): string[]
 /**
  * Whether the program reads `name`: the image's program does, the kubelet puts it into the command line
  * (`$(NAME)`), or the container runs a shell script of ours (`sh -c <script>`) that references it (`$NAME`,
- * `${NAME}`, `${NAME:-...}`).
+ * `${NAME}`, `${NAME:-...}`), or a Python script of ours (`python3 -c <script>`) that reads it from os.environ.
  */
 export function readsEnv(contract: ImageContract, name: string, c?: ContainerView): boolean {
   if (contract.env.includes(name) || (contract.envPrefixes ?? []).some((p) => name.startsWith(p))) return true;
   // The kubelet substitutes $(NAME) in command and args before the program starts.
   if (c && [...c.command, ...c.args].some((a) => a.includes(`$(${name})`))) return true;
-  const script = c ? shellScript(commandLine(contract, c)) : undefined;
-  return script !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(script);
+  if (!c) return false;
+  const line = commandLine(contract, c);
+  const script = shellScript(line);
+  // $NAME, ${NAME}, or psql's \getenv <variable> NAME inside the script's SQL.
+  if (script !== undefined) return new RegExp(`\\$\\{?${name}\\b|\\\\getenv \\w+ ${name}\\b`).test(script);
+  // A Python program of ours (`python3 -c <script>`) that reads it: os.environ["NAME"], os.environ.get("NAME"), os.getenv("NAME").
+  const py = pythonScript(line);
+  return py !== undefined && new RegExp(`os\\.(environ\\[|environ\\.get\\(|getenv\\()"${name}"`).test(py);
+}
+
+/** The script of a `python -c <script>` (or python3) command line. */
+export function pythonScript(line: readonly string[]): string | undefined {
+  const i = line.findIndex((a) => /(^|\/)python3?$/.test(a));
+  return i >= 0 && line[i + 1] === "-c" ? line[i + 2] : undefined;
 }
 
 /** The script of a `sh -c <script>` (or bash) command line. */

@@ -14,6 +14,10 @@ export interface GeneratedValue {
   readonly length?: number;
   /** Include punctuation. Off by default so values are safe in URLs and connection strings. @default false */
   readonly special?: boolean;
+  /** Put before the random part (e.g. LiteLLM's "sk-"); the length is the random part's. */
+  readonly prefix?: string;
+  /** A change to any of these generates a new value (a rotation); the others stay. */
+  readonly keepers?: Readonly<Record<string, string>>;
 }
 
 export interface GeneratedSecretArgs {
@@ -47,10 +51,10 @@ export class GeneratedSecret extends pulumi.ComponentResource {
       if (length < 16) throw new Error(`GeneratedSecret ${name}: ${key} length must be at least 16 (got ${length})`);
       const password = new random.RandomPassword(
         `${name}-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
-        { length, special: spec.special ?? false, minLower: 1, minUpper: 1, minNumeric: 1 },
+        { length, special: spec.special ?? false, minLower: 1, minUpper: 1, minNumeric: 1, ...(spec.keepers ? { keepers: { ...spec.keepers } } : {}) },
         { parent: this },
       );
-      values[key] = pulumi.secret(password.result);
+      values[key] = pulumi.secret(spec.prefix ? pulumi.interpolate`${spec.prefix}${password.result}` : password.result);
       bcrypt[key] = pulumi.secret(password.bcryptHash);
     }
     const extra = Object.fromEntries(

@@ -11,8 +11,8 @@ import { allowFlow, type PodGroup } from "./flows";
 export interface ModelGateway {
   /** In-cluster OpenAI-compatible base URL, e.g. http://litellm.llm-stack.svc.cluster.local:4000/v1. */
   readonly baseUrl: string;
-  /** The key the gateway accepts (a Pulumi secret). */
-  readonly key: pulumi.Output<string>;
+  /** The key the provider made for each consumer suite, by suite name (Pulumi secrets). */
+  readonly keys: Readonly<Record<string, pulumi.Output<string>>>;
   /** Who provides it (a suite name), for messages and outputs. */
   readonly provider: string;
   /** The gateway's pods and port, for the flow each user declares. */
@@ -25,13 +25,20 @@ export const MODEL_GATEWAY_SECRET = "model-gateway";
 /** The key in that Secret that holds the consumer's API key (a consumer may read it under its own env name). */
 export const MODEL_GATEWAY_KEY = "OPENAI_API_KEY";
 
+/** The consumer suite's own key, or an error naming what is missing (the provider makes one per consumer it was told of). */
+export function consumerKey(gateway: ModelGateway, consumer: string): pulumi.Output<string> {
+  const key = gateway.keys[consumer];
+  if (!key) throw new Error(`the model gateway (${gateway.provider}) has no key for ${consumer}: it makes one for every enabled suite that declares usesGateway`);
+  return key;
+}
+
 export function modelGatewaySecret(name: string, args: { namespace: pulumi.Input<string>; instance: string; gateway: ModelGateway }, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(
     name,
     {
       metadata: { name: MODEL_GATEWAY_SECRET, namespace: args.namespace, labels: standardLabels(MODEL_GATEWAY_SECRET, args.instance, "config") },
       type: "Opaque",
-      stringData: { OPENAI_API_BASE_URL: args.gateway.baseUrl, [MODEL_GATEWAY_KEY]: args.gateway.key },
+      stringData: { OPENAI_API_BASE_URL: args.gateway.baseUrl, [MODEL_GATEWAY_KEY]: consumerKey(args.gateway, args.instance) },
     },
     opts,
   );

@@ -47,6 +47,8 @@ export interface PlatformContext<I extends string = string> {
   readonly monitoring?: MonitoringAccess;
   /** The object store another enabled suite provides, for a suite that asked for buckets. */
   readonly objectStore?: ObjectStore;
+  /** For the model gateway's provider: the enabled suites that use it (each gets a key of its own). */
+  readonly gatewayConsumers?: readonly string[];
   /** For the object store's provider: the buckets the other enabled suites asked for. */
   readonly requestedBuckets?: readonly string[];
 }

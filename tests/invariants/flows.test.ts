@@ -93,6 +93,12 @@ const WIRED: Case[] = [
   ["react-client", "openwebui", 8080],
   ["litellm", `ip:${IP.internet}`, 443],
   ["r2r", `ip:${IP.internet}`, 443],
+  // LiteLLM's own database (keys, spend), the Jobs that prepare it, and the platform's own models behind it
+  ["litellm", "postgres", 5432],
+  ["litellm-database", "postgres", 5432],
+  ["litellm-keys", "litellm", 4000],
+  ["litellm", "model-local-chat", 8080],
+  ["litellm", "model-local-embed", 8080],
   // The code executor
   ["llm-service", "executor-service", 8001],
   ["executor-service", `ip:${IP.apiServer}`, 8443],
@@ -141,7 +147,9 @@ const NOT_WIRED: Case[] = [
   ["r2r", "llm-stack/qdrant", 6333],
   ["r2r", "redis", 6379],
   ["react-client", "litellm", 4000],
-  ["litellm", "postgres", 5432],
+  ["litellm", "llm-stack/qdrant", 6333],
+  ["model-local-chat", `ip:${IP.internet}`, 443],
+  ["openwebui", "model-local-chat", 8080],
   ["llm-stack/qdrant", `ip:${IP.internet}`, 443],
   ["openwebui", `ip:${IP.internet}`, 443],
   ["stranger", "llm-stack/qdrant", 6333],

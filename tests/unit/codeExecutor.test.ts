@@ -128,11 +128,12 @@ describe("code-executor on the prod stack", () => {
     expect(at(byName(res, "core/v1:LimitRange", "llm-executor-limits").inputs, "spec.limits.0")).toMatchObject({ defaultRequest: { cpu: "2", memory: "4Gi" }, default: { cpu: "4", memory: "8Gi" }, max: { cpu: "4", memory: "8Gi" } });
   });
 
-  test("credentials: the LLM stack's gateway key read as the seed's LLM_API_KEY, no invented DB password, no placeholder anywhere", () => {
+  test("credentials: its own gateway key (never LiteLLM's master key) read as the seed's LLM_API_KEY, no invented DB password, no placeholder anywhere", () => {
     const gw = byName(res, "core/v1:Secret", "model-gateway");
     expect(at(gw.inputs, "metadata.namespace")).toBe(NS);
-    const master = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "litellm-secret-master-key")!;
-    expect(gw.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: `generated-${master.name}` });
+    // The key the LLM stack generated for this suite (registered with its limits by the litellm-keys Job).
+    expect(gw.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: "sk-generated-gateway-code-executor-api-key" });
+    expect((byName(res, "core/v1:Secret", "gateway-code-executor").inputs.stringData as JsonObject)["api-key"]).toBe("sk-generated-gateway-code-executor-api-key");
     const secret = byName(res, "core/v1:Secret", "llm-executor-secrets");
     expect(isSecretValue(secret.raw.stringData)).toBe(true);
     // The seed's DB_PASSWORD opens a database the seed does not deploy: only the operator can supply it.

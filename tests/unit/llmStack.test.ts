@@ -87,7 +87,7 @@ describe("llm-stack on the dev stack", () => {
     expect(at(c, "livenessProbe")).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 10 });
     expect(at(c, "readinessProbe")).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 5 });
     const secret = byName(res, "core/v1:Secret", "litellm-secret").inputs.stringData as JsonObject;
-    expect(secret).toEqual({ "master-key": generated(res, "litellm-secret-master-key"), "openai-api-key": "sk-openai-from-config" });
+    expect(secret).toEqual({ "master-key": generated(res, "litellm-secret-master-key"), "salt-key": generated(res, "litellm-secret-salt-key"), "openai-api-key": "sk-openai-from-config" });
   });
 
   test("R2R: Postgres with pgvector and the gateway from the Service names; waits for both; no inert Qdrant or Redis settings", () => {
@@ -101,7 +101,8 @@ describe("llm-stack on the dev stack", () => {
       OPENAI_API_BASE: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
       OPENAI_BASE_URL: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
     });
-    expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    // Its own gateway key, never the master key.
+    expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "gateway-r2r", key: "api-key" } });
     expect(Object.keys(env).filter((k) => /QDRANT|REDIS/.test(k))).toEqual([]);
     expect(containersOf(byName(res, "apps/v1:StatefulSet", "postgres"))[0].image).toBe("docker.io/pgvector/pgvector:0.8.0-pg16");
     expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "qdrant"))[0]).QDRANT__SERVICE__API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "QDRANT_API_KEY" } });
@@ -118,11 +119,11 @@ describe("llm-stack on the dev stack", () => {
     expect(redisUrl).toBe(`redis://:${generated(res, "llm-stack-secrets-redis-password")}@redis.llm-stack.svc.cluster.local:6379/0`);
   });
 
-  test("OpenWebUI: LiteLLM as its OpenAI endpoint with the same key, a generated session key, no login on the dev laptop", () => {
+  test("OpenWebUI: LiteLLM as its OpenAI endpoint with its own key, a generated session key, no login on the dev laptop", () => {
     const d = byName(res, "apps/v1:Deployment", "openwebui");
     const env = envOf(containersOf(d)[0]);
     expect(env.OPENAI_API_BASE_URL.value).toBe("http://litellm.llm-stack.svc.cluster.local:4000/v1");
-    expect(env.OPENAI_API_KEY.valueFrom).toEqual(envOf(containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0]).LITELLM_MASTER_KEY.valueFrom);
+    expect(env.OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "gateway-openwebui", key: "api-key" } });
     expect(env.WEBUI_AUTH.value).toBe("false");
     expect(env.WEBUI_SECRET_KEY.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "WEBUI_SECRET_KEY" } });
     expect(String(envOf(containersOf(d, true)[0]).WAIT_TARGETS.value)).toBe("http://litellm.llm-stack.svc.cluster.local:4000/health/liveliness");
@@ -145,7 +146,12 @@ describe("llm-stack on the dev stack", () => {
     expect(Object.keys(out.portForward as JsonObject)).toHaveLength(7);
     expect(at(out, "urls.openwebui")).toBe("http://<node-ip>:30180/");
     expect(at(out, "gateway.baseUrl")).toBe("http://litellm.llm-stack.svc.cluster.local:4000/v1");
-    expect(isSecretValue(at(out, "gateway.key"))).toBe(true);
+    expect(isSecretValue(at(out, "gateway.masterKey"))).toBe(true);
+    expect(at(out, "gateway.consumerKeys")).toEqual({
+      openwebui: "llm-stack/gateway-openwebui (key api-key)",
+      r2r: "llm-stack/gateway-r2r (key api-key)",
+      "code-executor": "llm-stack/gateway-code-executor (key api-key)",
+    });
     expect(at(out, "providerKeys.leftOut")).toBe("claude-3-5-sonnet (no anthropic key)");
   });
 
@@ -184,12 +190,10 @@ describe("llm-stack on the prod stack", () => {
     expect(JSON.parse(file).model_list.map((m: JsonObject) => m.model_name)).toEqual(["local-chat", "local-embed"]);
   });
 
-  test("monitoring: LiteLLM's Prometheus callback on, its /metrics/ behind the master key, scraped with that key", () => {
+  test("monitoring: LiteLLM's Prometheus callback on, its /metrics/ behind a key, scraped with the scraper's own key", () => {
     const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
     expect(JSON.parse(file).litellm_settings).toEqual({ callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true });
-    expect(scrapeOf(res, "litellm")).toEqual({ endpoints: 1, services: ["litellm"], ports: [4000], path: "/metrics/", bearer: "litellm-secret/master-key" });
-    // The very key LiteLLM checks.
-    expect(envOf(containersOf(byName(res, "apps/v1:Deployment", "litellm"))[0]).LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    expect(scrapeOf(res, "litellm")).toEqual({ endpoints: 1, services: ["litellm"], ports: [4000], path: "/metrics/", bearer: "gateway-metrics/api-key" });
     expect(prometheusReaches(res, "litellm", 4000)).toBe(true);
   });
 

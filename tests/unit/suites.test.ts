@@ -19,7 +19,7 @@ import { ConfigError, parseStackConfig, stackSchema, type StackConfig } from "..
 import { SUITES } from "../../components/suites/registry";
 import { defineSuite, type PlatformContext } from "../../components/suites/types";
 import { WebService } from "../../components/workloads/webService";
-import { at, byName, containersOf, isSecretValue, podSpecOf, renderComponents } from "../helpers/harness";
+import { at, byName, containersOf, isSecretValue, podSpecOf, renderComponents, type JsonObject } from "../helpers/harness";
 import { useModelGateway } from "../../components/platform/modelGateway";
 import type { DeployedSuite } from "../../components/suites/types";
 
@@ -183,7 +183,7 @@ const gatewayUser = defineSuite({
   usesGateway: true,
 });
 
-test("the model gateway: a suite that uses it gets a Secret in its namespace with LiteLLM's URL and the same generated key", async () => {
+test("the model gateway: a suite that uses it gets a Secret in its namespace with LiteLLM's URL and a key generated for it alone", async () => {
   // Listed before the provider: the provider is deployed first anyway.
   const stack = parseStackConfig({ values: { suites: '["gateway-user","llm-stack"]', harborEnabled: "false", pgadminEnabled: "false" }, secretKeys: new Set() }, [...SUITES, gatewayUser]);
   let deployed: DeployedSuite[] = [];
@@ -193,8 +193,10 @@ test("the model gateway: a suite that uses it gets a Secret in its namespace wit
   expect(deployed.map((d) => d.name)).toEqual(["gateway-user", "llm-stack"]);
   const secret = byName(res, "core/v1:Secret", "model-gateway");
   expect(at(secret.inputs, "metadata.namespace")).toBe("gateway-user");
-  const master = res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name === "litellm-secret-master-key")!;
-  expect(secret.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: `generated-${master.name}` });
+  expect(secret.inputs.stringData).toEqual({ OPENAI_API_BASE_URL: "http://litellm.llm-stack.svc.cluster.local:4000/v1", OPENAI_API_KEY: "sk-generated-gateway-gateway-user-api-key" });
+  // The provider registers that key under the suite's name: it is in the Job's spec.
+  const spec = JSON.parse((byName(res, "core/v1:ConfigMap", "litellm-keys").inputs.data as JsonObject)["keys.json"] as string) as Array<{ settings: { key_alias: string } }>;
+  expect(spec.map((c) => c.settings.key_alias)).toEqual(["openwebui", "r2r", "gateway-user"]);
   expect(isSecretValue(secret.raw.stringData)).toBe(true);
   // The flow to LiteLLM, both sides: the user's egress, LiteLLM's ingress in the provider's namespace.
   const flow = (suffix: string) => res.find((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && at(r.inputs, "metadata.name") === `gateway-user-app-to-model-gateway-${suffix}`);

@@ -17,15 +17,20 @@ import type { LlmStackConfig } from "./config";
 import { litellmConfigFile, url } from "./decisions";
 import { defaultChatModel, LOCAL_MODELS_KEY_ENV, PROVIDER_ENV } from "./models";
 import { modelKeyEnv } from "./modelServers";
+import { gatewayDbEnv } from "./gatewayDb";
+import { CONSUMER_KEY, type ConsumerKeys } from "./gatewayKeys";
 import type { LlmStackImage } from "./images";
-import { KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
+import { consumerKeySecret, KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
 import type { StackSecrets } from "./secrets";
 
 /** The built images run as this non-root user (the seed's Dockerfiles are ours to keep that way). */
 const APP_UID = 1000;
 
-/** `metrics`: the monitoring add-on scrapes LiteLLM (network.ts), so its config turns the Prometheus callback on. */
-export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, metrics: boolean): void {
+/**
+ * `keys`: each consumer's gateway key Secret (OpenWebUI and R2R read theirs); `metrics`: the monitoring add-on
+ * scrapes LiteLLM (network.ts), so its config turns the Prometheus callback on.
+ */
+export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, keys: ConsumerKeys, metrics: boolean): void {
   const ns = ctx.namespaceName;
   const common = { namespace: ctx.namespace, instance: ctx.instance, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, uid: APP_UID };
   const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
@@ -49,14 +54,23 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "gateway",
       port: { port: PORTS.litellm, nodePort: nodePort(cfg.nodePorts.litellm) },
       volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp")],
-      checksums: { config: checksum({ file }), secret: secrets.litellm.checksum, models: secrets.modelServers.checksum },
+      checksums: { config: checksum({ file }), secret: secrets.litellm.checksum, models: secrets.modelServers.checksum, database: secrets.gatewayDb.checksum },
+      // Its database first: LiteLLM migrates its schema at start and fails without it.
+      initContainers: [gate({ name: "wait-for-postgres", image: ctx.images["wait-for"], targets: [{ kind: "tcp", host: serviceHost(NAMES.postgres, ns), port: PORTS.postgres }] })],
       container: {
         image: ctx.images["llm-stack-litellm"],
         size: "medium",
         resourcesOverride: SEED_RESOURCES.litellm,
         args: ["--config", "/etc/litellm/config.yaml", "--port", String(PORTS.litellm)],
         // The port is the --port arg: LiteLLM reads no LITELLM_PORT (the seed's env was inert; contracts.ts).
-        env: { LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } }, ...providerEnv, ...(cfg.localModels.length > 0 ? modelKeyEnv(LOCAL_MODELS_KEY_ENV) : {}) },
+        env: {
+          LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
+          // Encrypts the credentials LiteLLM keeps in its database; it must outlive them (it falls back to the master key).
+          LITELLM_SALT_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.saltKey } },
+          ...gatewayDbEnv(ns),
+          ...providerEnv,
+          ...(cfg.localModels.length > 0 ? modelKeyEnv(LOCAL_MODELS_KEY_ENV) : {}),
+        },
         volumeMounts: [
           { name: "config", mountPath: "/etc/litellm", readOnly: true },
           { name: "tmp", mountPath: "/tmp" },
@@ -71,7 +85,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [config, secrets.litellm, secrets.modelServers]),
+    workloadOpts(ctx, [config, secrets.litellm, secrets.modelServers, secrets.gatewayDb]),
   );
 
   const redisUrl = secrets.stack.values[KEYS.redisPassword].apply((pw) => `redis://:${pw}@${serviceHost(NAMES.redis, ns)}:${PORTS.redis}/0`);
@@ -82,7 +96,8 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
     childOpts(ctx),
   );
   const defaultModel = defaultChatModel(cfg.localModels, cfg.models);
-  const gateway = { OPENAI_API_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } } };
+  // Each consumer's own key (gatewayKeys.ts), never the master key.
+  const gatewayKey = (consumer: string) => ({ OPENAI_API_KEY: { secretKeyRef: { name: consumerKeySecret(consumer), key: CONSUMER_KEY } } });
   new WebService(
     NAMES.r2r,
     {
@@ -90,7 +105,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "rag",
       port: { port: PORTS.r2r },
       volumes: [emptyDir("tmp", "1Gi")],
-      checksums: { secret: secrets.stack.checksum, gateway: secrets.litellm.checksum },
+      checksums: { secret: secrets.stack.checksum, gateway: keys.r2r.checksum },
       initContainers: [
         gate({
           name: "wait-for-stores",
@@ -118,7 +133,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           // would send the gateway key to api.openai.com.
           OPENAI_API_BASE: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           OPENAI_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
-          ...gateway,
+          ...gatewayKey("r2r"),
         },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         probes: tcpProbes("http", 20),
@@ -126,7 +141,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [secrets.stack, secrets.litellm]),
+    workloadOpts(ctx, [secrets.stack, keys.r2r]),
   );
 
   new WebService(
@@ -136,7 +151,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       component: "ui",
       port: { port: PORTS.openwebui, nodePort: nodePort(cfg.nodePorts.openwebui) },
       volumes: [dataVolume(ctx, { claim: NAMES.openwebuiData, volume: "data", size: cfg.storage.openwebui }), emptyDir("tmp")],
-      checksums: { secret: secrets.litellm.checksum, stack: secrets.stack.checksum },
+      checksums: { secret: keys.openwebui.checksum, stack: secrets.stack.checksum },
       initContainers: [gate({ name: "wait-for-litellm", image: ctx.images["wait-for"], targets: [{ kind: "http", url: url(NAMES.litellm, PORTS.litellm, ns, "/health/liveliness") }] })],
       container: {
         image: ctx.images["llm-stack-openwebui"],
@@ -146,8 +161,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           // The model a new chat opens with: the platform's own, so a chat works with no provider key.
           ...(defaultModel ? { DEFAULT_MODELS: defaultModel } : {}),
-          // The same Secret key LiteLLM takes its master key from: nothing to copy.
-          ...gateway,
+          ...gatewayKey("openwebui"),
           // The stack's Qdrant for documents' vectors, and its Redis for app state and websockets.
           VECTOR_DB: "qdrant",
           QDRANT_URI: url(NAMES.qdrant, PORTS.qdrant, ns),
@@ -170,7 +184,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [secrets.stack, secrets.litellm, redisSecret]),
+    workloadOpts(ctx, [secrets.stack, keys.openwebui, redisSecret]),
   );
 
   new WebService(

@@ -21,10 +21,13 @@ export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): W
     d(NAMES.postgres, "StatefulSet", [resources(platform.resourceProfile, "medium")]),
     d(NAMES.redis, "StatefulSet", [resources(platform.resourceProfile, "small")]),
     d(NAMES.qdrant, "Deployment", [SEED_RESOURCES.qdrant]),
-    d(NAMES.litellm, "Deployment", [SEED_RESOURCES.litellm]),
+    d(NAMES.litellm, "Deployment", [SEED_RESOURCES.litellm], [gate]),
     d(NAMES.r2r, "Deployment", [SEED_RESOURCES.r2r], [gate]),
     d(NAMES.openwebui, "Deployment", [SEED_RESOURCES.openwebui], [gate]),
     d(NAMES.reactClient, "Deployment", [SEED_RESOURCES.reactClient]),
+    // LiteLLM's database and keys Jobs (each counted once).
+    d(NAMES.gatewayDb, "Job", [resources(platform.resourceProfile, "tiny")]),
+    d(NAMES.gatewayKeys, "Job", [resources(platform.resourceProfile, "tiny")]),
     // Each local model's server (its download or copy runs before it, smaller), with its GPUs.
     ...cfg.localModels.map((m) => d(modelWorkload(m), "Deployment", [modelResources(m, platform.gpu.resourceName)], [resources(platform.resourceProfile, "small")])),
   ];

@@ -10,6 +10,7 @@ import type { Reader } from "../../config/reader";
 import type { KeySpec } from "../../config/schema";
 import { hasPublicHosts } from "../../platform/exposure";
 import type { ParsedSlice } from "../types";
+import { type ConsumerLimits, GATEWAY_KEYS_FORMAT, parseConsumerLimits } from "./consumers";
 import { LOCAL_MODELS_FORMAT, type LocalModel, parseLocalModel, type ProviderModel } from "./models";
 
 const g = { stack: "LLM stack", exposure: "LLM stack exposure", secrets: "LLM stack provider keys (optional)" } as const;
@@ -39,6 +40,12 @@ export const LLM_STACK_SCHEMA = {
     default: ["gpt-4o-mini=openai/gpt-4o-mini", "claude-3-5-sonnet=anthropic/claude-3-5-sonnet-20241022"],
     description:
       "Provider models LiteLLM serves beside the local ones, each `<model name>=<provider>/<provider model>` (provider: openai or anthropic). A model whose provider key is not set is left out, with a preview warning.",
+  },
+  llmStackGatewayKeys: {
+    type: "array",
+    group: g.stack,
+    default: [],
+    description: `Limits of the gateway's per-consumer keys, each ${GATEWAY_KEYS_FORMAT}. A consumer not listed gets a key for every model, without limits; the metrics scraper's key can never spend. rotate= with a new token replaces that consumer's key only.`,
   },
   llmStackWebuiAuth: {
     type: "boolean",
@@ -75,6 +82,8 @@ export interface LlmStackConfig {
   readonly models: readonly ModelSpec[];
   /** Models left out for a missing key (a preview warning each). */
   readonly droppedModels: readonly ModelSpec[];
+  /** Limits of each consumer's gateway key (llmStackGatewayKeys), by consumer. */
+  readonly gatewayKeys: Readonly<Record<string, ConsumerLimits>>;
   readonly webuiAuth: boolean;
   readonly nodePorts: { readonly openwebui: number; readonly reactClient: number; readonly litellm: number };
   readonly hosts: { readonly openwebui?: string; readonly reactClient?: string; readonly litellm?: string };
@@ -115,6 +124,24 @@ function parseLocalModels(r: Reader<LlmStackSchema>, platform: PlatformConfig, e
   return out;
 }
 
+/**
+ * Per-consumer key limits. Limits of a suite that is not enabled (or not a consumer) are kept and unused: a preview
+ * warning names them (index.ts), so a stack file can keep a suite's limits while the suite is off.
+ */
+function parseGatewayKeys(r: Reader<LlmStackSchema>, served: readonly string[]): Record<string, ConsumerLimits> {
+  const out: Record<string, ConsumerLimits> = {};
+  for (const entry of r.get("llmStackGatewayKeys")) {
+    const parsed = parseConsumerLimits(entry, served);
+    if (typeof parsed === "string") {
+      r.problem("llmStackGatewayKeys", parsed);
+      continue;
+    }
+    if (parsed.consumer in out) r.problem("llmStackGatewayKeys", `lists ${parsed.consumer} twice`);
+    out[parsed.consumer] = parsed.limits;
+  }
+  return out;
+}
+
 function host(r: Reader<LlmStackSchema>, key: "llmStackOpenWebuiHost" | "llmStackReactClientHost" | "llmStackLitellmHost", required: boolean): string | undefined {
   const value = r.get(key);
   if (value !== "" && !DNS_SUBDOMAIN.test(value)) r.problem(key, `must be a lower-case DNS name (got ${JSON.stringify(value)})`);
@@ -139,6 +166,7 @@ export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfi
   if (localModels.length === 0 && all.length === 0) r.problem("llmStackLocalModels", "and llmStackModels are both empty: LiteLLM would serve nothing");
   const isPublic = hasPublicHosts(platform.exposure) && enabled;
   const webuiAuth = r.get("llmStackWebuiAuth");
+  const gatewayKeys = parseGatewayKeys(r, [...localModels, ...all].map((m) => m.name));
   if (enabled && !webuiAuth && platform.exposure.mode !== "nodePort" && platform.exposure.mode !== "clusterIP") {
     r.problem("llmStackWebuiAuth", `cannot be false when exposure is ${platform.exposure.mode}: OpenWebUI would let anyone on the internet in as admin`);
   }
@@ -154,6 +182,7 @@ export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfi
     localModels,
     models,
     droppedModels: all.filter((m) => keys[m.provider] === undefined),
+    gatewayKeys,
     webuiAuth,
     nodePorts: { openwebui: r.nodePort("llmStackOpenWebuiNodePort"), reactClient: r.nodePort("llmStackReactClientNodePort"), litellm: r.nodePort("llmStackLitellmNodePort") },
     hosts: { openwebui: host(r, "llmStackOpenWebuiHost", isPublic), reactClient: host(r, "llmStackReactClientHost", isPublic), litellm: host(r, "llmStackLitellmHost", false) },

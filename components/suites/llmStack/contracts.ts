@@ -20,7 +20,9 @@ const LITELLM: ImageContract = {
   source: { repo: "BerriAI/litellm", ref: "PyPI litellm 1.110.2", files: ["Dockerfile", "docker/prod_entrypoint.sh", "litellm/proxy/proxy_cli.py", "litellm/proxy/proxy_server.py", "litellm/proxy/health_endpoints/_health_endpoints.py"] },
   runs: ["docker/prod_entrypoint.sh"],
   // The provider and local-model keys are read through the config file's os.environ/<NAME> references.
-  env: ["LITELLM_MASTER_KEY", "CONFIG_FILE_PATH", "DATABASE_URL", "PORT", "HOST", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LOCAL_MODELS_API_KEY", "SEPARATE_HEALTH_APP"],
+  // DATABASE_HOST/USERNAME/PASSWORD/NAME: proxy_cli.py builds DATABASE_URL from them (construct_database_url_from_env_vars);
+  // LITELLM_SALT_KEY: proxy/common_utils/encrypt_decrypt_utils.py.
+  env: ["LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "CONFIG_FILE_PATH", "DATABASE_URL", "DATABASE_HOST", "DATABASE_USERNAME", "DATABASE_PASSWORD", "DATABASE_NAME", "PORT", "HOST", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LOCAL_MODELS_API_KEY", "SEPARATE_HEALTH_APP"],
   listens: (c) => [Number(flagValue(c.args, "--port") ?? c.env.PORT ?? 4000)],
   httpPaths: ["/health/liveliness", "/health/liveness", "/health/readiness", "/metrics"],
 };

@@ -16,7 +16,10 @@ import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
 import { LLM_STACK_CATALOGUE, type LlmStackImage } from "./images";
 import { modelWorkload } from "./models";
 import { modelServers } from "./modelServers";
-import { INSTANCE, NAMES, PORTS } from "./names";
+import { gatewayConsumers } from "./consumers";
+import { gatewayDatabase } from "./gatewayDb";
+import { CONSUMER_KEY, consumerKeys, registerKeys } from "./gatewayKeys";
+import { consumerKeySecret, INSTANCE, NAMES, PORTS } from "./names";
 import { stackNetwork } from "./network";
 import { stackSecrets } from "./secrets";
 import { stores } from "./stores";
@@ -29,13 +32,19 @@ export interface LlmStackArgs {
 export class LlmStackSuite extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly gateway: ModelGateway;
+  /** LiteLLM's master key: the operator's (a secret output), in no consumer's namespace. */
+  readonly masterKey: pulumi.Output<string>;
+  /** The gateway's consumers, each with a key of its own. */
+  readonly consumers: readonly string[];
   readonly urls: { readonly openwebui: string; readonly reactClient: string; readonly litellm: string };
   readonly portForwards: Readonly<Record<string, string>>;
   readonly providerKeys: Readonly<Record<string, string>>;
+  readonly config: LlmStackConfig;
 
   constructor(name: string, args: LlmStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:LlmStack", name, {}, opts);
     const { config: cfg, platform } = args;
+    this.config = cfg;
     const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE });
     this.namespace = ctx.namespace;
     for (const m of cfg.droppedModels) {
@@ -43,13 +52,23 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     }
     const secrets = stackSecrets(ctx, cfg);
     stores(ctx, cfg, secrets);
-    apps(ctx, cfg, secrets, platform.monitoring !== undefined);
+    // Who calls the gateway: OpenWebUI, R2R, Prometheus (when it scrapes), and the suites that use it.
+    const consumers = gatewayConsumers(platform.monitoring !== undefined, platform.gatewayConsumers ?? []);
+    for (const unused of Object.keys(cfg.gatewayKeys).filter((c) => !consumers.includes(c))) {
+      pulumi.log.warn(`llm-stack: llmStackGatewayKeys limits ${unused}, which does not call the gateway here (consumers: ${consumers.join(", ")}): unused`, this);
+    }
+    const keys = consumerKeys(ctx, cfg, consumers);
+    gatewayDatabase(ctx, secrets);
+    apps(ctx, cfg, secrets, keys, platform.monitoring !== undefined);
+    registerKeys(ctx, cfg, keys, secrets);
     modelServers(ctx, cfg, secrets, this.weightsStore(ctx, cfg, platform));
     stackNetwork(ctx, cfg, platform.monitoring);
 
+    this.masterKey = secrets.masterKey;
+    this.consumers = consumers;
     this.gateway = {
       baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"),
-      key: secrets.masterKey,
+      keys: Object.fromEntries(consumers.map((c) => [c, keys[c].values[CONSUMER_KEY]])),
       provider: "llm-stack",
       pods: workloadPods(NAMES.litellm, INSTANCE, cfg.namespace, this.namespace),
       port: PORTS.litellm,
@@ -88,7 +107,11 @@ export const llmStack = defineSuite({
     namespace: s.namespace,
     urls: s.urls,
     portForward: s.portForwards,
-    gateway: { baseUrl: s.gateway.baseUrl, key: s.gateway.key },
+    gateway: {
+      baseUrl: s.gateway.baseUrl,
+      masterKey: s.masterKey,
+      consumerKeys: Object.fromEntries(s.consumers.map((c) => [c, `${s.config.namespace}/${consumerKeySecret(c)} (key ${CONSUMER_KEY})`])),
+    },
     providerKeys: s.providerKeys,
   }),
   gateway: (s: LlmStackSuite) => s.gateway,

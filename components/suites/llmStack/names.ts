@@ -23,7 +23,16 @@ export const NAMES = {
   openwebuiData: "openwebui-data",
   /** The generated key every local model server asks for, which LiteLLM sends. */
   modelServersSecret: "model-servers",
+  /** LiteLLM's database role's password, and the Job that creates the role and database. */
+  gatewayDb: "litellm-database",
+  /** The Job that registers each consumer's key with LiteLLM, and its ConfigMap (the script and the limits). */
+  gatewayKeys: "litellm-keys",
 } as const;
+
+/** LiteLLM's own database and role in the stack's Postgres. */
+export const GATEWAY_DB = { database: "litellm", user: "litellm" } as const;
+/** A consumer's key Secret in this namespace: gateway-<consumer>, key api-key. */
+export const consumerKeySecret = (consumer: string): string => `gateway-${consumer}`;
 
 /** Where a model server mounts its weights claim. */
 export const MODELS_DIR = "/models";
@@ -31,7 +40,7 @@ export const MODELS_DIR = "/models";
 export const PORTS = { postgres: 5432, redis: 6379, qdrant: 6333, qdrantGrpc: 6334, litellm: 4000, r2r: 7272, openwebui: 8080, reactClient: 3000 } as const;
 export const POSTGRES = { database: "r2r_db", user: "postgres", passwordKey: "POSTGRES_PASSWORD" } as const;
 /** Keys of llm-stack-secrets (generated) and litellm-secret (the master key and the operator's provider keys). */
-export const KEYS = { redisPassword: "REDIS_PASSWORD", qdrantApiKey: "QDRANT_API_KEY", webuiSecret: "WEBUI_SECRET_KEY", masterKey: "master-key", openai: "openai-api-key", anthropic: "anthropic-api-key" } as const;
+export const KEYS = { redisPassword: "REDIS_PASSWORD", qdrantApiKey: "QDRANT_API_KEY", webuiSecret: "WEBUI_SECRET_KEY", masterKey: "master-key", saltKey: "salt-key", openai: "openai-api-key", anthropic: "anthropic-api-key" } as const;
 
 // Ephemeral storage is not in the seed's table: the platform's medium size (lib/resources.ts) for each.
 const r = (rc: string, rm: string, lc: string, lm: string): Resources => ({

@@ -19,13 +19,17 @@ import { childOpts, type SuiteContext } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
 import { MODEL_PORTS, modelWorkload } from "./models";
-import { INSTANCE, KEYS, NAMES, PORTS } from "./names";
+import { CONSUMER_KEY } from "./gatewayKeys";
+import { consumerKeySecret, INSTANCE, KEYS, NAMES, PORTS } from "./names";
 
 export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePorts: boolean, own?: PodGroup["own"]): Flow[] {
   const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
   const flow = (from: string, to: string, ports: number[], why: string): Flow => ({ name: `${from}-to-${to}`, from: { pods: pods(from) }, to: { pods: pods(to) }, ports: ports.map((port) => ({ port })), why });
   const flows: Flow[] = [
     flow(NAMES.r2r, NAMES.postgres, [PORTS.postgres], "R2R_POSTGRES_HOST"),
+    flow(NAMES.litellm, NAMES.postgres, [PORTS.postgres], "DATABASE_HOST (its own database: keys and spend)"),
+    flow(NAMES.gatewayDb, NAMES.postgres, [PORTS.postgres], "the Job creates LiteLLM's role and database"),
+    flow(NAMES.gatewayKeys, NAMES.litellm, [PORTS.litellm], "the Job registers the consumers' keys (LITELLM_URL)"),
     flow(NAMES.r2r, NAMES.litellm, [PORTS.litellm], "OPENAI_API_BASE (and the init gate)"),
     flow(NAMES.openwebui, NAMES.litellm, [PORTS.litellm], "OPENAI_API_BASE_URL (and the init gate)"),
     flow(NAMES.openwebui, NAMES.qdrant, [PORTS.qdrant], "QDRANT_URI"),
@@ -80,7 +84,8 @@ export function stackScrapeTargets(cfg: LlmStackConfig, namespace: pulumi.Input<
   });
   return [
     // LiteLLM mounts its metrics app at /metrics/ (/metrics answers with a redirect).
-    target(NAMES.litellm, NAMES.litellm, PORTS.litellm, "/metrics/", { name: NAMES.litellmSecret, key: KEYS.masterKey }, "LiteLLM's request, token and spend metrics"),
+    // With the scraper's own key (gatewayKeys.ts), which can call no model, not the master key.
+    target(NAMES.litellm, NAMES.litellm, PORTS.litellm, "/metrics/", { name: consumerKeySecret("metrics"), key: CONSUMER_KEY }, "LiteLLM's request, token and spend metrics"),
     // Named after the suite: the context-engine suite runs a qdrant too, and the Prometheus side of each flow
     // is a policy in the one monitoring namespace, named after the target.
     target(`${INSTANCE}-${NAMES.qdrant}`, NAMES.qdrant, PORTS.qdrant, "/metrics", { name: NAMES.stackSecret, key: KEYS.qdrantApiKey }, "Qdrant's collection and request metrics"),

@@ -12,6 +12,8 @@ export interface StackSecrets {
   /** The seed's litellm-secret: the generated master key and the provider keys that are set. */
   readonly litellm: GeneratedSecret;
   readonly redisConfig: GeneratedSecret;
+  /** litellm-database: the password of LiteLLM's own database role. */
+  readonly gatewayDb: GeneratedSecret;
   /** The key the local model servers ask for (model-servers: api-key), which only LiteLLM is given. */
   readonly modelServers: GeneratedSecret;
   readonly masterKey: pulumi.Output<string>;
@@ -27,8 +29,9 @@ export function stackSecrets(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
     [KEYS.qdrantApiKey]: { length: 40 },
     [KEYS.webuiSecret]: { length: 48 },
   });
-  const litellm = secret(NAMES.litellmSecret, { [KEYS.masterKey]: { length: 48 } }, { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic });
+  const litellm = secret(NAMES.litellmSecret, { [KEYS.masterKey]: { length: 48 }, [KEYS.saltKey]: { length: 48 } }, { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic });
   const redisConfig = secret(NAMES.redisConfig, {}, { "redis.conf": pulumi.interpolate`requirepass ${stack.values[KEYS.redisPassword]}\n` });
   const modelServers = secret(NAMES.modelServersSecret, { "api-key": { length: 40 } });
-  return { stack, litellm, redisConfig, modelServers, masterKey: litellm.values[KEYS.masterKey] };
+  const gatewayDb = secret(NAMES.gatewayDb, { password: { length: 32 } });
+  return { stack, litellm, redisConfig, modelServers, gatewayDb, masterKey: litellm.values[KEYS.masterKey] };
 }

@@ -1,0 +1,97 @@
+/**
+ * Section: LiteLLM's database, so it can issue virtual keys and keep spend. It lives in the stack's Postgres as a
+ * database and role of its own (litellm), with a generated password: LiteLLM never holds the superuser's. The
+ * litellm-database Job creates the role and database when missing and sets the password on every run (so a
+ * rotated password applies), as the superuser; LiteLLM then migrates its own schema at start.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { checksum } from "../../lib/checksum";
+import { standardLabels } from "../../lib/labels";
+import { serviceHost } from "../../platform/exposure";
+import { buildPodSpec } from "../../workloads/pod";
+import { type SuiteContext, workloadOpts } from "../context";
+import type { LlmStackImage } from "./images";
+import { GATEWAY_DB, NAMES, PORTS, POSTGRES } from "./names";
+import type { StackSecrets } from "./secrets";
+
+/**
+ * Idempotent: the role and database are created only when missing (format()+\gexec, since CREATE DATABASE cannot
+ * run in a DO block), the password is set every time, and the database is closed to PUBLIC. The password reaches
+ * psql through \getenv, never on a command line.
+ */
+export const GATEWAY_DB_SCRIPT = `
+set -eu
+export PGPASSWORD="$ADMIN_PASSWORD"
+i=0
+until pg_isready -q -h "$DB_HOST" -p "$DB_PORT" -U "$ADMIN_USER"; do
+  i=$((i + 1)); [ "$i" -lt 150 ] || { echo "Postgres at $DB_HOST:$DB_PORT did not answer in 300s"; exit 1; }
+  sleep 2
+done
+psql -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U "$ADMIN_USER" -d "$ADMIN_DB" -v role="$LITELLM_DB_USER" -v db="$LITELLM_DB_NAME" <<'SQL'
+\\getenv pw LITELLM_DB_PASSWORD
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'pw';
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+SQL
+echo "database $LITELLM_DB_NAME and role $LITELLM_DB_USER in place"
+`.trim();
+
+/** The litellm-database Job (the role's password is in StackSecrets.gatewayDb). */
+export function gatewayDatabase(ctx: SuiteContext<LlmStackImage>, secrets: StackSecrets): k8s.batch.v1.Job {
+  const host = serviceHost(NAMES.postgres, ctx.namespaceName);
+  const secret = secrets.gatewayDb;
+  const labels = standardLabels(NAMES.gatewayDb, ctx.instance, "database-setup");
+  return new k8s.batch.v1.Job(
+    NAMES.gatewayDb,
+    {
+      metadata: { name: NAMES.gatewayDb, namespace: ctx.namespace, labels },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 900,
+        template: {
+          // A new password (or script) changes the template, which replaces the Job: it runs again.
+          metadata: { labels, annotations: { "llm-platform/checksum": checksum({ script: GATEWAY_DB_SCRIPT, secret: secret.checksum }) } },
+          spec: buildPodSpec({
+            profile: ctx.profile,
+            uid: 1000,
+            restartPolicy: "OnFailure",
+            imagePullSecrets: ctx.imagePullSecrets,
+            containers: [
+              {
+                name: "create-database",
+                image: ctx.images.pgvector,
+                size: "tiny",
+                command: ["/bin/sh", "-c", GATEWAY_DB_SCRIPT],
+                env: {
+                  DB_HOST: host,
+                  DB_PORT: String(PORTS.postgres),
+                  ADMIN_USER: POSTGRES.user,
+                  ADMIN_DB: POSTGRES.database,
+                  ADMIN_PASSWORD: { secretKeyRef: { name: NAMES.stackSecret, key: POSTGRES.passwordKey } },
+                  LITELLM_DB_USER: GATEWAY_DB.user,
+                  LITELLM_DB_NAME: GATEWAY_DB.database,
+                  LITELLM_DB_PASSWORD: { secretKeyRef: { name: NAMES.gatewayDb, key: "password" } },
+                },
+              },
+            ],
+          }),
+        },
+      },
+    },
+    { ...workloadOpts(ctx, [secret, secrets.stack]), deleteBeforeReplace: true },
+  );
+}
+
+/**
+ * LiteLLM's database settings: with a config file and no DATABASE_URL, the proxy builds the URL from these four
+ * (proxy_cli.py, construct_database_url_from_env_vars, which also URL-encodes the password).
+ */
+export function gatewayDbEnv(namespace: string) {
+  return {
+    DATABASE_HOST: `${serviceHost(NAMES.postgres, namespace)}:${PORTS.postgres}`,
+    DATABASE_USERNAME: GATEWAY_DB.user,
+    DATABASE_NAME: GATEWAY_DB.database,
+    DATABASE_PASSWORD: { secretKeyRef: { name: NAMES.gatewayDb, key: "password" } },
+  };
+}
