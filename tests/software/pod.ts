@@ -50,11 +50,15 @@ export function localContainer(res: readonly Recorded[], kind: string, workload:
     const v = ((podSpecOf(w).volumes ?? []) as JsonObject[]).find((x) => x.name === m.name);
     const dir = path.join(root, m.mountPath);
     fs.mkdirSync(dir, { recursive: true });
-    const source = (v?.secret ?? v?.configMap) as JsonObject | undefined;
-    if (!source) continue;
-    const data = objectData(res, v?.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name), source.optional === true);
-    const items = ((source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }))).filter((i) => data[String(i.key)] !== undefined);
-    for (const item of items) fs.writeFileSync(path.join(dir, String(item.path)), data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
+    // A secret or configMap volume, or each of a projected volume's sources.
+    const sources = v?.projected ? ((at(v, "projected.sources") ?? []) as JsonObject[]) : v ? [v] : [];
+    for (const s of sources) {
+      const source = (s.secret ?? s.configMap) as JsonObject | undefined;
+      if (!source) continue;
+      const data = objectData(res, s.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name), source.optional === true);
+      const items = ((source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }))).filter((i) => data[String(i.key)] !== undefined);
+      for (const item of items) fs.writeFileSync(path.join(dir, String(item.path)), data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
+    }
   }
   const env: Record<string, string> = {};
   for (const from of (c.envFrom ?? []) as JsonObject[]) {
