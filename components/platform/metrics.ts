@@ -14,6 +14,8 @@ export const SERVICE_MONITOR_API = "monitoring.coreos.com/v1";
 export const SERVICE_MONITOR_KIND = apiKind(SERVICE_MONITOR_API, "ServiceMonitor");
 
 export interface MonitoringAccess {
+  /** The monitoring namespace, where Grafana's sidecar picks up dashboards (`dashboard`). */
+  readonly namespace: pulumi.Input<string>;
   /** The Prometheus pods (the scrapers), for the flow each target declares. */
   readonly prometheus: PodGroup;
   /** The stack's API suppliers: a ServiceMonitor waits for whatever installs its CRD. */
@@ -69,5 +71,24 @@ export function scrape(t: ScrapeTarget, monitoring: MonitoringAccess | undefined
       spec: { selector: { matchLabels: { ...t.serviceLabels }, matchExpressions: [{ key: HEADLESS_SERVICE_LABEL, operator: "DoesNotExist" }] }, endpoints: [scrapeEndpoint(t)] },
     },
     { ...opts, dependsOn: monitoring.apis.after([SERVICE_MONITOR_KIND], `ServiceMonitor ${t.name}`) },
+  );
+}
+
+/** The label Grafana's dashboard sidecar selects ConfigMaps by (kube-prometheus-stack's grafana.sidecar.dashboards defaults). */
+export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+/**
+ * A Grafana dashboard shipped as code: a ConfigMap in the monitoring namespace (the sidecar watches its own
+ * namespace) holding `<name>.json`; nothing when monitoring is off.
+ */
+export function dashboard(name: string, instance: string, json: object, monitoring: MonitoringAccess | undefined, opts: pulumi.CustomResourceOptions): void {
+  if (!monitoring) return;
+  new k8s.core.v1.ConfigMap(
+    `${instance}-${name}-dashboard`,
+    {
+      metadata: { name: `dashboard-${name}`, namespace: monitoring.namespace, labels: { ...standardLabels(`dashboard-${name}`, instance, "dashboard"), ...GRAFANA_DASHBOARD_LABEL } },
+      data: { [`${name}.json`]: JSON.stringify(json) },
+    },
+    opts,
   );
 }

@@ -14,6 +14,7 @@
 import { spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { SPEND_SERIES } from "../../components/suites/llmStack/spend";
 import { renderStack } from "../helpers/harness";
 import { request, statusOf } from "./http";
 import { localContainer, type LocalContainer } from "./pod";
@@ -34,7 +35,8 @@ const post = (route: string, key: string, payload: object) =>
   request("127.0.0.1", port, route, { method: "POST", body: JSON.stringify(payload), headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
 
 beforeAll(async () => {
-  const { resources } = await renderStack("dev");
+  // With monitoring on, as prod runs it: LiteLLM's config turns its Prometheus callback on.
+  const { resources } = await renderStack("dev", { set: { monitoringEnabled: true } });
   c = localContainer(resources, "apps/v1:Deployment", "litellm");
   port = c.ports.http;
   const file = c.local("/etc/litellm/config.yaml");
@@ -122,3 +124,18 @@ test("embeddings of the local embedding model come back through the gateway", as
   // A vector of the tiny model's width (its random weights say nothing about the values, which may not even be finite).
   expect(body.data[0].embedding.length).toBeGreaterThan(8);
 }, 60_000);
+
+test("after those calls, /metrics/ has every series the spend dashboard reads, with the labels it groups by", async () => {
+  // Scraped here with the master key: the scraper's own key needs LiteLLM's database, which cannot run here.
+  const answer = await request("127.0.0.1", port, "/metrics/", { headers: { authorization: `Bearer ${c.env.LITELLM_MASTER_KEY}` } });
+  expect(answer.status).toBe(200);
+  const samples = answer.text.split("\n").filter((l) => l && !l.startsWith("#"));
+  const missing: string[] = [];
+  for (const { metric, labels } of [SPEND_SERIES.spend, SPEND_SERIES.tokens, SPEND_SERIES.requests]) {
+    const lines = samples.filter((l) => l.startsWith(`${metric}{`));
+    if (lines.length === 0) missing.push(metric);
+    for (const label of labels) if (!lines.some((l) => l.includes(`${label}="`))) missing.push(`${metric} ${label}`);
+  }
+  expect(missing).toEqual([]);
+  expect((await request("127.0.0.1", port, "/metrics/", { headers: {} })).status).toBe(401);
+});

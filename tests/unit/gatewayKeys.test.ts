@@ -4,6 +4,7 @@
  * own database and role; the master key is in no consumer's namespace.
  */
 import { keySettings, parseConsumerLimits } from "../../components/suites/llmStack/consumers";
+import { SPEND_SERIES } from "../../components/suites/llmStack/spend";
 import { at, byName, containersOf, envOf, isSecretValue, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-stack";
@@ -98,5 +99,34 @@ describe("rotation and limits", () => {
   ])("%s is refused with what is allowed", (entry, message) => {
     const got = parseConsumerLimits(entry, ["local-chat", "local-embed", "gpt-4o-mini", "claude-3-5-sonnet"]);
     expect(typeof got === "string" ? got : "accepted").toMatch(message);
+  });
+});
+
+describe("spend you can see", () => {
+  test("prod (monitoring on): the spend dashboard in the monitoring namespace for Grafana's sidecar, its queries on LiteLLM's series only", async () => {
+    const { resources, outputs } = await renderStack("prod");
+    const cm = byName(resources, "core/v1:ConfigMap", "dashboard-llm-gateway-spend");
+    expect(at(cm.inputs, "metadata.namespace")).toBe("monitoring");
+    expect(at(cm.inputs, "metadata.labels.grafana_dashboard")).toBe("1");
+    const json = JSON.parse((cm.inputs.data as JsonObject)["llm-gateway-spend.json"] as string) as { uid: string; panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    expect(json.uid).toBe("llm-gateway-spend");
+    const exprs = json.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    const series = new Set(Object.values(SPEND_SERIES).map((s) => s.metric));
+    // Every metric a query names is one of LiteLLM's (the software tier checks that LiteLLM emits them).
+    const named = exprs.flatMap((e) => e.match(/litellm_[a-z_]+/g) ?? []);
+    expect(named.filter((m) => !series.has(m as (typeof SPEND_SERIES)[keyof typeof SPEND_SERIES]["metric"]))).toEqual([]);
+    // Per consumer and per model: both groupings are there.
+    expect(exprs.some((e) => e.includes("sum by (api_key_alias)") && e.includes("litellm_spend_metric_total"))).toBe(true);
+    expect(exprs.some((e) => e.includes("sum by (model)") && e.includes("litellm_spend_metric_total"))).toBe(true);
+    const spend = at((outputs.suites as JsonObject)["llm-stack"] as JsonObject, "spend") as JsonObject;
+    expect(spend.dashboard).toContain("llm-gateway-spend");
+    expect(spend.perConsumer).toContain("http://litellm.llm-stack.svc.cluster.local:4000/key/info?key=");
+    expect(JSON.stringify(spend)).not.toContain("generated-");
+  });
+
+  test("dev (monitoring off): no dashboard, and the output says how to get one", async () => {
+    const { resources, outputs } = await renderStack("dev");
+    expect(resources.some((r) => r.type === "kubernetes:core/v1:ConfigMap" && at(r.inputs, "metadata.name") === "dashboard-llm-gateway-spend")).toBe(false);
+    expect(at((outputs.suites as JsonObject)["llm-stack"] as JsonObject, "spend.dashboard")).toBe("turn monitoringEnabled on for the spend dashboard");
   });
 });

@@ -87,7 +87,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const prometheus = pods("prometheus", { matchLabels: PROMETHEUS_POD_LABELS });
     const grafana = pods(MONITORING.grafana, { matchLabels: GRAFANA_POD_LABELS });
-    this.access = { prometheus, apis: args.edge.apis };
+    this.access = { namespace: ns.name, prometheus, apis: args.edge.apis };
     // Inside the namespace the chart's components talk freely (Grafana -> Prometheus, Prometheus -> its own
     // exporters); across it, flow by flow. The suites' targets declare theirs with `scrape`.
     const flows: Flow[] = [

@@ -118,7 +118,9 @@ export function monitoringValues(a: MonitoringValuesArgs): Record<string, unknow
       // Dashboards and datasources come from ConfigMaps (the sidecars), the login from the Secret: nothing to keep.
       persistence: { enabled: false },
       resources: s.grafana,
-      sidecar: { resources: s.sidecar },
+      // The dashboard sidecar (kube-prometheus-stack's defaults, stated): ConfigMaps labelled grafana_dashboard=1 in
+      // this namespace, such as the suites' dashboards (platform/metrics.ts, dashboard).
+      sidecar: { resources: s.sidecar, dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
       // A helm test Pod: helm.v4.Chart does not run tests.
       testFramework: { enabled: false },
     },

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type PodGroup, workloadPods } from "../../platform/flows";
+import { dashboard } from "../../platform/metrics";
 import { useObjectStore } from "../../platform/objectStore";
 import type { ModelGateway } from "../../platform/modelGateway";
 import { childOpts, openSuite, type SuiteContext } from "../context";
@@ -22,6 +23,7 @@ import { CONSUMER_KEY, consumerKeys, registerKeys } from "./gatewayKeys";
 import { consumerKeySecret, INSTANCE, NAMES, PORTS } from "./names";
 import { stackNetwork } from "./network";
 import { stackSecrets } from "./secrets";
+import { SPEND_DASHBOARD, spendDashboard, spendHelp } from "./spend";
 import { stores } from "./stores";
 
 export interface LlmStackArgs {
@@ -36,6 +38,8 @@ export class LlmStackSuite extends pulumi.ComponentResource {
   readonly masterKey: pulumi.Output<string>;
   /** The gateway's consumers, each with a key of its own. */
   readonly consumers: readonly string[];
+  /** Where spend per consumer and model is seen. */
+  readonly spend: Readonly<Record<string, string>>;
   readonly urls: { readonly openwebui: string; readonly reactClient: string; readonly litellm: string };
   readonly portForwards: Readonly<Record<string, string>>;
   readonly providerKeys: Readonly<Record<string, string>>;
@@ -63,6 +67,8 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     registerKeys(ctx, cfg, keys, secrets);
     modelServers(ctx, cfg, secrets, this.weightsStore(ctx, cfg, platform));
     stackNetwork(ctx, cfg, platform.monitoring);
+    dashboard(SPEND_DASHBOARD.name, INSTANCE, spendDashboard(), platform.monitoring, childOpts(ctx));
+    this.spend = spendHelp(cfg.namespace, platform.monitoring !== undefined);
 
     this.masterKey = secrets.masterKey;
     this.consumers = consumers;
@@ -113,6 +119,7 @@ export const llmStack = defineSuite({
       consumerKeys: Object.fromEntries(s.consumers.map((c) => [c, `${s.config.namespace}/${consumerKeySecret(c)} (key ${CONSUMER_KEY})`])),
     },
     providerKeys: s.providerKeys,
+    spend: s.spend,
   }),
   gateway: (s: LlmStackSuite) => s.gateway,
   objectStoreBuckets: weightBuckets,
