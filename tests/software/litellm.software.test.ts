@@ -8,8 +8,10 @@
  * The model servers are real OpenAI-compatible servers: llama.cpp through PyPI llama-cpp-python's server (built
  * here; the image's C++ llama-server has no build here, so its flags are held by its contract instead), one per
  * rendered local model, serving a tiny random-weight GGUF (tiny_gguf.py) under the model's name, keyed with the
- * key the rendered model Deployment gets. The one change to LiteLLM's files: each api_base's in-cluster host is
- * replaced by a loopback address of its own (127.0.0.3, .4, ...), on the rendered port.
+ * key the rendered model Deployment gets. The changes to LiteLLM's files and env: each api_base's in-cluster host
+ * is replaced by a loopback address of its own (127.0.0.3, .4, ...), on the rendered port; and its database
+ * settings (DATABASE_HOST, _USERNAME, _PASSWORD, _NAME) are left out: with them LiteLLM migrates its schema with
+ * Prisma at start, whose engine cannot be had here (gatewayKeys.software.test.ts proves the database side).
  */
 import { spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
@@ -60,7 +62,9 @@ beforeAll(async () => {
   fs.writeFileSync(file, JSON.stringify(config));
   const log = path.join(c.root, "litellm.log");
   // The image's entrypoint: `exec litellm "$@"` with the container's args.
-  const env = { PATH: `${venvBin("litellm-1.110.2")}:${process.env.PATH ?? ""}`, HOME: c.root, ...c.env };
+  const withoutDatabase = Object.fromEntries(Object.entries(c.env).filter(([k]) => !k.startsWith("DATABASE_")));
+  expect(Object.keys(c.env).filter((k) => k.startsWith("DATABASE_")).sort()).toEqual(["DATABASE_HOST", "DATABASE_NAME", "DATABASE_PASSWORD", "DATABASE_USERNAME"]);
+  const env = { PATH: `${venvBin("litellm-1.110.2")}:${process.env.PATH ?? ""}`, HOME: c.root, ...withoutDatabase };
   child = launch(["litellm", ...c.args], { env, cwd: c.root, log });
   const serverReady = async (s: (typeof servers)[number]) => (await request(s.host, s.port, "/v1/models", { headers: { authorization: `Bearer ${s.key}` } }).catch(() => ({ status: 0 }))).status === 200;
   await waitUntil(async () => (await statusOf("127.0.0.1", port, "/health/readiness")) === 200 && (await Promise.all(servers.map(serverReady))).every(Boolean), {
@@ -86,8 +90,8 @@ test("opens the Service's port from its --port arg, and both probe paths answer 
 
 test("the API refuses a request without the master key, or with another key", async () => {
   expect((await models({})).status).toBe(401);
-  // Any key but the master key is a virtual key to LiteLLM, looked up in its database; it has none yet (issue 22
-  // gives it one), so it answers 400 no_db_connection: refused, though not with 401.
+  // Any key but the master key is a virtual key to LiteLLM, looked up in its database, which it runs without here
+  // (see the header), so it answers 400 no_db_connection: refused, though not with 401.
   const other = await models({ authorization: "Bearer sk-not-the-master-key" });
   expect({ status: other.status, type: (JSON.parse(other.text) as { error?: { type?: string } }).error?.type }).toEqual({ status: 400, type: "no_db_connection" });
 });
