@@ -27,6 +27,7 @@ describe("data protection", () => {
       "kubernetes:core/v1:PersistentVolumeClaim minio-storage",
       "kubernetes:core/v1:PersistentVolumeClaim model-local-chat-weights",
       "kubernetes:core/v1:PersistentVolumeClaim model-local-embed-weights",
+      "kubernetes:core/v1:PersistentVolumeClaim model-qwen-7b-weights",
       "kubernetes:core/v1:PersistentVolumeClaim models-storage",
       "kubernetes:core/v1:PersistentVolumeClaim openwebui-data",
       "kubernetes:core/v1:PersistentVolumeClaim postgresql-storage",

@@ -187,7 +187,7 @@ describe("llm-stack on the prod stack", () => {
 
   test("without provider keys LiteLLM still serves the platform's own models (the providers' are left out)", () => {
     const file = (byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string;
-    expect(JSON.parse(file).model_list.map((m: JsonObject) => m.model_name)).toEqual(["local-chat", "local-embed"]);
+    expect(JSON.parse(file).model_list.map((m: JsonObject) => m.model_name)).toEqual(["local-chat", "local-embed", "qwen-7b"]);
   });
 
   test("monitoring: LiteLLM's Prometheus callback on, its /metrics/ behind a key, scraped with the scraper's own key", () => {

@@ -82,13 +82,14 @@ describe("prod: a vLLM model on GPUs, its weights from the object store's models
     expect(spec).toMatchObject({ nodeSelector: { "nvidia.com/gpu.present": "true" }, runtimeClassName: "nvidia" });
     expect((spec.volumes as JsonObject[]).find((v) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } });
     const init = (spec.initContainers as JsonObject[])[0];
-    expect(init.envFrom).toEqual([{ secretRef: { name: "object-store" } }]);
+    expect(envOf(init).AWS_SECRET_ACCESS_KEY.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "AWS_SECRET_ACCESS_KEY" } });
+    expect(envOf(init).S3_ENDPOINT_URL.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "S3_ENDPOINT_URL" } });
     expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "big" } });
   });
 
-  test("the capacity check counts its GPUs: two on a one-GPU node can never be scheduled", async () => {
-    await expect(renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen,gpus=2"] } })).rejects.toThrow(
-      /llm-stack\/model-big \(Deployment\): one pod requests 2 GPUs but a GPU node has 1: it can never be scheduled/,
+  test("the capacity check counts its GPUs: three on a two-GPU node can never be scheduled", async () => {
+    await expect(renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen,gpus=3"] } })).rejects.toThrow(
+      /llm-stack\/model-big \(Deployment\): one pod requests 3 GPUs but a GPU node has 2: it can never be scheduled/,
     );
   });
 

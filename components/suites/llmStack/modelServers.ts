@@ -123,8 +123,14 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
           image: ctx.images["wait-for"],
           size: "small",
           command: ["/bin/sh", "-c", WEIGHTS_SYNC_SCRIPT],
-          envFrom: [{ secretRef: { name: OBJECT_STORE_SECRET } }],
-          env: { MODELS_DIR, MODEL_NAME: m.name, MODEL_BUCKET: w.bucket, MODEL_PREFIX: w.prefix },
+          // The store's endpoint and keys from Secret object-store (platform/objectStore.ts); the bucket is the model's.
+          env: {
+            ...Object.fromEntries(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "S3_ENDPOINT_URL"].map((k) => [k, { secretKeyRef: { name: OBJECT_STORE_SECRET, key: k } }])),
+            MODELS_DIR,
+            MODEL_NAME: m.name,
+            MODEL_BUCKET: w.bucket,
+            MODEL_PREFIX: w.prefix,
+          },
           volumeMounts: [{ name: "weights", mountPath: MODELS_DIR }],
         },
       ],
