@@ -3,6 +3,7 @@
  * weights from the object store in prod, each reachable from LiteLLM only, with the generated key; the capacity
  * check counts them and their GPUs; the weights copy runs for real against a local S3 server.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -141,5 +142,37 @@ describe("the weights copy (vLLM's init container) against a local S3 server tha
     const other = fs.mkdtempSync(path.join(os.tmpdir(), "weights-"));
     const r = await runShell(WEIGHTS_SYNC_SCRIPT, { ...env(), MODELS_DIR: other, AWS_SECRET_ACCESS_KEY: "wrong" });
     expect(r).toMatchObject({ code: 1, output: expect.stringContaining("listing s3://models/llm/qwen/: HTTP 403") });
+  });
+});
+
+describe("OpenWebUI and R2R chat and embed through the gateway, on the platform's own models", () => {
+  let res: Recorded[];
+  beforeAll(async () => {
+    ({ resources: res } = await renderStack("dev"));
+  });
+
+  test("OpenWebUI: embeddings by the gateway's local-embed with its own key, no Ollama probe, config from env at every start", () => {
+    const env = envOf(containersOf(byName(res, "apps/v1:Deployment", "openwebui"))[0]);
+    expect(env).toMatchObject({
+      RAG_EMBEDDING_ENGINE: { value: "openai" },
+      RAG_EMBEDDING_MODEL: { value: "local-embed" },
+      RAG_OPENAI_API_BASE_URL: { value: "http://litellm.llm-stack.svc.cluster.local:4000/v1" },
+      ENABLE_OLLAMA_API: { value: "false" },
+      ENABLE_PERSISTENT_CONFIG: { value: "false" },
+    });
+    expect(env.RAG_OPENAI_API_KEY.valueFrom).toEqual({ secretKeyRef: { name: "gateway-openwebui", key: "api-key" } });
+  });
+
+  test("R2R: its config file (valid TOML) names the local chat model for its LLMs and local-embed for both embedding sections", () => {
+    const c = containersOf(byName(res, "apps/v1:Deployment", "r2r"))[0];
+    expect(envOf(c).R2R_CONFIG_PATH).toMatchObject({ value: "/etc/r2r/r2r.toml" });
+    expect(c.volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/r2r", readOnly: true });
+    const toml = (byName(res, "core/v1:ConfigMap", "r2r-config").inputs.data as JsonObject)["r2r.toml"] as string;
+    const parsed = spawnSync("python3", ["-c", "import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))"], { input: toml, encoding: "utf8" });
+    expect(parsed.stderr).toBe("");
+    // Python's json writes the float nan as NaN, which JSON.parse refuses: read it as a string.
+    const cfg = JSON.parse(parsed.stdout.replace(/\bNaN\b/g, '"NaN"')) as Record<string, Record<string, unknown>>;
+    expect(cfg.app).toEqual({ fast_llm: "openai/local-chat", quality_llm: "openai/local-chat", reasoning_llm: "openai/local-chat", planning_llm: "openai/local-chat" });
+    for (const section of ["embedding", "completion_embedding"]) expect(cfg[section]).toEqual({ provider: "litellm", base_model: "openai/local-embed", base_dimension: "NaN" });
   });
 });

@@ -14,8 +14,8 @@ import { waitForContainer } from "../../workloads/waitFor";
 import { WebService } from "../../workloads/webService";
 import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
-import { litellmConfigFile, url } from "./decisions";
-import { defaultChatModel, LOCAL_MODELS_KEY_ENV, PROVIDER_ENV } from "./models";
+import { litellmConfigFile, r2rConfigFile, url } from "./decisions";
+import { defaultChatModel, defaultEmbeddingModel, LOCAL_MODELS_KEY_ENV, PROVIDER_ENV } from "./models";
 import { modelKeyEnv } from "./modelServers";
 import { gatewayDbEnv } from "./gatewayDb";
 import { CONSUMER_KEY, type ConsumerKeys } from "./gatewayKeys";
@@ -96,6 +96,13 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
     childOpts(ctx),
   );
   const defaultModel = defaultChatModel(cfg.localModels, cfg.models);
+  const embeddingModel = defaultEmbeddingModel(cfg.localModels);
+  const r2rFile = r2rConfigFile(defaultModel, embeddingModel);
+  const r2rConfig = new k8s.core.v1.ConfigMap(
+    NAMES.r2rConfig,
+    { metadata: { name: NAMES.r2rConfig, namespace: ctx.namespace, labels: standardLabels(NAMES.r2rConfig, ctx.instance, "config") }, data: { "r2r.toml": r2rFile } },
+    childOpts(ctx),
+  );
   // Each consumer's own key (gatewayKeys.ts), never the master key.
   const gatewayKey = (consumer: string) => ({ OPENAI_API_KEY: { secretKeyRef: { name: consumerKeySecret(consumer), key: CONSUMER_KEY } } });
   new WebService(
@@ -104,8 +111,8 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       ...common,
       component: "rag",
       port: { port: PORTS.r2r },
-      volumes: [emptyDir("tmp", "1Gi")],
-      checksums: { secret: secrets.stack.checksum, gateway: keys.r2r.checksum },
+      volumes: [emptyDir("tmp", "1Gi"), { name: "config", configMap: { name: NAMES.r2rConfig } }],
+      checksums: { secret: secrets.stack.checksum, gateway: keys.r2r.checksum, config: checksum({ r2rFile }) },
       initContainers: [
         gate({
           name: "wait-for-stores",
@@ -134,14 +141,19 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           OPENAI_API_BASE: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           OPENAI_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           ...gatewayKey("r2r"),
+          // The gateway's models (r2rConfigFile), merged over R2R's defaults.
+          ...(r2rFile ? { R2R_CONFIG_PATH: "/etc/r2r/r2r.toml" } : {}),
         },
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [
+          { name: "tmp", mountPath: "/tmp" },
+          { name: "config", mountPath: "/etc/r2r", readOnly: true },
+        ],
         probes: tcpProbes("http", 20),
         // R2R downloads models and writes caches under its home directory.
         readOnlyRootFilesystem: false,
       },
     },
-    workloadOpts(ctx, [secrets.stack, keys.r2r]),
+    workloadOpts(ctx, [secrets.stack, keys.r2r, r2rConfig]),
   );
 
   new WebService(
@@ -161,6 +173,20 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
           OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
           // The model a new chat opens with: the platform's own, so a chat works with no provider key.
           ...(defaultModel ? { DEFAULT_MODELS: defaultModel } : {}),
+          // Documents are embedded through the gateway too (open_webui/config.py: the engine "openai" posts to
+          // <RAG_OPENAI_API_BASE_URL>/embeddings), not by a sentence-transformers model fetched from Hugging Face at start.
+          ...(embeddingModel
+            ? {
+                RAG_EMBEDDING_ENGINE: "openai",
+                RAG_EMBEDDING_MODEL: embeddingModel,
+                RAG_OPENAI_API_BASE_URL: url(NAMES.litellm, PORTS.litellm, ns, "/v1"),
+                RAG_OPENAI_API_KEY: gatewayKey("openwebui").OPENAI_API_KEY,
+              }
+            : {}),
+          // No Ollama: OpenWebUI would probe localhost:11434 at start.
+          ENABLE_OLLAMA_API: "false",
+          // This config is code: OpenWebUI reads these settings at every start instead of keeping the first ones in its database.
+          ENABLE_PERSISTENT_CONFIG: "false",
           ...gatewayKey("openwebui"),
           // The stack's Qdrant for documents' vectors, and its Redis for app state and websockets.
           VECTOR_DB: "qdrant",

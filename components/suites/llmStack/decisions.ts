@@ -69,3 +69,23 @@ export function providerKeyHelp(cfg: LlmStackConfig): Record<string, string> {
     leftOut: cfg.droppedModels.map((m) => `${m.name} (no ${m.provider} key)`).join(", ") || "none",
   };
 }
+
+/**
+ * R2R's config file (R2R_CONFIG_PATH; r2r 3.6.6 merges it over its own r2r/r2r.toml with deep_update, core/main/config.py),
+ * naming the gateway's models: `[app]`'s LLMs (RAG answers use quality_llm, internal tasks fast_llm; "openai/<name>"
+ * goes to the OpenAI SDK at OPENAI_BASE_URL) and both embedding sections, through LiteLLM's client (OPENAI_API_BASE).
+ * base_dimension = nan: R2R then sends no `dimensions` and types its pgvector column by the vectors it gets, so any
+ * embedding model fits. The vision and audio models stay R2R's own (no such local model): ingesting images or audio
+ * needs a provider model. Empty when the gateway serves no chat model.
+ */
+export function r2rConfigFile(chat: string | undefined, embedding: string | undefined): string {
+  if (!chat) return "";
+  const llm = JSON.stringify(`openai/${chat}`);
+  const lines = ["[app]", ...["fast_llm", "quality_llm", "reasoning_llm", "planning_llm"].map((k) => `${k} = ${llm}`)];
+  if (embedding) {
+    for (const section of ["embedding", "completion_embedding"]) {
+      lines.push("", `[${section}]`, 'provider = "litellm"', `base_model = ${JSON.stringify(`openai/${embedding}`)}`, "base_dimension = nan");
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

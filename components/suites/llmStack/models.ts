@@ -101,3 +101,8 @@ export function modelList(local: readonly LocalModel[], providers: readonly Prov
 export function defaultChatModel(local: readonly LocalModel[], providers: readonly ProviderModel[]): string | undefined {
   return local.find((m) => m.mode === "chat")?.name ?? providers[0]?.name;
 }
+
+/** The model documents are embedded with: the first local embedding model. */
+export function defaultEmbeddingModel(local: readonly LocalModel[]): string | undefined {
+  return local.find((m) => m.mode === "embedding")?.name;
+}

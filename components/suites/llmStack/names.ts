@@ -17,6 +17,8 @@ export const NAMES = {
   /** The seed's names: litellm-secret (keys), the LiteLLM config map. */
   litellmSecret: "litellm-secret",
   litellmConfig: "litellm-config",
+  /** R2R's config file: the gateway's models (decisions.ts, r2rConfigFile). */
+  r2rConfig: "r2r-config",
   stackSecret: "llm-stack-secrets",
   redisConfig: "redis-config",
   qdrantData: "qdrant-data",
