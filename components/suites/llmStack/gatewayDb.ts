@@ -4,11 +4,10 @@
  * litellm-database Job creates the role and database when missing and sets the password on every run (so a
  * rotated password applies), as the superuser; LiteLLM then migrates its own schema at start.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import { checksum } from "../../lib/checksum";
-import { standardLabels } from "../../lib/labels";
 import { serviceHost } from "../../platform/exposure";
-import { buildPodSpec } from "../../workloads/pod";
+import { setupJob } from "../../workloads/setupJob";
 import { type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackImage } from "./images";
 import { GATEWAY_DB, NAMES, PORTS, POSTGRES } from "./names";
@@ -41,45 +40,34 @@ echo "database $LITELLM_DB_NAME and role $LITELLM_DB_USER in place"
 export function gatewayDatabase(ctx: SuiteContext<LlmStackImage>, secrets: StackSecrets): k8s.batch.v1.Job {
   const host = serviceHost(NAMES.postgres, ctx.namespaceName);
   const secret = secrets.gatewayDb;
-  const labels = standardLabels(NAMES.gatewayDb, ctx.instance, "database-setup");
-  return new k8s.batch.v1.Job(
+  // A new password (or script) changes the stamp: the Job runs again.
+  return setupJob(
     NAMES.gatewayDb,
     {
-      metadata: { name: NAMES.gatewayDb, namespace: ctx.namespace, labels },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 900,
-        template: {
-          // A new password (or script) changes the template, which replaces the Job: it runs again.
-          metadata: { labels, annotations: { "llm-platform/checksum": checksum({ script: GATEWAY_DB_SCRIPT, secret: secret.checksum }) } },
-          spec: buildPodSpec({
-            profile: ctx.profile,
-            uid: 1000,
-            restartPolicy: "OnFailure",
-            imagePullSecrets: ctx.imagePullSecrets,
-            containers: [
-              {
-                name: "create-database",
-                image: ctx.images.pgvector,
-                size: "tiny",
-                command: ["/bin/sh", "-c", GATEWAY_DB_SCRIPT],
-                env: {
-                  DB_HOST: host,
-                  DB_PORT: String(PORTS.postgres),
-                  ADMIN_USER: POSTGRES.user,
-                  ADMIN_DB: POSTGRES.database,
-                  ADMIN_PASSWORD: { secretKeyRef: { name: NAMES.stackSecret, key: POSTGRES.passwordKey } },
-                  LITELLM_DB_USER: GATEWAY_DB.user,
-                  LITELLM_DB_NAME: GATEWAY_DB.database,
-                  LITELLM_DB_PASSWORD: { secretKeyRef: { name: NAMES.gatewayDb, key: "password" } },
-                },
-              },
-            ],
-          }),
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      component: "database-setup",
+      profile: ctx.profile,
+      imagePullSecrets: ctx.imagePullSecrets,
+      stamp: checksum({ script: GATEWAY_DB_SCRIPT, secret: secret.checksum }),
+      container: {
+        name: "create-database",
+        image: ctx.images.pgvector,
+        size: "tiny",
+        command: ["/bin/sh", "-c", GATEWAY_DB_SCRIPT],
+        env: {
+          DB_HOST: host,
+          DB_PORT: String(PORTS.postgres),
+          ADMIN_USER: POSTGRES.user,
+          ADMIN_DB: POSTGRES.database,
+          ADMIN_PASSWORD: { secretKeyRef: { name: NAMES.stackSecret, key: POSTGRES.passwordKey } },
+          LITELLM_DB_USER: GATEWAY_DB.user,
+          LITELLM_DB_NAME: GATEWAY_DB.database,
+          LITELLM_DB_PASSWORD: { secretKeyRef: { name: NAMES.gatewayDb, key: "password" } },
         },
       },
     },
-    { ...workloadOpts(ctx, [secret, secrets.stack]), deleteBeforeReplace: true },
+    workloadOpts(ctx, [secret, secrets.stack]),
   );
 }
 

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { checksum } from "../../lib/checksum";
 import { standardLabels } from "../../lib/labels";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { buildPodSpec } from "../../workloads/pod";
+import { setupJob } from "../../workloads/setupJob";
 import { childOpts, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
 import { keySettings } from "./consumers";
@@ -63,7 +63,6 @@ export function registerKeys(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
     { metadata: { name: NAMES.gatewayKeys, namespace: ctx.namespace, labels: standardLabels(NAMES.gatewayKeys, ctx.instance, "config") }, data: { "keys.json": spec } },
     childOpts(ctx),
   );
-  const labels = standardLabels(NAMES.gatewayKeys, ctx.instance, "gateway-setup");
   // The rotation tokens too: known at preview, while a rotated key's new value is not.
   const stamp = checksum({
     spec,
@@ -72,47 +71,38 @@ export function registerKeys(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
     keys: consumers.map((c) => keySecrets[c].checksum),
     rotations: consumers.map((c) => cfg.gatewayKeys[c]?.rotate ?? ""),
   });
-  return new k8s.batch.v1.Job(
+  // A new key, limit or master key changes the stamp: the Job registers again.
+  return setupJob(
     NAMES.gatewayKeys,
     {
-      metadata: { name: NAMES.gatewayKeys, namespace: ctx.namespace, labels },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1200,
-        template: {
-          // A new key, limit or master key changes the template, which replaces the Job: it registers again.
-          metadata: { labels, annotations: { "llm-platform/checksum": stamp } },
-          spec: buildPodSpec({
-            profile: ctx.profile,
-            uid: 1000,
-            restartPolicy: "OnFailure",
-            imagePullSecrets: ctx.imagePullSecrets,
-            volumes: [
-              { name: "spec", configMap: { name: NAMES.gatewayKeys } },
-              { name: "keys", projected: { sources: consumers.map((c) => ({ secret: { name: consumerKeySecret(c), items: [{ key: CONSUMER_KEY, path: c }] } })) } },
-            ],
-            containers: [
-              {
-                name: "register-keys",
-                // LiteLLM's own image: its Python, no other download.
-                image: ctx.images["llm-stack-litellm"],
-                size: "tiny",
-                command: ["python3", "-c", GATEWAY_KEYS_SCRIPT],
-                env: {
-                  LITELLM_URL: url(NAMES.litellm, PORTS.litellm, ctx.namespaceName),
-                  LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
-                  KEYS_SPEC: `${SPEC_DIR}/keys.json`,
-                },
-                volumeMounts: [
-                  { name: "spec", mountPath: SPEC_DIR, readOnly: true },
-                  { name: "keys", mountPath: KEYS_DIR, readOnly: true },
-                ],
-              },
-            ],
-          }),
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      component: "gateway-setup",
+      profile: ctx.profile,
+      imagePullSecrets: ctx.imagePullSecrets,
+      stamp,
+      deadlineSeconds: 1200,
+      volumes: [
+        { name: "spec", configMap: { name: NAMES.gatewayKeys } },
+        { name: "keys", projected: { sources: consumers.map((c) => ({ secret: { name: consumerKeySecret(c), items: [{ key: CONSUMER_KEY, path: c }] } })) } },
+      ],
+      container: {
+        name: "register-keys",
+        // LiteLLM's own image: its Python, no other download.
+        image: ctx.images["llm-stack-litellm"],
+        size: "tiny",
+        command: ["python3", "-c", GATEWAY_KEYS_SCRIPT],
+        env: {
+          LITELLM_URL: url(NAMES.litellm, PORTS.litellm, ctx.namespaceName),
+          LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
+          KEYS_SPEC: `${SPEC_DIR}/keys.json`,
         },
+        volumeMounts: [
+          { name: "spec", mountPath: SPEC_DIR, readOnly: true },
+          { name: "keys", mountPath: KEYS_DIR, readOnly: true },
+        ],
       },
     },
-    { ...workloadOpts(ctx, [config, secrets.litellm, ...Object.values(keySecrets)]), deleteBeforeReplace: true },
+    workloadOpts(ctx, [config, secrets.litellm, ...Object.values(keySecrets)]),
   );
 }
