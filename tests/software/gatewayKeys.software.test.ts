@@ -29,17 +29,19 @@ describe("LiteLLM's database: the litellm-database Job against the stack's Postg
   });
   afterAll(() => pg?.stop());
 
-  const runJob = (extra: Record<string, string> = {}) => {
+  /** The Job as rendered; `password`: another LiteLLM password in its mounted file (a rotation). */
+  const runJob = (password?: string) => {
     const c = localContainer(res, "batch/v1:Job", "litellm-database");
-    const env = { ...onLoopback(c.env, ["postgres.llm-stack.svc.cluster.local"]), ...extra };
+    if (password) fs.writeFileSync(c.env.LITELLM_DB_PASSWORD_FILE, password);
+    const env = onLoopback(c.env, ["postgres.llm-stack.svc.cluster.local"]);
     const r = spawnSync(c.command[0], c.command.slice(1), { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8", timeout: 60_000 });
-    return { status: r.status, output: `${r.stdout}${r.stderr}`, env };
+    return { status: r.status, output: `${r.stdout}${r.stderr}`, password: fs.readFileSync(c.env.LITELLM_DB_PASSWORD_FILE, "utf8") };
   };
 
   test("creates a role and database of LiteLLM's own, runs again without harm, and a new password replaces the old", () => {
     const first = runJob();
     expect(first).toMatchObject({ status: 0, output: expect.stringContaining("database litellm and role litellm in place") });
-    const pw = first.env.LITELLM_DB_PASSWORD;
+    const pw = first.password;
     // LiteLLM's settings (DATABASE_USERNAME/PASSWORD/NAME) open its database, where it may create its tables.
     const litellm = localContainer(res, "apps/v1:Deployment", "litellm").env;
     expect(litellm.DATABASE_PASSWORD).toBe(pw);
@@ -49,7 +51,7 @@ describe("LiteLLM's database: the litellm-database Job against the stack's Postg
     expect(pg.psql("litellm", "not-the-password", "litellm", "select 1").status).not.toBe(0);
     expect(runJob()).toMatchObject({ status: 0 });
     expect(pg.psql("litellm", pw, "litellm", "select count(*) from spend").stdout.trim()).toBe("0");
-    expect(runJob({ LITELLM_DB_PASSWORD: "rotated-password-0123456789" })).toMatchObject({ status: 0 });
+    expect(runJob("rotated-password-0123456789")).toMatchObject({ status: 0 });
     expect(pg.psql("litellm", pw, "litellm", "select 1").status).not.toBe(0);
     expect(pg.psql("litellm", "rotated-password-0123456789", "litellm", "select count(*) from spend").stdout.trim()).toBe("0");
   }, 120_000);
@@ -68,18 +70,19 @@ describe("the keys Job against LiteLLM's key routes (litellm's request models)",
    */
   const runJob = (render: Recorded[] = res, o: { master?: string; keys?: Record<string, string> } = {}) => {
     const c = localContainer(render, "batch/v1:Job", "litellm-keys");
-    for (const [name, key] of Object.entries(o.keys ?? {})) fs.writeFileSync(path.join(c.local("/etc/gateway-keys"), name), key);
-    const master = o.master;
+    const keys = { ...(o.keys ?? {}), ...(o.master ? { ".master": o.master } : {}) };
+    for (const [name, key] of Object.entries(keys)) fs.writeFileSync(path.join(c.local("/etc/gateway-keys"), name), key);
     const spec = c.env.KEYS_SPEC;
     fs.writeFileSync(spec, fs.readFileSync(spec, "utf8").replaceAll("/etc/gateway-keys/", `${c.local("/etc/gateway-keys")}/`));
-    const env = { ...onLoopback(c.env, ["litellm.llm-stack.svc.cluster.local"]), LITELLM_URL: `http://127.0.0.1:${PORT}`, ...(master ? { LITELLM_MASTER_KEY: master } : {}) };
+    const env = { ...onLoopback(c.env, ["litellm.llm-stack.svc.cluster.local"]), LITELLM_URL: `http://127.0.0.1:${PORT}` };
     expect(c.command[0]).toBe("python3");
     const r = spawnSync(python, c.command.slice(1), { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 60_000 });
     return { status: r.status, output: `${r.stdout}${r.stderr}`, keys: (name: string) => fs.readFileSync(path.join(c.local("/etc/gateway-keys"), name), "utf8") };
   };
 
   beforeAll(async () => {
-    const master = localContainer(res, "batch/v1:Job", "litellm-keys").env.LITELLM_MASTER_KEY;
+    const job = localContainer(res, "batch/v1:Job", "litellm-keys");
+    const master = fs.readFileSync(job.env.LITELLM_MASTER_KEY_FILE, "utf8");
     apiLog = path.join(fs.mkdtempSync("/tmp/keys-api-"), "api.log");
     api = launch([python, path.join(__dirname, "litellm_keys_api.py"), String(PORT), master], { env: { ...process.env, LITELLM_LOCAL_MODEL_COST_MAP: "True" }, log: apiLog });
     await waitUntil(async () => (await request("127.0.0.1", PORT, "/health/readiness", {}).catch(() => ({ status: 0 }))).status === 200, {

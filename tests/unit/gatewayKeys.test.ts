@@ -42,10 +42,17 @@ describe("dev", () => {
     const [c] = containersOf(job);
     expect(c.image).toBe("llm-stack-litellm:latest");
     expect((c.command as string[]).slice(0, 2)).toEqual(["python3", "-c"]);
-    expect(envOf(c)).toMatchObject({ LITELLM_URL: { value: "http://litellm.llm-stack.svc.cluster.local:4000" }, KEYS_SPEC: { value: "/etc/litellm-keys/keys.json" } });
-    expect(envOf(c).LITELLM_MASTER_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "master-key" } });
+    // Keys as files, never in the environment.
+    expect(envOf(c)).toEqual({
+      LITELLM_URL: { name: "LITELLM_URL", value: "http://litellm.llm-stack.svc.cluster.local:4000" },
+      LITELLM_MASTER_KEY_FILE: { name: "LITELLM_MASTER_KEY_FILE", value: "/etc/gateway-keys/.master" },
+      KEYS_SPEC: { name: "KEYS_SPEC", value: "/etc/litellm-keys/keys.json" },
+    });
     const keys = (podSpecOf(job).volumes as JsonObject[]).find((v) => v.name === "keys");
-    expect(at(keys ?? {}, "projected.sources")).toEqual(["openwebui", "r2r", "code-executor"].map((x) => ({ secret: { name: `gateway-${x}`, items: [{ key: "api-key", path: x }] } })));
+    expect(at(keys ?? {}, "projected.sources")).toEqual([
+      ...["openwebui", "r2r", "code-executor"].map((x) => ({ secret: { name: `gateway-${x}`, items: [{ key: "api-key", path: x }] } })),
+      { secret: { name: "litellm-secret", items: [{ key: "master-key", path: ".master" }] } },
+    ]);
     // Pulumi.dev.yaml limits the code executor; the others may call every model without limits.
     expect(keysSpec(res)).toEqual([
       { file: "/etc/gateway-keys/openwebui", settings: keySettings("openwebui") },
@@ -67,8 +74,12 @@ describe("dev", () => {
     const job = containersOf(byName(res, "batch/v1:Job", "litellm-database"))[0];
     expect(job.image).toBe("docker.io/pgvector/pgvector:0.8.0-pg16");
     expect(envOf(job)).toMatchObject({ ADMIN_USER: { value: "postgres" }, ADMIN_DB: { value: "r2r_db" }, LITELLM_DB_USER: { value: "litellm" }, LITELLM_DB_NAME: { value: "litellm" } });
-    expect(envOf(job).ADMIN_PASSWORD.valueFrom).toEqual({ secretKeyRef: { name: "llm-stack-secrets", key: "POSTGRES_PASSWORD" } });
-    expect(envOf(job).LITELLM_DB_PASSWORD.valueFrom).toEqual({ secretKeyRef: { name: "litellm-database", key: "password" } });
+    // Both passwords as files.
+    expect(envOf(job)).toMatchObject({ ADMIN_PASSWORD_FILE: { value: "/etc/passwords/admin" }, LITELLM_DB_PASSWORD_FILE: { value: "/etc/passwords/litellm" } });
+    expect(at((podSpecOf(byName(res, "batch/v1:Job", "litellm-database")).volumes as JsonObject[])[0], "projected.sources")).toEqual([
+      { secret: { name: "llm-stack-secrets", items: [{ key: "POSTGRES_PASSWORD", path: "admin" }] } },
+      { secret: { name: "litellm-database", items: [{ key: "password", path: "litellm" }] } },
+    ]);
   });
 });
 

@@ -15,12 +15,14 @@ import type { StackSecrets } from "./secrets";
 
 /**
  * Idempotent: the role and database are created only when missing (format()+\gexec, since CREATE DATABASE cannot
- * run in a DO block), the password is set every time, and the database is closed to PUBLIC. The password reaches
- * psql through \getenv, never on a command line.
+ * run in a DO block), the password is set every time, and the database is closed to PUBLIC. Both passwords are
+ * read from mounted files (never env), and reach psql through PGPASSWORD and \getenv, never on a command line.
  */
 export const GATEWAY_DB_SCRIPT = `
 set -eu
-export PGPASSWORD="$ADMIN_PASSWORD"
+PGPASSWORD=$(cat "$ADMIN_PASSWORD_FILE")
+LITELLM_DB_PASSWORD=$(cat "$LITELLM_DB_PASSWORD_FILE")
+export PGPASSWORD LITELLM_DB_PASSWORD
 i=0
 until pg_isready -q -h "$DB_HOST" -p "$DB_PORT" -U "$ADMIN_USER"; do
   i=$((i + 1)); [ "$i" -lt 150 ] || { echo "Postgres at $DB_HOST:$DB_PORT did not answer in 300s"; exit 1; }
@@ -35,6 +37,8 @@ REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 SQL
 echo "database $LITELLM_DB_NAME and role $LITELLM_DB_USER in place"
 `.trim();
+
+const PASSWORDS_DIR = "/etc/passwords";
 
 /** The litellm-database Job (the role's password is in StackSecrets.gatewayDb). */
 export function gatewayDatabase(ctx: SuiteContext<LlmStackImage>, secrets: StackSecrets): k8s.batch.v1.Job {
@@ -60,12 +64,24 @@ export function gatewayDatabase(ctx: SuiteContext<LlmStackImage>, secrets: Stack
           DB_PORT: String(PORTS.postgres),
           ADMIN_USER: POSTGRES.user,
           ADMIN_DB: POSTGRES.database,
-          ADMIN_PASSWORD: { secretKeyRef: { name: NAMES.stackSecret, key: POSTGRES.passwordKey } },
+          ADMIN_PASSWORD_FILE: `${PASSWORDS_DIR}/admin`,
           LITELLM_DB_USER: GATEWAY_DB.user,
           LITELLM_DB_NAME: GATEWAY_DB.database,
-          LITELLM_DB_PASSWORD: { secretKeyRef: { name: NAMES.gatewayDb, key: "password" } },
+          LITELLM_DB_PASSWORD_FILE: `${PASSWORDS_DIR}/litellm`,
         },
+        volumeMounts: [{ name: "passwords", mountPath: PASSWORDS_DIR, readOnly: true }],
       },
+      volumes: [
+        {
+          name: "passwords",
+          projected: {
+            sources: [
+              { secret: { name: NAMES.stackSecret, items: [{ key: POSTGRES.passwordKey, path: "admin" }] } },
+              { secret: { name: NAMES.gatewayDb, items: [{ key: "password", path: "litellm" }] } },
+            ],
+          },
+        },
+      ],
     },
     workloadOpts(ctx, [secret, secrets.stack]),
   );

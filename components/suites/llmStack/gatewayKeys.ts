@@ -22,6 +22,8 @@ import type { StackSecrets } from "./secrets";
 /** Where the Job mounts the consumers' keys (one file per consumer) and its spec. */
 const KEYS_DIR = "/etc/gateway-keys";
 const SPEC_DIR = "/etc/litellm-keys";
+/** The master key's file among the keys (a consumer name never starts with a dot). */
+const MASTER_FILE = ".master";
 export const CONSUMER_KEY = "api-key";
 
 /** Each consumer's Secret gateway-<consumer> in this namespace, by consumer. */
@@ -84,7 +86,16 @@ export function registerKeys(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
       deadlineSeconds: 1200,
       volumes: [
         { name: "spec", configMap: { name: NAMES.gatewayKeys } },
-        { name: "keys", projected: { sources: consumers.map((c) => ({ secret: { name: consumerKeySecret(c), items: [{ key: CONSUMER_KEY, path: c }] } })) } },
+        // Every consumer's key, and the master key as .master (a file: never in the environment).
+        {
+          name: "keys",
+          projected: {
+            sources: [
+              ...consumers.map((c) => ({ secret: { name: consumerKeySecret(c), items: [{ key: CONSUMER_KEY, path: c }] } })),
+              { secret: { name: NAMES.litellmSecret, items: [{ key: KEYS.masterKey, path: MASTER_FILE }] } },
+            ],
+          },
+        },
       ],
       container: {
         name: "register-keys",
@@ -94,7 +105,7 @@ export function registerKeys(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
         command: ["python3", "-c", GATEWAY_KEYS_SCRIPT],
         env: {
           LITELLM_URL: url(NAMES.litellm, PORTS.litellm, ctx.namespaceName),
-          LITELLM_MASTER_KEY: { secretKeyRef: { name: NAMES.litellmSecret, key: KEYS.masterKey } },
+          LITELLM_MASTER_KEY_FILE: `${KEYS_DIR}/${MASTER_FILE}`,
           KEYS_SPEC: `${SPEC_DIR}/keys.json`,
         },
         volumeMounts: [

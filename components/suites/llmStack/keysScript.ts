@@ -15,7 +15,7 @@ export const GATEWAY_KEYS_SCRIPT = String.raw`
 import hashlib, json, os, sys, time, urllib.error, urllib.parse, urllib.request
 
 BASE = os.environ["LITELLM_URL"].rstrip("/")
-MASTER = os.environ["LITELLM_MASTER_KEY"]
+MASTER = open(os.environ["LITELLM_MASTER_KEY_FILE"]).read().strip()
 WAIT = int(os.environ.get("WAIT_SECONDS", "600"))
 
 
