@@ -55,7 +55,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         { parent: this },
       );
       values[key] = pulumi.secret(spec.prefix ? pulumi.interpolate`${spec.prefix}${password.result}` : password.result);
-      bcrypt[key] = pulumi.secret(password.bcryptHash);
+      // A hash of the random part only would not match a prefixed value: none is offered for those.
+      if (!spec.prefix) bcrypt[key] = pulumi.secret(password.bcryptHash);
     }
     const extra = Object.fromEntries(
       Object.entries(args.extra ?? {}).filter((e): e is [string, pulumi.Input<string>] => e[1] !== undefined),

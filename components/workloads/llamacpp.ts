@@ -27,22 +27,27 @@ export const LLAMACPP_CONTRACT: ImageContract = {
 };
 
 /**
- * Download the model once: skip when the file exists and matches its checksum; download to a temporary name and
- * rename, so an interrupted download never leaves a half file under the final name. The checksum is
- * $LLAMACPP_MODEL_SHA256 when given; without one, the first download's is recorded beside the file
- * (<file>.sha256) and every later start checks the file against it. A file that fails its check is downloaded again.
+ * Download the model once: skip when the file exists, came from the configured URL and matches its checksum;
+ * download to a temporary name and rename, so an interrupted download never leaves a half file under the final
+ * name. The checksum is $LLAMACPP_MODEL_SHA256 when given; without one, the first download's is recorded beside the
+ * file (<file>.sha256) and every later start checks the file against it. The URL is recorded too (<file>.url): a
+ * new URL for the same file name downloads again (a file from before the URL was recorded counts as from it). A
+ * file that fails its check is downloaded again.
  */
 export const MODEL_DOWNLOAD_SCRIPT = `
 set -eu
 target="$MODELS_DIR/$LLAMACPP_MODEL_NAME"
 expected() { if [ -n "\${LLAMACPP_MODEL_SHA256:-}" ]; then echo "$LLAMACPP_MODEL_SHA256"; elif [ -f "$target.sha256" ]; then cat "$target.sha256"; fi; }
 verify() { want=$(expected); [ -z "$want" ] || echo "$want  $1" | sha256sum -c - >/dev/null; }
-if [ -f "$target" ] && verify "$target"; then echo "model $target present"; exit 0; fi
-[ ! -f "$target" ] || echo "model $target fails its checksum: downloading it again"
+same_url() { [ ! -f "$target.url" ] || [ "$(cat "$target.url")" = "$LLAMACPP_MODEL_URL" ]; }
+if [ -f "$target" ] && same_url && verify "$target"; then echo "$LLAMACPP_MODEL_URL" > "$target.url"; echo "model $target present"; exit 0; fi
+if [ -f "$target" ] && ! same_url; then echo "model $target came from another URL: downloading it again"; rm -f "$target.sha256"
+elif [ -f "$target" ]; then echo "model $target fails its checksum: downloading it again"; fi
 rm -f "$target.sha256"
 curl -fsSL --retry 5 --retry-delay 5 -o "$target.part" "$LLAMACPP_MODEL_URL"
 if [ -n "\${LLAMACPP_MODEL_SHA256:-}" ] && ! verify "$target.part"; then echo "checksum mismatch for $LLAMACPP_MODEL_URL"; rm -f "$target.part"; exit 1; fi
 sha256sum "$target.part" | cut -d' ' -f1 > "$target.sha256"
+echo "$LLAMACPP_MODEL_URL" > "$target.url"
 mv "$target.part" "$target"
 echo "downloaded $target (sha256 $(cat "$target.sha256"))"
 `.trim();

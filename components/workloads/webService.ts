@@ -52,6 +52,11 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
   readonly podDisruptionBudget?: boolean;
   /** Recreate for singletons that must never overlap (e.g. a scheduler). @default RollingUpdate */
   readonly strategy?: "RollingUpdate" | "Recreate";
+  /**
+   * How long `pulumi up` waits for the Deployment to be ready (the engine's default is 10m), for pods whose first
+   * start is long: a model's weights downloaded or copied, then loaded. E.g. "45m".
+   */
+  readonly readyTimeout?: string;
   /** Checksums of consumed config, as pod-template annotations `checksum/<key>`: a change rolls the pods. */
   readonly checksums?: Record<string, pulumi.Input<string>>;
 }
@@ -115,7 +120,7 @@ export class WebService extends pulumi.ComponentResource {
           template: { metadata: { labels: { ...labels, ...(args.podLabels ?? {}) }, annotations }, spec: podSpec },
         },
       },
-      { parent: this },
+      { parent: this, ...(args.readyTimeout ? { customTimeouts: { create: args.readyTimeout, update: args.readyTimeout } } : {}) },
     );
     this.deploymentName = deployment.metadata.name;
 

@@ -99,6 +99,7 @@ const WIRED: Case[] = [
   ["litellm-keys", "litellm", 4000],
   ["litellm", "model-local-chat", 8080],
   ["litellm", "model-local-embed", 8080],
+  ["model-local-chat", `ip:${IP.internet}`, 443],
   // The code executor
   ["llm-service", "executor-service", 8001],
   ["executor-service", `ip:${IP.apiServer}`, 8443],
@@ -148,7 +149,6 @@ const NOT_WIRED: Case[] = [
   ["r2r", "redis", 6379],
   ["react-client", "litellm", 4000],
   ["litellm", "llm-stack/qdrant", 6333],
-  ["model-local-chat", `ip:${IP.internet}`, 443],
   ["openwebui", "model-local-chat", 8080],
   ["llm-stack/qdrant", `ip:${IP.internet}`, 443],
   ["openwebui", `ip:${IP.internet}`, 443],

@@ -38,8 +38,19 @@ describe("LiteLLM's database: the litellm-database Job against the stack's Postg
     return { status: r.status, output: `${r.stdout}${r.stderr}`, password: fs.readFileSync(c.env.LITELLM_DB_PASSWORD_FILE, "utf8") };
   };
 
+  /** LiteLLM's init gate as rendered, giving up after `seconds`. */
+  const runGate = (seconds: number) => {
+    const c = localContainer(res, "apps/v1:Deployment", "litellm", "wait-for-database");
+    const env = { ...onLoopback(c.env, ["postgres.llm-stack.svc.cluster.local"]), WAIT_SECONDS: String(seconds) };
+    const r = spawnSync(c.command[0], c.command.slice(1), { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8", timeout: 60_000 });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  };
+
   test("creates a role and database of LiteLLM's own, runs again without harm, and a new password replaces the old", () => {
+    // Before the Job, LiteLLM's gate holds it back (Postgres answers, its database does not).
+    expect(runGate(4)).toMatchObject({ status: 1, output: expect.stringContaining("database litellm did not let litellm in") });
     const first = runJob();
+    expect(runGate(4)).toMatchObject({ status: 0, output: expect.stringContaining("database litellm answers litellm") });
     expect(first).toMatchObject({ status: 0, output: expect.stringContaining("database litellm and role litellm in place") });
     const pw = first.password;
     // LiteLLM's settings (DATABASE_USERNAME/PASSWORD/NAME) open its database, where it may create its tables.
@@ -121,6 +132,16 @@ describe("the keys Job against LiteLLM's key routes (litellm's request models)",
     expect(byAlias["code-executor"].rpm_limit).toBe(30);
     expect(Object.keys(after)).toEqual(expect.arrayContaining(oldTokens));
     expect(Object.keys(after)).toHaveLength(3);
+  }, 60_000);
+
+  test("a key an operator deleted in LiteLLM is registered again at the next run", async () => {
+    const job = localContainer(res, "batch/v1:Job", "litellm-keys");
+    const master = fs.readFileSync(job.env.LITELLM_MASTER_KEY_FILE, "utf8");
+    const deleted = await request("127.0.0.1", PORT, "/key/delete", { method: "POST", body: JSON.stringify({ key_aliases: ["r2r"] }), headers: { "content-type": "application/json", authorization: `Bearer ${master}` } });
+    expect(deleted.status).toBe(200);
+    expect(Object.values(await rows()).map((r) => r.key_alias)).not.toContain("r2r");
+    expect(runJob()).toMatchObject({ status: 0, output: expect.stringContaining("r2r: key registered") });
+    expect(Object.values(await rows()).map((r) => r.key_alias)).toContain("r2r");
   }, 60_000);
 
   test("a wrong master key fails the Job with the status, and registers nothing", async () => {

@@ -8,8 +8,8 @@ drop it silently). The answers follow proxy/management_endpoints/key_management_
 - /key/generate refuses a key not starting with "sk-" or shorter than 16, and a second key under an alias (400);
   a key that exists already is left unchanged (insert_data upserts with an empty update) and answered 200;
 - /key/update finds the key by raw key or hash (404 when unknown) and applies the fields it was sent;
-- /key/delete takes keys (raw or hashed) and/or key_aliases, 404 when none is found;
-- /key/list?return_full_object=true lists the rows with their hashed token.
+- /key/delete takes keys (raw or hashed) and/or key_aliases, 404 when none is found, and archives what it deletes;
+- /key/list?return_full_object=true lists the live rows with their hashed token, `size` per page.
 Usage: python litellm_keys_api.py <port> <master key>. GET /_keys (no auth) returns the rows, for assertions.
 """
 import hashlib
@@ -23,6 +23,7 @@ from litellm.proxy._types import GenerateKeyRequest, KeyRequest, UpdateKeyReques
 PORT = int(sys.argv[1])
 MASTER = sys.argv[2]
 ROWS = {}
+ARCHIVE = {}
 FIELDS = ("key_alias", "models", "max_budget", "budget_duration", "rpm_limit", "tpm_limit", "metadata")
 
 
@@ -66,9 +67,16 @@ class Handler(BaseHTTPRequestHandler):
             return
         if url.path == "/key/info":
             token = hashed(query["key"][0])
-            return self.reply(200, {"key": query["key"][0], "info": ROWS[token]}) if token in ROWS else self.reply(404, {"error": "Key not found in database"})
+            if token in ROWS:
+                return self.reply(200, {"key": query["key"][0], "info": dict(ROWS[token], status="active")})
+            if token in ARCHIVE:
+                return self.reply(200, {"key": query["key"][0], "info": dict(ARCHIVE[token], status="deleted")})
+            return self.reply(404, {"error": "Key not found in database"})
         if url.path == "/key/list" and query.get("return_full_object") == ["true"]:
-            return self.reply(200, {"keys": [dict(row, token=t) for t, row in ROWS.items()], "total_count": len(ROWS)})
+            size, page = int(query.get("size", ["10"])[0]), int(query.get("page", ["1"])[0])
+            rows = [dict(row, token=t) for t, row in ROWS.items()]
+            pages = max(1, -(-len(rows) // size))
+            return self.reply(200, {"keys": rows[(page - 1) * size : page * size], "total_count": len(rows), "current_page": page, "total_pages": pages})
         self.reply(404, {"error": "no such route here"})
 
     def do_POST(self):
@@ -93,6 +101,7 @@ class Handler(BaseHTTPRequestHandler):
         token = hashed(key)
         if any(row["key_alias"] == req.key_alias and t != token for t, row in ROWS.items()):
             return self.reply(400, {"error": {"message": f"Key with alias '{req.key_alias}' already exists.", "type": "bad_request_error", "param": "key_alias"}})
+        ARCHIVE.pop(token, None)
         ROWS.setdefault(token, {f: body.get(f) for f in FIELDS})
         self.reply(200, {"key": key, "token": token, **{f: body.get(f) for f in FIELDS}})
 
@@ -109,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
         if not found:
             return self.reply(404, {"error": "No keys found"})
         for t in found:
-            del ROWS[t]
+            ARCHIVE[t] = ROWS.pop(t)
         self.reply(200, {"deleted_keys": found})
 
 

@@ -38,7 +38,8 @@ export function localContainer(res: readonly Recorded[], kind: string, workload:
   const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === workload);
   if (!w) throw new Error(`no ${kind} ${workload} in the render`);
   const ns = String(at(w.inputs, "metadata.namespace"));
-  const c = containersOf(w).find((x) => name === undefined || x.name === name);
+  // An app container, or an init container by name.
+  const c = [...containersOf(w), ...containersOf(w, true)].find((x) => name === undefined || x.name === name);
   if (!c) throw new Error(`${workload} has no container ${name}`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `sw-${workload}-`));
   const mounts = ((c.volumeMounts ?? []) as JsonObject[]).map((m) => ({ name: String(m.name), mountPath: String(m.mountPath) }));

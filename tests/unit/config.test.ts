@@ -169,7 +169,7 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["a local model in no known format", { llmStackLocalModels: '["chat=ollama:llama3"]' }, "llm-platform:llmStackLocalModels", /<name>=llamacpp:<https URL of a \.gguf>/],
   ["a local model fetched over plain http", { llmStackLocalModels: '["chat=llamacpp:http://example.com/m.gguf"]' }, "llm-platform:llmStackLocalModels", /model chat: llamacpp weights must be an https:\/\/ URL of a \.gguf file/],
   ["a local model name that is no DNS label", { llmStackLocalModels: '["Chat_1=llamacpp:https://example.com/m.gguf"]' }, "llm-platform:llmStackLocalModels", /"Chat_1" must be a lower-case DNS label/],
-  ["a malformed checksum", { llmStackLocalModels: '["chat=llamacpp:https://example.com/m.gguf,sha256=abc"]' }, "llm-platform:llmStackLocalModels", /option "sha256=abc" is not one of sha256=<64 lower-case hex digits>, embedding/],
+  ["a malformed checksum", { llmStackLocalModels: '["chat=llamacpp:https://example.com/m.gguf,sha256=abc"]' }, "llm-platform:llmStackLocalModels", /option "sha256=abc" is not one of sha256=<64 lower-case hex digits>, embedding, storage=<size such as 40Gi>/],
   ["a vllm model without GPUs", { suites: '["llm-stack","mlops"]', llmStackLocalModels: '["big=vllm:s3://models/llm/qwen"]' }, "llm-platform:llmStackLocalModels", /model big runs on vllm, which needs GPUs: set gpuEnabled/],
   [
     "a vllm model without the object store",

@@ -146,7 +146,7 @@ describe("the model download script, for real under /bin/sh with curl", () => {
     expect(fs.readFileSync(path.join(dir, "m.gguf"))).toEqual(model);
     expect(await run(dir, { LLAMACPP_MODEL_SHA256: sha })).toMatchObject({ code: 0, output: expect.stringContaining("present") });
     expect(hits).toBe(1);
-    expect(fs.readdirSync(dir).sort()).toEqual(["m.gguf", "m.gguf.sha256"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["m.gguf", "m.gguf.sha256", "m.gguf.url"]);
   });
 
   test("without a configured checksum, the first download's is recorded and a changed file is downloaded again", async () => {
@@ -159,6 +159,10 @@ describe("the model download script, for real under /bin/sh with curl", () => {
     expect(await run(dir)).toMatchObject({ code: 0, output: expect.stringContaining("fails its checksum") });
     expect(fs.readFileSync(path.join(dir, "m.gguf"))).toEqual(model);
     expect(hits).toBe(2);
+    // Another URL for the same file name (another repository or revision): downloaded again.
+    expect(await run(dir, { LLAMACPP_MODEL_URL: `${url}?revision=2` })).toMatchObject({ code: 0, output: expect.stringContaining("came from another URL") });
+    expect(fs.readFileSync(path.join(dir, "m.gguf.url"), "utf8").trim()).toBe(`${url}?revision=2`);
+    expect(hits).toBe(3);
   });
 
   test("a checksum mismatch fails and leaves no file under the model's name", async () => {

@@ -70,7 +70,10 @@ describe("dev", () => {
     expect(env).toMatchObject({ DATABASE_HOST: { value: "postgres.llm-stack.svc.cluster.local:5432" }, DATABASE_USERNAME: { value: "litellm" }, DATABASE_NAME: { value: "litellm" } });
     expect(env.DATABASE_PASSWORD.valueFrom).toEqual({ secretKeyRef: { name: "litellm-database", key: "password" } });
     expect(env.LITELLM_SALT_KEY.valueFrom).toEqual({ secretKeyRef: { name: "litellm-secret", key: "salt-key" } });
-    expect(String(envOf(containersOf(byName(res, "apps/v1:Deployment", "litellm"), true)[0]).WAIT_TARGETS.value)).toBe("http://postgres.llm-stack.svc.cluster.local:5432/");
+    // Its gate: the database answers LiteLLM's own role (the Job has run), not just Postgres' port.
+    const gate = containersOf(byName(res, "apps/v1:Deployment", "litellm"), true)[0];
+    expect(gate).toMatchObject({ name: "wait-for-database", image: "docker.io/pgvector/pgvector:0.8.0-pg16" });
+    expect(envOf(gate)).toMatchObject({ LITELLM_DB_USER: { value: "litellm" }, LITELLM_DB_NAME: { value: "litellm" }, LITELLM_DB_PASSWORD_FILE: { value: "/etc/passwords/litellm" } });
     const job = containersOf(byName(res, "batch/v1:Job", "litellm-database"))[0];
     expect(job.image).toBe("docker.io/pgvector/pgvector:0.8.0-pg16");
     expect(envOf(job)).toMatchObject({ ADMIN_USER: { value: "postgres" }, ADMIN_DB: { value: "r2r_db" }, LITELLM_DB_USER: { value: "litellm" }, LITELLM_DB_NAME: { value: "litellm" } });

@@ -67,7 +67,7 @@ describe("dev: llama.cpp serves the default chat and embedding models, with no p
 describe("prod: a vLLM model on GPUs, its weights from the object store's models bucket", () => {
   let res: Recorded[];
   beforeAll(async () => {
-    ({ resources: res } = await renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen2.5-7b-instruct,gpus=1"] } }));
+    ({ resources: res } = await renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen2.5-7b-instruct,gpus=1,storage=40Gi"] } }));
   });
 
   test("vLLM serves the copied directory offline under the model's name, on a GPU of the GPU nodes", () => {
@@ -82,6 +82,10 @@ describe("prod: a vLLM model on GPUs, its weights from the object store's models
     const spec = podSpecOf(d);
     expect(spec).toMatchObject({ nodeSelector: { "nvidia.com/gpu.present": "true" }, runtimeClassName: "nvidia" });
     expect((spec.volumes as JsonObject[]).find((v) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } });
+    // Its own claim size (storage=), not the 10Gi default: a 7B model's weights are about 15 GB.
+    expect(at(byName(res, "core/v1:PersistentVolumeClaim", "model-big-weights").inputs, "spec.resources.requests.storage")).toBe("40Gi");
+    // Python's getpass.getuser() (torch's compile cache) needs a USER for uid 1000, which the image has no passwd entry for.
+    expect(envOf(c).USER).toMatchObject({ value: "vllm" });
     const init = (spec.initContainers as JsonObject[])[0];
     expect(envOf(init).AWS_SECRET_ACCESS_KEY.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "AWS_SECRET_ACCESS_KEY" } });
     expect(envOf(init).S3_ENDPOINT_URL.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "S3_ENDPOINT_URL" } });
@@ -130,12 +134,19 @@ describe("the weights copy (vLLM's init container) against a local S3 server tha
     }
     expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("3 file(s) fetched") });
     const copied = (fs.readdirSync(path.join(dir, "big"), { recursive: true }) as string[]).sort();
-    expect(copied).toEqual(["config.json", "model-00001.safetensors", "tokenizer", "tokenizer/tokenizer.json"]);
+    // .etags: each file's ETag, for the next start.
+    expect(copied).toEqual([".etags", "config.json", "model-00001.safetensors", "tokenizer", "tokenizer/tokenizer.json"]);
     expect(fs.readFileSync(path.join(dir, "big", "model-00001.safetensors"), "utf8")).toBe("weights-1");
     expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("0 file(s) fetched") });
-    expect((await put("llm/qwen/model-00001.safetensors", "weights-1-retrained")).output).toBe("200");
-    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("1 file(s) fetched") });
-    expect(fs.readFileSync(path.join(dir, "big", "model-00001.safetensors"), "utf8")).toBe("weights-1-retrained");
+    // Re-uploaded with the same size: another ETag, fetched again.
+    expect((await put("llm/qwen/model-00001.safetensors", "weights-2")).output).toBe("200");
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("1 file(s) fetched, 0 removed") });
+    expect(fs.readFileSync(path.join(dir, "big", "model-00001.safetensors"), "utf8")).toBe("weights-2");
+    // A shard gone from the bucket (and a half download) leave the claim too: no stale shard beside the new ones.
+    expect((await runShell(`${S3_SHELL_FUNCTION}\ns3 DELETE models/llm/qwen/tokenizer/tokenizer.json`, env())).output).toBe("204");
+    fs.writeFileSync(path.join(dir, "big", "model-00002.safetensors.part"), "half");
+    expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 0, output: expect.stringContaining("0 file(s) fetched, 2 removed") });
+    expect((fs.readdirSync(path.join(dir, "big"), { recursive: true }) as string[]).filter((f) => !f.startsWith(".")).sort()).toEqual(["config.json", "model-00001.safetensors", "tokenizer"]);
   });
 
   test("wrong keys: the listing's status, nothing copied", async () => {

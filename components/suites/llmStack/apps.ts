@@ -17,7 +17,7 @@ import type { LlmStackConfig } from "./config";
 import { litellmConfigFile, r2rConfigFile, url } from "./decisions";
 import { defaultChatModel, defaultEmbeddingModel, LOCAL_MODELS_KEY_ENV, PROVIDER_ENV } from "./models";
 import { modelKeyEnv } from "./modelServers";
-import { gatewayDbEnv } from "./gatewayDb";
+import { gatewayDbEnv, gatewayDbGate } from "./gatewayDb";
 import { CONSUMER_KEY, type ConsumerKeys } from "./gatewayKeys";
 import type { LlmStackImage } from "./images";
 import { consumerKeySecret, KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from "./names";
@@ -38,6 +38,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
   const gate = waitForContainer;
 
   // LiteLLM: its model list from stack config; keys from litellm-secret (only those set exist).
+  const dbGate = gatewayDbGate(ctx);
   const file = litellmConfigFile({ local: cfg.localModels, providers: cfg.models, namespace: ns }, metrics);
   const config = new k8s.core.v1.ConfigMap(
     NAMES.litellmConfig,
@@ -53,10 +54,11 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
       ...common,
       component: "gateway",
       port: { port: PORTS.litellm, nodePort: nodePort(cfg.nodePorts.litellm) },
-      volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp")],
+      volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp"), dbGate.volume],
       checksums: { config: checksum({ file }), secret: secrets.litellm.checksum, models: secrets.modelServers.checksum, database: secrets.gatewayDb.checksum },
-      // Its database first: LiteLLM migrates its schema at start and fails without it.
-      initContainers: [gate({ name: "wait-for-postgres", image: ctx.images["wait-for"], targets: [{ kind: "tcp", host: serviceHost(NAMES.postgres, ns), port: PORTS.postgres }] })],
+      // Its database first (the litellm-database Job's role and database, not just Postgres' port): LiteLLM
+      // migrates its schema at start and exits without it.
+      initContainers: [dbGate.container],
       container: {
         image: ctx.images["llm-stack-litellm"],
         size: "medium",

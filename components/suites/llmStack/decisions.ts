@@ -11,8 +11,8 @@ export const url = (name: string, port: number, namespace: string, path = ""): s
 
 /**
  * What LiteLLM needs to serve Prometheus metrics: the `prometheus` callback (without it /metrics/ is empty),
- * and the master key on the endpoint, which LiteLLM leaves open by default although its series carry hashed
- * API keys, team and user names and spend. Prometheus sends the master key as a bearer token (network.ts).
+ * and a key on the endpoint, which LiteLLM leaves open by default although its series carry hashed API keys,
+ * team and user names and spend. Prometheus sends its own gateway key as a bearer token (network.ts).
  */
 export const LITELLM_METRICS_SETTINGS = { callbacks: ["prometheus"], require_auth_for_metrics_endpoint: true } as const;
 

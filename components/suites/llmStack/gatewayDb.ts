@@ -7,7 +7,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { checksum } from "../../lib/checksum";
 import { serviceHost } from "../../platform/exposure";
+import type { ContainerArgs, Volume } from "../../workloads/pod";
 import { setupJob } from "../../workloads/setupJob";
+import { GATE_SIZE } from "../../workloads/waitFor";
 import { type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackImage } from "./images";
 import { GATEWAY_DB, NAMES, PORTS, POSTGRES } from "./names";
@@ -39,6 +41,43 @@ echo "database $LITELLM_DB_NAME and role $LITELLM_DB_USER in place"
 `.trim();
 
 const PASSWORDS_DIR = "/etc/passwords";
+
+/**
+ * LiteLLM's gate: its database answers its own role with its password (the litellm-database Job has run, also after
+ * a rotation), not just Postgres' port; LiteLLM migrates its schema at start and exits when it cannot.
+ */
+export const GATEWAY_DB_WAIT_SCRIPT = `
+set -eu
+PGPASSWORD=$(cat "$LITELLM_DB_PASSWORD_FILE")
+export PGPASSWORD
+i=0
+until psql -qtA -h "$DB_HOST" -p "$DB_PORT" -U "$LITELLM_DB_USER" -d "$LITELLM_DB_NAME" -c 'select 1' >/dev/null 2>&1; do
+  i=$((i + 2)); [ "$i" -lt "\${WAIT_SECONDS:-1800}" ] || { echo "database $LITELLM_DB_NAME did not let $LITELLM_DB_USER in within \${WAIT_SECONDS:-1800}s"; exit 1; }
+  sleep 2
+done
+echo "database $LITELLM_DB_NAME answers $LITELLM_DB_USER"
+`.trim();
+
+/** LiteLLM's init container running GATEWAY_DB_WAIT_SCRIPT (Postgres' image, for psql), its password as a file. */
+export function gatewayDbGate(ctx: SuiteContext<LlmStackImage>): { container: ContainerArgs; volume: Volume } {
+  return {
+    container: {
+      name: "wait-for-database",
+      image: ctx.images.pgvector,
+      size: GATE_SIZE,
+      command: ["/bin/sh", "-c", GATEWAY_DB_WAIT_SCRIPT],
+      env: {
+        DB_HOST: serviceHost(NAMES.postgres, ctx.namespaceName),
+        DB_PORT: String(PORTS.postgres),
+        LITELLM_DB_USER: GATEWAY_DB.user,
+        LITELLM_DB_NAME: GATEWAY_DB.database,
+        LITELLM_DB_PASSWORD_FILE: `${PASSWORDS_DIR}/litellm`,
+      },
+      volumeMounts: [{ name: "database-password", mountPath: PASSWORDS_DIR, readOnly: true }],
+    },
+    volume: { name: "database-password", secret: { secretName: NAMES.gatewayDb, items: [{ key: "password", path: "litellm" }] } },
+  };
+}
 
 /** The litellm-database Job (the role's password is in StackSecrets.gatewayDb). */
 export function gatewayDatabase(ctx: SuiteContext<LlmStackImage>, secrets: StackSecrets): k8s.batch.v1.Job {

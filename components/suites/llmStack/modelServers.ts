@@ -23,7 +23,7 @@ import { VLLM_COMMAND, WEIGHTS_SYNC_SCRIPT } from "./vllm";
 /** `store`: the object-store Secret in this namespace (vLLM models copy their weights with its keys). */
 export function modelServers(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, store: pulumi.Resource | undefined): void {
   for (const m of cfg.localModels) {
-    const weights = dataVolume(ctx, { claim: `${modelWorkload(m)}-weights`, volume: "weights", size: cfg.storage.models });
+    const weights = dataVolume(ctx, { claim: `${modelWorkload(m)}-weights`, volume: "weights", size: m.storage ?? cfg.storage.models });
     if (m.server === "llamacpp") llamacppServer(ctx, m, weights, secrets);
     else if (store) vllmServer(ctx, m, weights, secrets, store);
     // config.ts refuses a vllm model without the mlops suite, which provides the store.
@@ -41,6 +41,8 @@ export function modelServerBase(ctx: SuiteContext<LlmStackImage>, m: LocalModel,
     component: "model-server",
     // A model's weights claim is ReadWriteOnce: the old pod lets go of it before the new one starts.
     strategy: "Recreate" as const,
+    // The first start downloads or copies the weights (gigabytes for a GPU model), then loads them.
+    readyTimeout: m.server === "vllm" ? "60m" : "30m",
     port: { port: MODEL_PORTS[m.server] },
     checksums: { key: secrets.modelServers.checksum },
   };
@@ -151,7 +153,9 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
           "--tensor-parallel-size",
           String(m.gpus),
         ],
-        env: { ...modelKeyEnv("VLLM_API_KEY"), HOME: "/tmp", HF_HUB_OFFLINE: "1", VLLM_NO_USAGE_STATS: "1" },
+        // USER: the image has no passwd entry for uid 1000, and torch's compile cache asks getpass.getuser(), which
+        // reads USER before the passwd database.
+        env: { ...modelKeyEnv("VLLM_API_KEY"), HOME: "/tmp", USER: "vllm", HF_HUB_OFFLINE: "1", VLLM_NO_USAGE_STATS: "1" },
         volumeMounts: [
           { name: "weights", mountPath: MODELS_DIR, readOnly: true },
           { name: "tmp", mountPath: "/tmp" },

@@ -21,6 +21,8 @@ export interface LocalModel {
   readonly weights?: { readonly bucket: string; readonly prefix: string };
   /** GPUs per replica (vllm: 1 or more; llamacpp: 0). */
   readonly gpus: number;
+  /** Size of its weights claim; undefined: llmStackLocalModelsStorageSize. */
+  readonly storage?: string;
 }
 
 /** The port each server listens on (llama.cpp's and vLLM's defaults). */
@@ -33,7 +35,7 @@ const BUCKET_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/([A-Za-z0-9._\/-
 const GGUF_URL = /^https:\/\/[^\s/]+\/\S*?([A-Za-z0-9._-]+\.gguf)$/;
 
 export const LOCAL_MODELS_FORMAT =
-  "<name>=llamacpp:<https URL of a .gguf>[,sha256=<64 hex>][,embedding] or <name>=vllm:s3://<bucket>/<prefix>[,gpus=<n>], <name> a DNS label of at most 42 characters";
+  "<name>=llamacpp:<https URL of a .gguf>[,sha256=<64 hex>][,embedding][,storage=<size>] or <name>=vllm:s3://<bucket>/<prefix>[,gpus=<n>][,storage=<size>], <name> a DNS label of at most 42 characters, <size> such as 40Gi";
 
 /** One entry, or a message saying what is wrong with it (the caller names the key). */
 export function parseLocalModel(entry: string): LocalModel | string {
@@ -46,21 +48,23 @@ export function parseLocalModel(entry: string): LocalModel | string {
   let sha256: string | undefined;
   let gpus = server === "vllm" ? 1 : 0;
   let mode: LocalModel["mode"] = "chat";
+  let storage: string | undefined;
   for (const o of options) {
     const [k, v] = o.split("=", 2);
     if (k === "embedding" && v === undefined && server === "llamacpp") mode = "embedding";
     else if (k === "sha256" && server === "llamacpp" && v !== undefined && /^[0-9a-f]{64}$/.test(v)) sha256 = v;
     else if (k === "gpus" && server === "vllm" && v !== undefined && /^[1-8]$/.test(v)) gpus = Number(v);
-    else return `model ${name}: option ${JSON.stringify(o)} is not one of ${server === "llamacpp" ? "sha256=<64 lower-case hex digits>, embedding" : "gpus=<1-8>"}`;
+    else if (k === "storage" && v !== undefined && /^[1-9][0-9]{0,4}(Mi|Gi|Ti)$/.test(v)) storage = v;
+    else return `model ${name}: option ${JSON.stringify(o)} is not one of ${server === "llamacpp" ? "sha256=<64 lower-case hex digits>, embedding" : "gpus=<1-8>"}, storage=<size such as 40Gi>`;
   }
   if (server === "llamacpp") {
     const file = GGUF_URL.exec(source)?.[1];
     if (!file) return `model ${name}: llamacpp weights must be an https:// URL of a .gguf file (the file is code llama.cpp runs) (got ${JSON.stringify(source)})`;
-    return { name, server, mode, gguf: { url: source, file, sha256 }, gpus };
+    return { name, server, mode, gguf: { url: source, file, sha256 }, gpus, storage };
   }
   const b = BUCKET_URL.exec(source);
   if (!b) return `model ${name}: vllm weights must be s3://<bucket>/<prefix> in the platform's object store (got ${JSON.stringify(source)})`;
-  return { name, server, mode, weights: { bucket: b[1], prefix: b[2] }, gpus };
+  return { name, server, mode, weights: { bucket: b[1], prefix: b[2] }, gpus, storage };
 }
 
 /** The env var LiteLLM reads the model servers' generated key from. */

@@ -2,7 +2,8 @@
  * Section: the stack's flows (from its wiring; default deny both ways otherwise) and its public routes.
  * - R2R reads Postgres, Qdrant (HTTP and gRPC) and Redis from its env; OpenWebUI calls LiteLLM; the React
  *   client's VITE_API_BASE_URL names OpenWebUI;
- * - only LiteLLM (model providers) and R2R (model and document downloads) reach the internet;
+ * - only LiteLLM (model providers), R2R (tokenizer downloads) and the llama.cpp model pods (their GGUF download)
+ *   reach the internet; LiteLLM reaches its database and its model servers, which nothing else may reach;
  * - public traffic: the edge to OpenWebUI, the React client and (with a host) LiteLLM; NodePorts in dev;
  * - with monitoring on, Prometheus scrapes LiteLLM and Qdrant, the two that serve metrics themselves;
  *   Postgres and Redis would need exporter sidecars (the seed has none), and R2R, OpenWebUI and the React
@@ -36,6 +37,10 @@ export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePort
     flow(NAMES.openwebui, NAMES.redis, [PORTS.redis], "REDIS_URL, WEBSOCKET_REDIS_URL"),
     flow(NAMES.reactClient, NAMES.openwebui, [PORTS.openwebui], "VITE_API_BASE_URL"),
     ...cfg.localModels.map((m) => flow(NAMES.litellm, modelWorkload(m), [MODEL_PORTS[m.server]], `model_list: ${m.name}'s api_base`)),
+    // NetworkPolicy is per pod: a llama.cpp model's host is reachable from its pod, whose init container downloads the GGUF.
+    ...cfg.localModels
+      .filter((m) => m.server === "llamacpp")
+      .map((m): Flow => ({ name: `${modelWorkload(m)}-download`, from: { pods: pods(modelWorkload(m)) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: `${m.name}'s GGUF download (init container)` })),
     { name: `${NAMES.litellm}-to-internet`, from: { pods: pods(NAMES.litellm) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "litellm calls model providers" },
     // R2R's models go through the gateway; it still downloads tokenizer files (tiktoken's encodings) at first use.
     { name: `${NAMES.r2r}-to-internet`, from: { pods: pods(NAMES.r2r) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "r2r downloads tokenizer files" },
@@ -66,7 +71,7 @@ export function stackRouteGroups(cfg: LlmStackConfig): RouteGroup[] {
 /**
  * What Prometheus scrapes, each on the Service's "http" port with the key the endpoint wants as a bearer token
  * (a ServiceMonitor reads it from a Secret beside it): LiteLLM's /metrics/ (its Prometheus callback,
- * decisions.ts) with the master key; Qdrant's /metrics with its API key, which Qdrant requires on every
+ * decisions.ts) with the scraper's own gateway key; Qdrant's /metrics with its API key, which Qdrant requires on every
  * endpoint but the health checks.
  */
 export function stackScrapeTargets(cfg: LlmStackConfig, namespace: pulumi.Input<string>): ScrapeTarget[] {

@@ -28,16 +28,19 @@ export const VLLM_COMMAND = ["python3", "-m", "vllm.entrypoints.openai.api_serve
 export const VLLM_CONTRACT: ImageContract = {
   source: { repo: "vllm-project/vllm", ref: "v0.11.0 (PyPI wheel vllm 0.11.0)", files: ["docker/Dockerfile", "vllm/entrypoints/openai/cli_args.py", "vllm/entrypoints/openai/api_server.py", "vllm/envs.py"] },
   runs: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
-  env: ["VLLM_API_KEY", "VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "VLLM_NO_USAGE_STATS", "VLLM_DO_NOT_TRACK", "HF_HOME", "HF_HUB_OFFLINE", "HOME", "XDG_CACHE_HOME"],
+  // USER: Python's getpass.getuser() (torch's inductor cache) reads LOGNAME, USER, LNAME, USERNAME before the passwd database.
+  env: ["VLLM_API_KEY", "VLLM_CACHE_ROOT", "VLLM_CONFIG_ROOT", "VLLM_NO_USAGE_STATS", "VLLM_DO_NOT_TRACK", "HF_HOME", "HF_HUB_OFFLINE", "HOME", "USER", "XDG_CACHE_HOME"],
   listens: (c) => [Number(flagValue(c.args, "--port") ?? 8000)],
   httpPaths: ["/health", "/ping", "/metrics", "/version", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings"],
   writes: ["/tmp", "/dev/shm", "$HOME"],
 };
 
 /**
- * Copy s3://$MODEL_BUCKET/$MODEL_PREFIX/ into $MODELS_DIR/$MODEL_NAME, fetching only what is missing or of
- * another size (each file to a temporary name, then renamed), so a restart copies nothing. One ListObjectsV2
- * page: a model directory of more than 1000 objects is refused rather than copied in part.
+ * Copy s3://$MODEL_BUCKET/$MODEL_PREFIX/ into $MODELS_DIR/$MODEL_NAME, fetching only what is missing or changed, so
+ * a restart copies nothing: each file's ETag is kept in $dir/.etags, and a file whose object has another ETag (or
+ * whose size differs) is fetched again; files no longer in the bucket are removed, so a new prefix or a re-uploaded
+ * model never leaves stale shards beside the new ones. Each file goes to a temporary name, then is renamed. One
+ * ListObjectsV2 page: a model directory of more than 1000 objects is refused rather than copied in part.
  */
 export const WEIGHTS_SYNC_SCRIPT = `
 set -eu
@@ -45,27 +48,39 @@ ${S3_SHELL_FUNCTION}
 dir="$MODELS_DIR/$MODEL_NAME"
 prefix="\${MODEL_PREFIX%/}/"
 mkdir -p "$dir"
+touch "$dir/.etags"
 S3_OUT="$dir/.listing"
 code=$(s3 GET "$MODEL_BUCKET?list-type=2&prefix=$(printf %s "$prefix" | sed 's|/|%2F|g')")
 [ "$code" = 200 ] || { echo "listing s3://$MODEL_BUCKET/$prefix: HTTP $code"; exit 1; }
 if grep -q '<IsTruncated>true' "$S3_OUT"; then echo "s3://$MODEL_BUCKET/$prefix holds more than 1000 objects: not a model directory"; exit 1; fi
-tr -d '\\r\\n' < "$S3_OUT" | sed 's/<Contents>/\\n/g' | sed -n 's|.*<Key>\\([^<]*\\)</Key>.*<Size>\\([0-9]*\\)</Size>.*|\\1 \\2|p' > "$dir/.objects"
+tr -d '\\r\\n' < "$S3_OUT" | sed 's/&quot;//g; s/<Contents>/\\n/g' \\
+  | sed -n 's|.*<Key>\\([^<]*\\)</Key>.*<ETag>\\([^<]*\\)</ETag>.*<Size>\\([0-9]*\\)</Size>.*|\\1 \\2 \\3|p' > "$dir/.objects"
+echo >> "$dir/.objects"
 rm -f "$S3_OUT"
-[ -s "$dir/.objects" ] || { echo "no weights under s3://$MODEL_BUCKET/$prefix: upload the model's directory (config.json, tokenizer, *.safetensors) there"; exit 1; }
+grep -q . "$dir/.objects" || { echo "no weights under s3://$MODEL_BUCKET/$prefix: upload the model's directory (config.json, tokenizer, *.safetensors) there"; exit 1; }
 fetched=0
-# (the listing's last line has no newline: read it too)
-while read -r key size || [ -n "\${key:-}" ]; do
+: > "$dir/.wanted"
+while read -r key etag size; do
+  [ -n "$key" ] || continue
   rel="\${key#"$prefix"}"
   case "$rel" in ""|*/) continue ;; esac
+  echo "$rel" >> "$dir/.wanted"
   f="$dir/$rel"
-  if [ -f "$f" ] && [ "$(wc -c < "$f")" -eq "$size" ]; then continue; fi
+  if [ -f "$f" ] && [ "$(wc -c < "$f")" -eq "$size" ] && grep -qxF "$rel $etag" "$dir/.etags"; then continue; fi
   mkdir -p "$(dirname "$f")"
   S3_OUT="$f.part"
   code=$(s3 GET "$MODEL_BUCKET/$key")
   [ "$code" = 200 ] || { echo "fetching s3://$MODEL_BUCKET/$key: HTTP $code"; rm -f "$f.part"; exit 1; }
   mv "$f.part" "$f"
+  awk -v r="$rel" '$1 != r' "$dir/.etags" > "$dir/.etags.new"
+  echo "$rel $etag" >> "$dir/.etags.new"
+  mv "$dir/.etags.new" "$dir/.etags"
   fetched=$((fetched + 1))
 done < "$dir/.objects"
-rm -f "$dir/.objects"
-echo "weights of $MODEL_NAME in $dir: $fetched file(s) fetched"
+removed=0
+for f in $(cd "$dir" && find . -type f ! -name '.*' | sed 's|^\\./||'); do
+  if ! grep -qxF "$f" "$dir/.wanted"; then rm -f "$dir/$f"; removed=$((removed + 1)); fi
+done
+rm -f "$dir/.objects" "$dir/.wanted"
+echo "weights of $MODEL_NAME in $dir: $fetched file(s) fetched, $removed removed"
 `.trim();
