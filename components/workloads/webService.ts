@@ -57,6 +57,11 @@ export interface WebServiceArgs extends Omit<PodArgs, "containers"> {
    * start is long: a model's weights downloaded or copied, then loaded. E.g. "45m".
    */
   readonly readyTimeout?: string;
+  /**
+   * `pulumi up` does not wait for the Deployment (pulumi.com/skipAwait): for a workload that waits on something
+   * outside the stack (a model's weights an operator uploads), which must not fail the update meanwhile.
+   */
+  readonly skipAwait?: boolean;
   /** Checksums of consumed config, as pod-template annotations `checksum/<key>`: a change rolls the pods. */
   readonly checksums?: Record<string, pulumi.Input<string>>;
 }
@@ -107,7 +112,7 @@ export class WebService extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata,
+        metadata: args.skipAwait ? { ...metadata, annotations: { "pulumi.com/skipAwait": "true" } } : metadata,
         spec: {
           // An HPA owns replicas: leaving the field out stops server-side apply from fighting it.
           ...(hpa ? {} : { replicas }),

@@ -89,7 +89,9 @@ describe("prod: a vLLM model on GPUs, its weights from the object store's models
     const init = (spec.initContainers as JsonObject[])[0];
     expect(envOf(init).AWS_SECRET_ACCESS_KEY.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "AWS_SECRET_ACCESS_KEY" } });
     expect(envOf(init).S3_ENDPOINT_URL.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "S3_ENDPOINT_URL" } });
-    expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "big" } });
+    expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "big" }, WEIGHTS_WAIT_SECONDS: { value: "31536000" } });
+    // The weights come from outside the stack: `pulumi up` does not wait for them; the pod does.
+    expect(at(d.inputs, "metadata.annotations")).toEqual({ "pulumi.com/skipAwait": "true" });
   });
 
   test("the capacity check counts its GPUs: three on a two-GPU node can never be scheduled", async () => {
@@ -124,8 +126,13 @@ describe("the weights copy (vLLM's init container) against a local S3 server tha
   });
   afterAll(() => s3.close());
 
-  test("an empty prefix fails with what to upload", async () => {
+  test("an empty prefix fails with what to upload, or is waited for until the weights arrive", async () => {
     expect(await runShell(WEIGHTS_SYNC_SCRIPT, env())).toMatchObject({ code: 1, output: expect.stringContaining("no weights under s3://models/llm/qwen/: upload the model's directory") });
+    const other = { ...env(), MODEL_PREFIX: "llm/later", MODELS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "weights-")), WEIGHTS_WAIT_SECONDS: "20", WEIGHTS_POLL_SECONDS: "1" };
+    const waiting = runShell(WEIGHTS_SYNC_SCRIPT, other);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await put("llm/later/config.json", "{}")).output).toBe("200");
+    expect(await waiting).toMatchObject({ code: 0, output: expect.stringMatching(/waiting: no weights under s3:\/\/models\/llm\/later\/[\s\S]*1 file\(s\) fetched/) });
   });
 
   test("copies the directory once, then only what changed", async () => {

@@ -114,6 +114,8 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
     modelWorkload(m),
     {
       ...modelServerBase(ctx, m, secrets),
+      // Its weights are uploaded outside the stack: `pulumi up` does not wait for them (the pod does, saying so).
+      skipAwait: true,
       uid: 1000,
       nodeSelector: placement.nodeSelector,
       tolerations: placement.tolerations,
@@ -132,6 +134,8 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
             MODEL_NAME: m.name,
             MODEL_BUCKET: w.bucket,
             MODEL_PREFIX: w.prefix,
+            // Until an operator uploads the weights (a year: in practice, until then).
+            WEIGHTS_WAIT_SECONDS: String(365 * 24 * 3600),
           },
           volumeMounts: [{ name: "weights", mountPath: MODELS_DIR }],
         },

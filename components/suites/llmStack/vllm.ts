@@ -40,7 +40,8 @@ export const VLLM_CONTRACT: ImageContract = {
  * a restart copies nothing: each file's ETag is kept in $dir/.etags, and a file whose object has another ETag (or
  * whose size differs) is fetched again; files no longer in the bucket are removed, so a new prefix or a re-uploaded
  * model never leaves stale shards beside the new ones. Each file goes to a temporary name, then is renamed. One
- * ListObjectsV2 page: a model directory of more than 1000 objects is refused rather than copied in part.
+ * ListObjectsV2 page: a model directory of more than 1000 objects is refused rather than copied in part. An empty
+ * prefix is waited for (WEIGHTS_WAIT_SECONDS; 0: fail at once), so the pod starts once an operator uploads.
  */
 export const WEIGHTS_SYNC_SCRIPT = `
 set -eu
@@ -49,15 +50,27 @@ dir="$MODELS_DIR/$MODEL_NAME"
 prefix="\${MODEL_PREFIX%/}/"
 mkdir -p "$dir"
 touch "$dir/.etags"
-S3_OUT="$dir/.listing"
-code=$(s3 GET "$MODEL_BUCKET?list-type=2&prefix=$(printf %s "$prefix" | sed 's|/|%2F|g')")
-[ "$code" = 200 ] || { echo "listing s3://$MODEL_BUCKET/$prefix: HTTP $code"; exit 1; }
-if grep -q '<IsTruncated>true' "$S3_OUT"; then echo "s3://$MODEL_BUCKET/$prefix holds more than 1000 objects: not a model directory"; exit 1; fi
-tr -d '\\r\\n' < "$S3_OUT" | sed 's/&quot;//g; s/<Contents>/\\n/g' \\
-  | sed -n 's|.*<Key>\\([^<]*\\)</Key>.*<ETag>\\([^<]*\\)</ETag>.*<Size>\\([0-9]*\\)</Size>.*|\\1 \\2 \\3|p' > "$dir/.objects"
-echo >> "$dir/.objects"
-rm -f "$S3_OUT"
-grep -q . "$dir/.objects" || { echo "no weights under s3://$MODEL_BUCKET/$prefix: upload the model's directory (config.json, tokenizer, *.safetensors) there"; exit 1; }
+# The listing, as "key etag size" lines in $dir/.objects; false when the prefix holds nothing.
+list() {
+  S3_OUT="$dir/.listing"
+  code=$(s3 GET "$MODEL_BUCKET?list-type=2&prefix=$(printf %s "$prefix" | sed 's|/|%2F|g')")
+  [ "$code" = 200 ] || { echo "listing s3://$MODEL_BUCKET/$prefix: HTTP $code"; exit 1; }
+  if grep -q '<IsTruncated>true' "$S3_OUT"; then echo "s3://$MODEL_BUCKET/$prefix holds more than 1000 objects: not a model directory"; exit 1; fi
+  tr -d '\\r\\n' < "$S3_OUT" | sed 's/&quot;//g; s/<Contents>/\\n/g' \\
+    | sed -n 's|.*<Key>\\([^<]*\\)</Key>.*<ETag>\\([^<]*\\)</ETag>.*<Size>\\([0-9]*\\)</Size>.*|\\1 \\2 \\3|p' > "$dir/.objects"
+  echo >> "$dir/.objects"
+  rm -f "$S3_OUT"
+  grep -q . "$dir/.objects"
+}
+# Until the weights are there (an operator uploads them): up to $WEIGHTS_WAIT_SECONDS, saying so every 5 minutes.
+waited=0
+until list; do
+  missing="no weights under s3://$MODEL_BUCKET/$prefix: upload the model's directory (config.json, tokenizer, *.safetensors) there"
+  [ "$waited" -lt "\${WEIGHTS_WAIT_SECONDS:-0}" ] || { echo "$missing"; exit 1; }
+  [ $((waited % 300)) -ne 0 ] || echo "waiting: $missing"
+  sleep "\${WEIGHTS_POLL_SECONDS:-10}"
+  waited=$((waited + \${WEIGHTS_POLL_SECONDS:-10}))
+done
 fetched=0
 : > "$dir/.wanted"
 while read -r key etag size; do
