@@ -4,19 +4,17 @@
  * gateway for the other suites.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type PodGroup, workloadPods } from "../../platform/flows";
+import { workloadPods } from "../../platform/flows";
 import { dashboard } from "../../platform/metrics";
-import { useObjectStore } from "../../platform/objectStore";
 import type { ModelGateway } from "../../platform/modelGateway";
-import { childOpts, openSuite, type SuiteContext } from "../context";
+import { childOpts, openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { apps } from "./apps";
 import { llmStackDemand } from "./capacity";
 import { LLM_STACK_SCHEMA, type LlmStackConfig, parseLlmStack } from "./config";
 import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
 import { LLM_STACK_CATALOGUE, type LlmStackImage } from "./images";
-import { modelWorkload } from "./models";
-import { modelServers } from "./modelServers";
+import { modelServers, weightBuckets, weightsStore } from "./modelServers";
 import { gatewayConsumers } from "./consumers";
 import { gatewayDatabase } from "./gatewayDb";
 import { CONSUMER_KEY, consumerKeys, registerKeys } from "./gatewayKeys";
@@ -43,12 +41,12 @@ export class LlmStackSuite extends pulumi.ComponentResource {
   readonly urls: { readonly openwebui: string; readonly reactClient: string; readonly litellm: string };
   readonly portForwards: Readonly<Record<string, string>>;
   readonly providerKeys: Readonly<Record<string, string>>;
-  readonly config: LlmStackConfig;
+  /** Where each consumer's key is (namespace/Secret and key), for the outputs. */
+  readonly consumerKeys: Readonly<Record<string, string>>;
 
   constructor(name: string, args: LlmStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:LlmStack", name, {}, opts);
     const { config: cfg, platform } = args;
-    this.config = cfg;
     const ctx = openSuite(this, name, platform, { namespaceName: cfg.namespace, instance: INSTANCE });
     this.namespace = ctx.namespace;
     for (const m of cfg.droppedModels) {
@@ -65,13 +63,14 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     gatewayDatabase(ctx, secrets);
     apps(ctx, cfg, secrets, keys, platform.monitoring !== undefined);
     registerKeys(ctx, cfg, keys, secrets);
-    modelServers(ctx, cfg, secrets, this.weightsStore(ctx, cfg, platform));
+    modelServers(ctx, cfg, secrets, weightsStore(ctx, cfg, platform.objectStore));
     stackNetwork(ctx, cfg, platform.monitoring);
     dashboard(SPEND_DASHBOARD.name, INSTANCE, spendDashboard(), platform.monitoring, childOpts(ctx));
     this.spend = spendHelp(cfg.namespace, platform.monitoring !== undefined);
 
     this.masterKey = secrets.masterKey;
     this.consumers = consumers;
+    this.consumerKeys = Object.fromEntries(consumers.map((c) => [c, `${cfg.namespace}/${consumerKeySecret(c)} (key ${CONSUMER_KEY})`]));
     this.gateway = {
       baseUrl: url(NAMES.litellm, PORTS.litellm, cfg.namespace, "/v1"),
       keys: Object.fromEntries(consumers.map((c) => [c, keys[c].values[CONSUMER_KEY]])),
@@ -84,23 +83,7 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     this.providerKeys = providerKeyHelp(cfg);
     this.registerOutputs({ namespace: this.namespace, urls: this.urls });
   }
-
-  /** The object store's keys and the flow to it, for the vLLM models that copy their weights from it. */
-  private weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, platform: PlatformContext<LlmStackImage>): pulumi.Resource | undefined {
-    const buckets = weightBuckets(cfg);
-    if (buckets.length === 0 || !platform.objectStore) return undefined;
-    const copiers: PodGroup = {
-      name: "model-weights",
-      namespace: cfg.namespace,
-      own: this.namespace,
-      selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: cfg.localModels.filter((m) => m.weights).map(modelWorkload) }] },
-    };
-    return useObjectStore(INSTANCE, { namespace: this.namespace, instance: INSTANCE, store: platform.objectStore, bucket: buckets[0], callers: copiers }, childOpts(ctx));
-  }
 }
-
-/** The buckets the vLLM models' weights are in. */
-export const weightBuckets = (cfg: LlmStackConfig): string[] => [...new Set(cfg.localModels.flatMap((m) => (m.weights ? [m.weights.bucket] : [])))];
 
 export const llmStack = defineSuite({
   name: "llm-stack",
@@ -116,7 +99,7 @@ export const llmStack = defineSuite({
     gateway: {
       baseUrl: s.gateway.baseUrl,
       masterKey: s.masterKey,
-      consumerKeys: Object.fromEntries(s.consumers.map((c) => [c, `${s.config.namespace}/${consumerKeySecret(c)} (key ${CONSUMER_KEY})`])),
+      consumerKeys: s.consumerKeys,
     },
     providerKeys: s.providerKeys,
     spend: s.spend,

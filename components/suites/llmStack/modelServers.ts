@@ -8,17 +8,34 @@ import { httpProbes } from "../../lib/probes";
 import type { Resources } from "../../lib/resources";
 import type * as pulumi from "@pulumi/pulumi";
 import { gpuPlacement } from "../../platform/gpu";
-import { OBJECT_STORE_SECRET } from "../../platform/objectStore";
+import type { PodGroup } from "../../platform/flows";
+import { OBJECT_STORE_SECRET, type ObjectStore, useObjectStore } from "../../platform/objectStore";
 import { modelDownload } from "../../workloads/llamacpp";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
-import { dataVolume, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
 import { type LocalModel, MODEL_PORTS, modelWorkload } from "./models";
 import { MODEL_RESOURCES, MODELS_DIR, NAMES } from "./names";
 import type { StackSecrets } from "./secrets";
 import { VLLM_COMMAND, WEIGHTS_SYNC_SCRIPT } from "./vllm";
+
+/** The buckets the vLLM models' weights are in (the suite asks the object store for them). */
+export const weightBuckets = (cfg: LlmStackConfig): string[] => [...new Set(cfg.localModels.flatMap((m) => (m.weights ? [m.weights.bucket] : [])))];
+
+/** The object store's keys (Secret object-store) and the flow to it, for the vLLM models that copy their weights from it. */
+export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, store: ObjectStore | undefined): pulumi.Resource | undefined {
+  const buckets = weightBuckets(cfg);
+  if (buckets.length === 0 || !store) return undefined;
+  const copiers: PodGroup = {
+    name: "model-weights",
+    namespace: cfg.namespace,
+    own: ctx.namespace,
+    selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: cfg.localModels.filter((m) => m.weights).map(modelWorkload) }] },
+  };
+  return useObjectStore(ctx.instance, { namespace: ctx.namespace, instance: ctx.instance, store, bucket: buckets[0], callers: copiers }, childOpts(ctx));
+}
 
 /** `store`: the object-store Secret in this namespace (vLLM models copy their weights with its keys). */
 export function modelServers(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, store: pulumi.Resource | undefined): void {
