@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { execProbes, httpProbes } from "../lib/probes";
 import type { ResourceProfile, Size } from "../lib/resources";
 import { emptyDir } from "./pod";
-import { StatefulService, type StorageArgs } from "./statefulService";
+import { DATA_VOLUME, StatefulService, type StorageArgs } from "./statefulService";
 
 interface DatastoreArgs {
   readonly namespace: pulumi.Input<string>;
@@ -25,6 +25,9 @@ interface DatastoreArgs {
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
 const POSTGRES_PASSWORD_DIR = "/etc/postgres-password";
+const POSTGRES_INIT_DIR = "/etc/postgres-init";
+const POSTGRES_DATA_MOUNT = "/var/lib/postgresql/data";
+const PGDATA = `${POSTGRES_DATA_MOUNT}/pgdata`;
 
 export interface RedisArgs extends DatastoreArgs {
   /**
@@ -50,8 +53,16 @@ export interface PostgresArgs extends DatastoreArgs {
    * passed as `-c parameter=value`, so a change rolls the server.
    */
   readonly settings?: { readonly configMap: pulumi.Input<string>; readonly parameters: readonly string[]; readonly checksum?: pulumi.Input<string> };
-  /** Scripts the image runs once on an empty data directory (/docker-entrypoint-initdb.d), with Secret files under /etc/postgres-init. */
-  readonly init?: { readonly configMap: pulumi.Input<string>; readonly secret: { readonly name: pulumi.Input<string>; readonly keys: readonly string[] } };
+  /**
+   * Scripts the image runs once on an empty data directory (/docker-entrypoint-initdb.d), with Secret files under
+   * /etc/postgres-init; `roles`: the roles they create with a password from one of those keys, which every later
+   * start sets again from the Secret (POSTGRES_PASSWORD_SYNC_SCRIPT).
+   */
+  readonly init?: {
+    readonly configMap: pulumi.Input<string>;
+    readonly secret: { readonly name: pulumi.Input<string>; readonly keys: readonly string[] };
+    readonly roles?: readonly { readonly role: string; readonly key: string }[];
+  };
   /** The seed's Service names, when it names them. */
   readonly serviceNames?: { readonly headless: string; readonly client: string };
 }
@@ -74,6 +85,35 @@ function base(args: DatastoreArgs, component: string, port: { port: number; name
   };
 }
 
+/**
+ * Run before the server at every start (an init container, same image, same data volume): on an existing data
+ * directory, set the user's password (and each `roles` password) from the mounted Secret files, in single-user mode
+ * (no network, no login), so a password that changed since the data was created (a rotation, or a stack whose
+ * generated values were deleted while its data was kept) still opens it. The image's entrypoint reads
+ * POSTGRES_PASSWORD only when it creates the data directory. SYNC_ROLES: "<role>=<password file> ..." for roles an
+ * init script created. A failure is printed with the passwords masked.
+ */
+export const POSTGRES_PASSWORD_SYNC_SCRIPT = `
+set -eu
+if [ ! -s "$PGDATA/PG_VERSION" ]; then echo "no data directory yet: the entrypoint sets the password when it creates it"; exit 0; fi
+sql=""
+roles=""
+add() {
+  [ -s "$2" ] || { echo "no password file $2 for role $1"; exit 1; }
+  sql="$sql$(printf "ALTER ROLE \\"%s\\" WITH PASSWORD '%s';" "$1" "$(sed "s/'/''/g" "$2")")
+"
+  roles="$roles $1"
+}
+add "$POSTGRES_USER" "$POSTGRES_PASSWORD_FILE"
+for r in \${SYNC_ROLES:-}; do add "\${r%%=*}" "\${r#*=}"; done
+# One statement per line (single-user mode ends a statement at a newline); no network, no login.
+if ! out=$(printf '%s' "$sql" | postgres --single -c exit_on_error=on -D "$PGDATA" template1 2>&1); then
+  printf '%s\\n' "$out" | sed "s/PASSWORD '.*/PASSWORD '***'/"
+  exit 1
+fi
+echo "passwords set from their Secrets:$roles"
+`.trim();
+
 /** PostgreSQL (official image; UID 999 is its postgres user). */
 export function postgres(name: string, args: PostgresArgs, opts: pulumi.ComponentResourceOptions): StatefulService {
   const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -83,7 +123,7 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
     name,
     {
       // PGDATA must be a sub-directory: the volume root holds lost+found and belongs to root.
-      ...base(args, "database", { port: POSTGRES_PORT, name: "postgres" }, "/var/lib/postgresql/data"),
+      ...base(args, "database", { port: POSTGRES_PORT, name: "postgres" }, POSTGRES_DATA_MOUNT),
       uid: 999,
       volumes: [
         emptyDir("run"),
@@ -99,6 +139,28 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
           : []),
       ],
       serviceNames: args.serviceNames,
+      initContainers: [
+        {
+          name: "sync-passwords",
+          image: args.image,
+          size: "tiny",
+          command: ["/bin/sh", "-c", POSTGRES_PASSWORD_SYNC_SCRIPT],
+          env: {
+            POSTGRES_USER: args.user,
+            POSTGRES_PASSWORD_FILE: `${POSTGRES_PASSWORD_DIR}/password`,
+            PGDATA,
+            ...(args.init?.roles?.length ? { SYNC_ROLES: args.init.roles.map((r) => `${r.role}=${POSTGRES_INIT_DIR}/${r.key}`).join(" ") } : {}),
+          },
+          volumeMounts: [
+            // The server's own data mount (StatefulService's), so the script sees its data directory.
+            { name: args.storage.volumeName ?? DATA_VOLUME, mountPath: POSTGRES_DATA_MOUNT },
+            { name: "run", mountPath: "/var/run/postgresql" },
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "password", mountPath: POSTGRES_PASSWORD_DIR, readOnly: true },
+            ...(args.init ? [{ name: "init-secrets", mountPath: POSTGRES_INIT_DIR, readOnly: true }] : []),
+          ],
+        },
+      ],
       checksums: {
         ...(args.passwordChecksum ? { secret: args.passwordChecksum } : {}),
         ...(args.settings?.checksum ? { settings: args.settings.checksum } : {}),
@@ -112,7 +174,7 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
           POSTGRES_DB: args.database,
           POSTGRES_USER: args.user,
           POSTGRES_PASSWORD_FILE: `${POSTGRES_PASSWORD_DIR}/password`,
-          PGDATA: "/var/lib/postgresql/data/pgdata",
+          PGDATA,
         },
         volumeMounts: [
           { name: "run", mountPath: "/var/run/postgresql" },
@@ -121,7 +183,7 @@ export function postgres(name: string, args: PostgresArgs, opts: pulumi.Componen
           ...(args.init
             ? [
                 { name: "init-scripts", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                { name: "init-secrets", mountPath: "/etc/postgres-init", readOnly: true },
+                { name: "init-secrets", mountPath: POSTGRES_INIT_DIR, readOnly: true },
               ]
             : []),
         ],

@@ -36,6 +36,10 @@ export interface LocalPostgres {
   /** psql over TCP as `user` with `password` (exit status and output). */
   psql(user: string, password: string | undefined, db: string, sql: string): { status: number | null; stdout: string; stderr: string };
   stop(): void;
+  /** Starts the stopped server again with the same settings. */
+  start(): Promise<void>;
+  /** Runs one of the pod's init containers as the image's postgres user on the server's data (its mounts are the server's). */
+  runInit(name: string, env?: Record<string, string>): { status: number | null; output: string };
 }
 
 /** The StatefulSet `workload`'s Postgres, initialised and started as its image would, on 127.0.0.1:5432. */
@@ -68,13 +72,29 @@ export async function startPostgres(res: readonly Recorded[], workload: string):
   // The server with the rendered args ($(PG_*) substituted), on loopback. No args: the image's CMD, `postgres`.
   const line = c.args.length > 0 ? c.args : ["postgres"];
   if (line[0] !== "postgres") throw new Error(`${workload} runs ${line[0]}, not postgres`);
-  must("the server", start([...line.slice(1).map((a) => (a === "-c" ? a : `'${a}'`)), `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${run}`]));
-  await listening(port);
+  const serve = async () => {
+    must("the server", start([...line.slice(1).map((a) => (a === "-c" ? a : `'${a}'`)), `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${run}`]));
+    await listening(port);
+  };
+  await serve();
   return {
     c,
     port,
     psql: (user, pw, db, sql) =>
       spawnSync("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-tAc", sql], { encoding: "utf8", env: { ...process.env, PGPASSWORD: pw ?? "", PGCONNECT_TIMEOUT: "5" } }),
     stop: () => void asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-w", "-m", "fast", "stop"]),
+    start: serve,
+    runInit: (name, env = {}) => {
+      const init = localContainer(res, "apps/v1:StatefulSet", workload, name);
+      if (init.command[0] !== "/bin/sh" || init.command[1] !== "-c") throw new Error(`${workload}: ${name} runs ${init.command[0]}, not a shell script`);
+      // The init container mounts the server's volumes at the same paths: its paths are the server's here, also inside
+      // values such as SYNC_ROLES' "<role>=<file>"; PGDATA is where this server keeps its data.
+      const mounts = ["/etc/postgres-password", "/etc/postgres-init"];
+      const rendered = Object.fromEntries(
+        Object.entries(init.env).map(([k, v]) => [k, mounts.reduce((acc, m) => acc.split(`${init.root}${m}`).join(c.local(m)).split(`=${m}/`).join(`=${c.local(m)}/`), v)]),
+      );
+      const r = asPostgres("sh", ["-c", init.command[2]], { PATH: `${PG_BIN}:${process.env.PATH ?? ""}`, ...rendered, PGDATA: data, ...env });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    },
   };
 }

@@ -119,4 +119,26 @@ describe.each([
       expect(psql(initUser, "wrong", initUser, "select 1").status).not.toBe(0);
     }
   });
+
+  test("kept data, new generated passwords: the sync-passwords init container sets them at the next start, and the old ones stop working", async () => {
+    // As after a destroy that kept the claim but not the Secret, or a rotation: other values in the same files.
+    const userFile = c.env.POSTGRES_PASSWORD_FILE;
+    const oldUser = fs.readFileSync(userFile, "utf8").trim();
+    const roleFile = initUser ? path.join(c.local("/etc/postgres-init"), fs.readdirSync(c.local("/etc/postgres-init"))[0]) : undefined;
+    const oldRole = roleFile ? fs.readFileSync(roleFile, "utf8").trim() : undefined;
+    expect(psql(c.env.POSTGRES_USER, oldUser, c.env.POSTGRES_DB, "create table kept(x int); insert into kept values (42)").status).toBe(0);
+    pg.stop();
+    fs.writeFileSync(userFile, "a-new-generated-password-with-'quote");
+    if (roleFile) fs.writeFileSync(roleFile, "another-new-password-0123456789");
+    const sync = pg.runInit("sync-passwords");
+    expect(sync).toMatchObject({ status: 0, output: expect.stringContaining(`passwords set from their Secrets: ${c.env.POSTGRES_USER}${initUser ? ` ${initUser}` : ""}`) });
+    expect(sync.output).not.toContain("a-new-generated-password");
+    await pg.start();
+    expect(psql(c.env.POSTGRES_USER, "a-new-generated-password-with-'quote", c.env.POSTGRES_DB, "select x from kept").stdout.trim()).toBe("42");
+    expect(psql(c.env.POSTGRES_USER, oldUser, c.env.POSTGRES_DB, "select 1").status).not.toBe(0);
+    if (initUser && oldRole) {
+      expect(psql(initUser, "another-new-password-0123456789", initUser, "select current_user").stdout.trim()).toBe(initUser);
+      expect(psql(initUser, oldRole, initUser, "select 1").status).not.toBe(0);
+    }
+  }, 60_000);
 });

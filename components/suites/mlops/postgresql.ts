@@ -12,7 +12,7 @@ import type { StatefulService } from "../../workloads/statefulService";
 import { childOpts, suiteClaim, type SuiteContext, workloadOpts } from "../context";
 import type { MlopsConfig } from "./config";
 import type { MlopsImage } from "./images";
-import { KEYS, NAMES, POSTGRES_ADMIN, sized } from "./names";
+import { KEYS, NAMES, POSTGRES_ADMIN, sized, MLFLOW_DB } from "./names";
 import { POSTGRES_INIT_SCRIPT } from "./scripts";
 
 type Ctx = SuiteContext<MlopsImage>;
@@ -60,7 +60,8 @@ export function postgresql(ctx: Ctx, cfg: MlopsConfig): Postgresql {
       passwordSecret: { name: NAMES.postgresCredentials, key: KEYS.postgresPassword },
       passwordChecksum: credentials.checksum,
       settings: { configMap: NAMES.postgresConfig, parameters: Object.keys(POSTGRES_SETTINGS), checksum: checksum(settings) },
-      init: { configMap: NAMES.postgresInit, secret: { name: NAMES.postgresCredentials, keys: [KEYS.mlflowDbPassword] } },
+      // MLflow's role: created by the init script, its password set again from the Secret at every start.
+      init: { configMap: NAMES.postgresInit, secret: { name: NAMES.postgresCredentials, keys: [KEYS.mlflowDbPassword] }, roles: [{ role: MLFLOW_DB.user, key: KEYS.mlflowDbPassword }] },
       serviceNames: { headless: NAMES.postgres, client: NAMES.postgresExternal },
     },
     workloadOpts(ctx, [credentials, config, init]),
