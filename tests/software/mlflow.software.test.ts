@@ -6,7 +6,7 @@
  * buckets come from the rendered minio-create-buckets Job's own script. The one change: the Service names in
  * the args, env and the mounted basic_auth.ini point at loopback.
  */
-import type { ChildProcess } from "child_process";
+import { type ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack, type Recorded } from "../helpers/harness";
@@ -111,6 +111,27 @@ test("Host headers: the in-cluster names, the dev NodePort URL and the scraper's
   expect((await call("/metrics", { host: "10.244.0.17:5000" })).status).toBe(401);
   expect(await ok("evil.example.com", "/api/2.0/mlflow/experiments/search?max_results=1")).toBe(403);
 });
+
+test("a new admin password in mlflow-auth (a rotation, or kept data under new credentials): sync-admin sets it before the next start", async () => {
+  await stop(child);
+  const sync = localContainer(res, "apps/v1:Deployment", "mlflow", "sync-admin");
+  expect(sync.command.slice(0, 2)).toEqual(["python3", "-c"]);
+  // Its config file is the server's (same ConfigMap, same path), already pointed at loopback by startMlflow.
+  const env = { ...onLoopback(sync.env, SERVICES), MLFLOW_AUTH_CONFIG_PATH: mlflow.local("/etc/mlflow/basic_auth.ini"), MLFLOW_AUTH_ADMIN_PASSWORD: "a-rotated-admin-password-42" };
+  const python = path.join(venvBin("mlflow-3.17.2"), "python3");
+  const run = () => spawnSync(python, sync.command.slice(1), { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 120_000 });
+  const first = run();
+  expect({ status: first.status, out: first.stdout.trim() }).toEqual({ status: 0, out: "admin's password set from its Secret" });
+  expect(`${first.stdout}${first.stderr}`).not.toContain("a-rotated-admin-password-42");
+  expect(run().stdout.trim()).toBe("admin's password already is its Secret's");
+  const log = path.join(mlflow.root, "mlflow-restarted.log");
+  const argv = Object.values(onLoopback(Object.fromEntries([...mlflow.command, ...mlflow.args].map((a, i) => [String(i), a])), SERVICES));
+  child = launch(argv, { env: { PATH: `${venvBin("mlflow-3.17.2")}:${process.env.PATH ?? ""}`, ...onLoopback(mlflow.env, SERVICES), MLFLOW_AUTH_ADMIN_PASSWORD: "a-rotated-admin-password-42" }, cwd: mlflow.root, log });
+  await waitUntil(async () => (await call("/health").then((a) => a.status, () => 0)) === 200, { ms: 120_000, what: "MLflow never answered /health", programs: [child], why: () => tail(log, 3000), every: 500 });
+  const search = "/api/2.0/mlflow/experiments/search?max_results=1";
+  expect((await call(search, { auth: "admin:a-rotated-admin-password-42" })).status).toBe(200);
+  expect((await call(search, { auth: admin })).status).toBe(401);
+}, 300_000);
 
 describe("with prod's rendered args: the public URL a prod user is given", () => {
   let prod: { mlflow: LocalContainer; child: ChildProcess; admin: string };

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { checksum } from "../../lib/checksum";
+import { MLFLOW_ADMIN_SYNC_SCRIPT } from "./scripts";
 import { standardLabels } from "../../lib/labels";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import type { EnvMap } from "../../workloads/pod";
@@ -111,6 +112,22 @@ export function mlflow(ctx: Ctx, cfg: MlopsConfig, deps: pulumi.Resource[]): Mlf
             { kind: "http", url: `${minioEndpoint(cfg.namespace)}/minio/health/ready` },
           ],
         }),
+        // The admin's password from its Secret, also on an existing auth database (MLFLOW_ADMIN_SYNC_SCRIPT).
+        ...(auth
+          ? [
+              {
+                name: "sync-admin",
+                image: ctx.images.mlflow,
+                size: "small" as const,
+                command: ["python3", "-c", MLFLOW_ADMIN_SYNC_SCRIPT],
+                env: { PGPASSWORD: env.PGPASSWORD, HOME: "/tmp", MLFLOW_AUTH_CONFIG_PATH: `${CONFIG_DIR}/basic_auth.ini`, MLFLOW_AUTH_ADMIN_PASSWORD: secretRef(NAMES.mlflowAuth, KEYS.mlflowAdminPassword) },
+                volumeMounts: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                ],
+              },
+            ]
+          : []),
       ],
       container: {
         image: ctx.images.mlflow,

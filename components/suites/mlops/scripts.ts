@@ -32,3 +32,28 @@ CREATE USER :"usr" WITH PASSWORD :'pw';
 CREATE DATABASE :"db" OWNER :"usr";
 SQL
 `;
+
+/**
+ * MLflow's admin login follows its Secret (an init container before the server, MLflow's image): the basic-auth app
+ * creates the admin with MLFLOW_AUTH_ADMIN_PASSWORD only when the user is absent (mlflow/server/auth/__init__.py,
+ * create_admin_user), so a new generated password (a rotation, or kept data under new credentials) would lock the
+ * operator out. This sets it on the existing admin through the auth store's own update_user (its hashing), at every
+ * start. The password is never printed.
+ */
+export const MLFLOW_ADMIN_SYNC_SCRIPT = `
+import os
+from mlflow.server.auth.config import read_auth_config
+from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore
+
+config = read_auth_config()
+store = SqlAlchemyStore()
+store.init_db(config.database_uri)
+user, password = config.admin_username, os.environ["MLFLOW_AUTH_ADMIN_PASSWORD"]
+if not store.has_user(user, use_primary=True):
+    print(f"no user {user} yet: the server creates it with its Secret's password")
+elif store.authenticate_user(user, password, use_primary=True):
+    print(f"{user}'s password already is its Secret's")
+else:
+    store.update_user(user, password=password)
+    print(f"{user}'s password set from its Secret")
+`.trim();
