@@ -67,15 +67,16 @@ describe("dev: llama.cpp serves the default chat and embedding models, with no p
 describe("prod: a vLLM model on GPUs, its weights from the object store's models bucket", () => {
   let res: Recorded[];
   beforeAll(async () => {
-    ({ resources: res } = await renderStack("prod", { set: { llmStackLocalModels: ["big=vllm:s3://models/llm/qwen2.5-7b-instruct,gpus=1,storage=40Gi"] } }));
+    // Pulumi.prod.yaml's qwen-7b=vllm:s3://models/llm/qwen2.5-7b-instruct,gpus=1,storage=40Gi (the shared prod render).
+    ({ resources: res } = await renderStack("prod"));
   });
 
   test("vLLM serves the copied directory offline under the model's name, on a GPU of the GPU nodes", () => {
-    const d = byName(res, "apps/v1:Deployment", "model-big");
+    const d = byName(res, "apps/v1:Deployment", "model-qwen-7b");
     const [c] = containersOf(d);
     expect(c.image).toBe("docker.io/vllm/vllm-openai:v0.11.0");
     expect(c.command).toEqual(["python3", "-m", "vllm.entrypoints.openai.api_server"]);
-    expect(c.args).toEqual(["--model", "/models/big", "--served-model-name", "big", "--host", "0.0.0.0", "--port", "8000", "--tensor-parallel-size", "1"]);
+    expect(c.args).toEqual(["--model", "/models/qwen-7b", "--served-model-name", "qwen-7b", "--host", "0.0.0.0", "--port", "8000", "--tensor-parallel-size", "1"]);
     expect(envOf(c)).toMatchObject({ VLLM_API_KEY: { valueFrom: { secretKeyRef: { name: "model-servers", key: "api-key" } } }, HF_HUB_OFFLINE: { value: "1" }, HOME: { value: "/tmp" } });
     expect(at(c, "resources.limits")).toMatchObject({ "nvidia.com/gpu": "1" });
     expect(at(c, "resources.requests")).toMatchObject({ "nvidia.com/gpu": "1" });
@@ -83,13 +84,13 @@ describe("prod: a vLLM model on GPUs, its weights from the object store's models
     expect(spec).toMatchObject({ nodeSelector: { "nvidia.com/gpu.present": "true" }, runtimeClassName: "nvidia" });
     expect((spec.volumes as JsonObject[]).find((v) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } });
     // Its own claim size (storage=), not the 10Gi default: a 7B model's weights are about 15 GB.
-    expect(at(byName(res, "core/v1:PersistentVolumeClaim", "model-big-weights").inputs, "spec.resources.requests.storage")).toBe("40Gi");
+    expect(at(byName(res, "core/v1:PersistentVolumeClaim", "model-qwen-7b-weights").inputs, "spec.resources.requests.storage")).toBe("40Gi");
     // Python's getpass.getuser() (torch's compile cache) needs a USER for uid 1000, which the image has no passwd entry for.
     expect(envOf(c).USER).toMatchObject({ value: "vllm" });
     const init = (spec.initContainers as JsonObject[])[0];
     expect(envOf(init).AWS_SECRET_ACCESS_KEY.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "AWS_SECRET_ACCESS_KEY" } });
     expect(envOf(init).S3_ENDPOINT_URL.valueFrom).toEqual({ secretKeyRef: { name: "object-store", key: "S3_ENDPOINT_URL" } });
-    expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "big" }, WEIGHTS_WAIT_SECONDS: { value: "31536000" } });
+    expect(envOf(init)).toMatchObject({ MODEL_BUCKET: { value: "models" }, MODEL_PREFIX: { value: "llm/qwen2.5-7b-instruct" }, MODEL_NAME: { value: "qwen-7b" }, WEIGHTS_WAIT_SECONDS: { value: "31536000" } });
     // The weights come from outside the stack: `pulumi up` does not wait for them; the pod does.
     expect(at(d.inputs, "metadata.annotations")).toEqual({ "pulumi.com/skipAwait": "true" });
   });
@@ -102,13 +103,13 @@ describe("prod: a vLLM model on GPUs, its weights from the object store's models
 
   test("LiteLLM serves it at its in-cluster /v1 with the generated key; the copy may reach MinIO, the server may not", () => {
     const file = JSON.parse((byName(res, "core/v1:ConfigMap", "litellm-config").inputs.data as JsonObject)["config.yaml"] as string);
-    expect(file.model_list[0]).toEqual({
-      model_name: "big",
-      litellm_params: { model: "openai/big", api_base: "http://model-big.llm-stack.svc.cluster.local:8000/v1", api_key: "os.environ/LOCAL_MODELS_API_KEY" },
+    expect(file.model_list[2]).toEqual({
+      model_name: "qwen-7b",
+      litellm_params: { model: "openai/qwen-7b", api_base: "http://model-qwen-7b.llm-stack.svc.cluster.local:8000/v1", api_key: "os.environ/LOCAL_MODELS_API_KEY" },
       model_info: { mode: "chat" },
     });
-    expect(reaches(res, `${NS}/model-big`, "mlops/minio", 9000)).toBe(true);
-    expect(reaches(res, `${NS}/litellm`, `${NS}/model-big`, 8000)).toBe(true);
+    expect(reaches(res, `${NS}/model-qwen-7b`, "mlops/minio", 9000)).toBe(true);
+    expect(reaches(res, `${NS}/litellm`, `${NS}/model-qwen-7b`, 8000)).toBe(true);
     const store = res.find((r) => r.type === "kubernetes:core/v1:Secret" && at(r.inputs, "metadata.name") === "object-store" && at(r.inputs, "metadata.namespace") === NS)!;
     expect((store.inputs.stringData as JsonObject).S3_BUCKET).toBe("models");
   });
