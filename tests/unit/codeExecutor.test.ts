@@ -8,8 +8,8 @@ import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values
 import type { CodeExecutorConfig } from "../../components/suites/codeExecutor/config";
 import { executorBuckets, executorQuota, s3Source } from "../../components/suites/codeExecutor/decisions";
 import { EXECUTOR_RULES } from "../../components/suites/codeExecutor/names";
-import { manifestSet } from "../../scripts/lib/manifests";
-import { evaluateFlow, namespacesOf, podsOf, policiesOf, selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
+import { reaches as reachesIn } from "../helpers/reach";
+import { selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-executor";
@@ -20,18 +20,7 @@ const PROMETHEUS: PodInfo = { namespace: "monitoring", labels: PROMETHEUS_POD_LA
 const HEAVY_JOB: PodInfo = { namespace: NS, labels: { "batch.kubernetes.io/job-name": "heavy-1", "job-name": "heavy-1" }, name: "heavy-job" };
 
 /** Whether `namespace/name` may reach `namespace/name`:port under the rendered NetworkPolicies (both sides). */
-function reaches(res: Recorded[]): (from: string, to: string, port: number) => boolean {
-  const set = manifestSet(res);
-  const all = [...set.namespaces, ...set.rest];
-  const pods = [...podsOf(all), PROMETHEUS, HEAVY_JOB];
-  const pod = (ref: string) => {
-    const [ns, name] = ref.split("/");
-    const found = pods.find((p) => p.namespace === ns && (p.name === name || p.labels["app.kubernetes.io/name"] === name));
-    if (!found) throw new Error(`no pod ${ref}`);
-    return { pod: found };
-  };
-  return (from, to, port) => evaluateFlow(policiesOf(all), namespacesOf(all), pod(from), pod(to), port).allowed;
-}
+const reaches = (res: Recorded[]) => reachesIn(res, [PROMETHEUS, HEAVY_JOB]);
 
 /** A ServiceMonitor as Prometheus resolves it: the Services it selects beside it, the named port's number, path, credentials. */
 function scrapeOf(res: Recorded[], ns: string, name: string): JsonObject {

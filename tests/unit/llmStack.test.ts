@@ -6,8 +6,8 @@
 import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values";
 import { portForwards } from "../../components/suites/llmStack/decisions";
 import { SEED_RESOURCES } from "../../components/suites/llmStack/names";
-import { manifestSet } from "../../scripts/lib/manifests";
-import { evaluateFlow, namespacesOf, podsOf, policiesOf, selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
+import { selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
+import { reaches } from "../helpers/reach";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-stack";
@@ -15,13 +15,7 @@ const inStack = (res: Recorded[], kind: string) => ofType(res, kind).filter((r) 
 const PROMETHEUS: PodInfo = { namespace: "monitoring", labels: PROMETHEUS_POD_LABELS, name: "prometheus" };
 
 /** Whether Prometheus may reach the stack's pod `name` on `port` under the rendered NetworkPolicies (both sides). */
-function prometheusReaches(res: Recorded[], name: string, port: number): boolean {
-  const set = manifestSet(res);
-  const all = [...set.namespaces, ...set.rest];
-  const target = podsOf(all).find((p) => p.namespace === NS && p.labels["app.kubernetes.io/name"] === name);
-  if (!target) throw new Error(`no pod ${NS}/${name}`);
-  return evaluateFlow(policiesOf(all), namespacesOf(all), { pod: PROMETHEUS }, { pod: target }, port).allowed;
-}
+const prometheusReaches = (res: Recorded[], name: string, port: number): boolean => reaches(res, [PROMETHEUS])("monitoring/prometheus", `${NS}/${name}`, port);
 
 /** A ServiceMonitor as Prometheus resolves it: the Services it selects beside it, the named port's number, path, bearer Secret key. */
 function scrapeOf(res: Recorded[], name: string): JsonObject {

@@ -9,25 +9,14 @@ import * as os from "os";
 import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { WEIGHTS_SYNC_SCRIPT } from "../../components/suites/llmStack/vllm";
-import { manifestSet } from "../../scripts/lib/manifests";
-import { evaluateFlow, namespacesOf, podsOf, policiesOf } from "../../scripts/lib/netpol";
 import { at, byName, containersOf, envOf, isSecretValue, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
+import { reaches as reachesIn } from "../helpers/reach";
 import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
 
 const NS = "llm-stack";
 
 /** Whether pod `from` (namespace/name) may reach pod `to` on `port` under the rendered policies, both sides. */
-function reaches(res: Recorded[], from: string, to: string, port: number): boolean {
-  const set = manifestSet(res);
-  const all = [...set.namespaces, ...set.rest];
-  const pod = (ref: string) => {
-    const [ns, name] = ref.split("/");
-    const p = podsOf(all).find((x) => x.namespace === ns && x.labels["app.kubernetes.io/name"] === name);
-    if (!p) throw new Error(`no pod ${ref}`);
-    return { pod: p };
-  };
-  return evaluateFlow(policiesOf(all), namespacesOf(all), pod(from), pod(to), port).allowed;
-}
+const reaches = (res: Recorded[], from: string, to: string, port: number): boolean => reachesIn(res)(from, to, port);
 
 describe("dev: llama.cpp serves the default chat and embedding models, with no provider key", () => {
   let res: Recorded[];
