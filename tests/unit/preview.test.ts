@@ -5,7 +5,7 @@
  * are to the engine; every chart's inputs must still equal those of the `up` render.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { harborDatabaseSecret } from "../../components/addons/harbor/values";
+import { harborDatabaseSecret, HARBOR_DB_PGDATA } from "../../components/addons/harbor/database";
 import { renderStack, type Recorded, type StackName } from "../helpers/harness";
 
 const charts = (res: Recorded[]) => res.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
@@ -57,5 +57,48 @@ describe("harborDatabaseSecret: the generated password into the chart's database
   test("every other object is left as the chart made it", async () => {
     expect(await transform(args("kubernetes:core/v1:Secret", "harbor-core"))).toBeUndefined();
     expect(await transform(args("kubernetes:core/v1:ConfigMap", "harbor-database"))).toBeUndefined();
+  });
+});
+
+describe("harborDatabaseSecret: Harbor's database password follows its Secret on kept data", () => {
+  const transform = harborDatabaseSecret(pulumi.output("pw-from-state"));
+  // The chart's database StatefulSet as harbor-helm's templates/database/database-ss.yaml renders it (persistence on).
+  const chartStatefulSet = (subPath?: string): pulumi.ResourceTransformArgs => ({
+    custom: true,
+    type: "kubernetes:apps/v1:StatefulSet",
+    name: "harbor/harbor-database",
+    props: {
+      metadata: { name: "harbor-database", namespace: "llmctl-harbor" },
+      spec: {
+        template: {
+          metadata: { annotations: { "checksum/secret": "chart-hash" } },
+          spec: {
+            initContainers: [{ name: "data-permissions-ensurer", image: "goharbor/harbor-db:v2.14.0" }],
+            containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.0", envFrom: [{ secretRef: { name: "harbor-database" } }], volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data", ...(subPath ? { subPath } : {}) }] }],
+          },
+        },
+      },
+    },
+    opts: {},
+  });
+  type Pod = { initContainers: Array<{ name: string; image: string; env: Array<{ name: string; value: string }>; volumeMounts: Array<{ name: string; mountPath: string; subPath?: string }> }>; volumes: Array<{ name: string; secret?: { secretName: string } }> };
+  const podOf = (out: pulumi.ResourceTransformResult | undefined) => (out?.props.spec as { template: { spec: Pod } }).template.spec;
+
+  test("an init container runs the platform's password sync after the chart's own, with the database's image, data and the password file", async () => {
+    const pod = podOf(await transform(chartStatefulSet("pgdata-sub")));
+    expect(pod.initContainers.map((c) => c.name)).toEqual(["data-permissions-ensurer", "sync-passwords"]);
+    const sync = pod.initContainers[1];
+    expect(sync.image).toBe("goharbor/harbor-db:v2.14.0");
+    expect(Object.fromEntries(sync.env.map((e) => [e.name, e.value]))).toEqual({ PGDATA: HARBOR_DB_PGDATA, POSTGRES_USER: "postgres", POSTGRES_PASSWORD_FILE: "/etc/harbor-database-password/password" });
+    expect(sync.volumeMounts).toContainEqual({ name: "database-data", mountPath: "/var/lib/postgresql/data", subPath: "pgdata-sub" });
+    const file = pod.volumes.find((v) => v.name === sync.volumeMounts[1].name);
+    expect(file?.secret?.secretName).toBe("harbor-database-password");
+  });
+
+  test("a chart whose database container moved its data fails the render instead of syncing nothing", async () => {
+    const args = chartStatefulSet();
+    const spec = args.props.spec as { template: { spec: { containers: Array<{ volumeMounts: unknown[] }> } } };
+    spec.template.spec.containers[0].volumeMounts = [];
+    expect(() => transform(args)).toThrow(/\/var\/lib\/postgresql\/data mount/);
   });
 });

@@ -20,7 +20,8 @@ import { buildPodSpec } from "../../workloads/pod";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
 import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow } from "../shared";
 import type { HarborConfig } from "./config";
-import { HARBOR, harborDatabaseSecret, harborRouteGroup, harborValues } from "./values";
+import { harborDatabaseSecret } from "./database";
+import { HARBOR, harborRouteGroup, harborValues } from "./values";
 
 export { HARBOR } from "./values";
 

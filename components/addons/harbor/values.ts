@@ -3,8 +3,6 @@
  * they make for the capacity check. Every value the chart would randomize is pinned from generated,
  * state-kept Secrets (see index.ts).
  */
-import * as crypto from "crypto";
-import * as pulumi from "@pulumi/pulumi";
 import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand } from "../../lib/demand";
 import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
@@ -146,36 +144,4 @@ export function harborDemand(cfg: HarborConfig, profile: ResourceProfile): Workl
     ...pods.map(([workload, containers]) => chartPodDemand(cfg.namespace, workload, "chart:harbor", containers)),
     chartPodDemand(cfg.namespace, HARBOR.createProjectJob, "Job", [resources(profile, "tiny")]),
   ];
-}
-
-/**
- * The engine applies this to the objects the harbor chart renders: the internal database's Secret
- * (`<release>-database`, POSTGRES_PASSWORD) gets the generated password, and the database StatefulSet's
- * `checksum/secret` a hash of it. The chart hashes its own rendering of that Secret, which `lookup`s the live
- * one (templates/_helpers.tpl `harbor.database.rawPassword`): empty at a new stack's first render, the
- * generated password afterwards, so every new stack's second `up` restarted the database for nothing. The
- * hash of the password is the same at every render and still rolls the pod when the password changes.
- */
-export function harborDatabaseSecret(password: pulumi.Input<string>): pulumi.ResourceTransform {
-  return (args) => {
-    const metadata = (args.props.metadata ?? {}) as { name?: string };
-    if (metadata.name !== `${HARBOR.release}-database`) return undefined;
-    if (args.type === "kubernetes:core/v1:Secret") {
-      // The chart's `data` holds the empty placeholder; stringData alone replaces it.
-      const props: pulumi.Inputs = { ...args.props, stringData: { POSTGRES_PASSWORD: password } };
-      delete props.data;
-      return { props, opts: args.opts };
-    }
-    if (args.type === "kubernetes:apps/v1:StatefulSet") {
-      const spec = (args.props.spec ?? {}) as { template?: { metadata?: { annotations?: Record<string, unknown> } } };
-      const template = spec.template ?? {};
-      const annotations = { ...(template.metadata?.annotations ?? {}), "checksum/secret": pulumi.output(password).apply(sha256) };
-      return { props: { ...args.props, spec: { ...spec, template: { ...template, metadata: { ...template.metadata, annotations } } } }, opts: args.opts };
-    }
-    return undefined;
-  };
-}
-
-function sha256(text: string): string {
-  return crypto.createHash("sha256").update(text).digest("hex");
 }
