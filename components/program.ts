@@ -16,12 +16,14 @@ import { PlatformApis } from "./platform/apis";
 import * as path from "path";
 import { enableGitopsRender } from "./platform/gitops";
 import { kubernetesProvider } from "./platform/provider";
+import { checkRotations, configureRotation } from "./platform/rotation";
 import { loadStackConfig, type StackConfig } from "./stack";
 import { llmctl as llmctlModule } from "./suites/llmctl";
 import { deployedResource } from "./suites/types";
 
 export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const p = stack.platform;
+  configureRotation(p.credentialRotation);
   // Render mode first: its transform must see every resource registered after it.
   const root = process.cwd();
   if (stack.gitops) enableGitopsRender(stack.gitops, root);
@@ -73,6 +75,8 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
   const gpuOperator = gpuOperatorAddon && { runtimeClassName: gpuOperatorAddon.runtimeClassName, chartVersion: gpuOperatorAddon.chartVersion };
   const kserve = kserveAddon && { chartVersion: kserveAddon.chartVersion, exampleUrl: kserveAddon.exampleUrl };
   const llmctl = deployed.find((d) => d.name === "llmctl")?.outputs;
+  // Every GeneratedSecret exists now: a credentialRotation entry that named none of them fails preview.
+  checkRotations();
   return definedOnly({
     /** How to reach the platform from outside: public URLs, DNS target, TLS and edge auth (secret password). */
     edge: edge.outputs,

@@ -20,6 +20,7 @@ import { kserveDemand } from "./addons/kserve/values";
 import { MONITORING_SCHEMA, type MonitoringConfig, parseMonitoring } from "./addons/monitoring/config";
 import { monitoringDemand } from "./addons/monitoring/values";
 import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
+import { ConfigError } from "./config/configError";
 import { EDGE_SCHEMA } from "./config/edge";
 import { GITOPS_SCHEMA, parseGitops } from "./config/gitops";
 import type { GitopsConfig } from "./platform/gitops";
@@ -30,6 +31,8 @@ import { checkFit, profileProblems, type WorkloadDemand } from "./lib/capacity";
 import { type ImageCatalogue, type ImageSettings, imageNames, isPinned, mergeCatalogues, PLATFORM_IMAGES, resolveImages } from "./lib/images";
 import { PLANNED_SUITES, SUITES } from "./suites/registry";
 import type { ParsedSuite, RegisteredSuite } from "./suites/types";
+
+export { ConfigError };
 
 /** Where pull credentials for built images come from. */
 export type PullCredentials =
@@ -62,12 +65,6 @@ export interface StackConfig {
 }
 
 /** Raised for invalid stack config. A RunError prints its message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + problems.map((p) => `  - ${p}`).join("\n"));
-    this.name = "ConfigError";
-  }
-}
 
 function suitesSchema(suites: readonly RegisteredSuite[]): Schema {
   const names = suites.map((s) => s.name);

@@ -146,3 +146,20 @@ export function formerlyInLlmctl(oldType: string, opts?: pulumi.ComponentResourc
 export function LLMCTL_SUITE_URN(): pulumi.Output<string> {
   return pulumi.createUrn("llmctl", "llm-platform:suites:Llmctl");
 }
+
+/**
+ * A chart reads our Secrets by name (`existingSecret` values), so its own checksum annotations never change when
+ * they do: this transform puts `checksum` on the pod templates of the chart's workloads `rolls` names, so a rotated
+ * credential restarts the pods that read it, as the platform's own workloads do.
+ */
+export function rollWithSecrets(checksum: pulumi.Input<string>, rolls: (workload: string) => boolean): pulumi.ResourceTransform {
+  const kinds = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"];
+  return (args) => {
+    const name = String((args.props.metadata as { name?: string } | undefined)?.name ?? "");
+    if (!kinds.includes(args.type) || !rolls(name)) return undefined;
+    const spec = (args.props.spec ?? {}) as { template?: { metadata?: { annotations?: Record<string, unknown> } } };
+    const template = spec.template ?? {};
+    const annotations = { ...(template.metadata?.annotations ?? {}), "checksum/platform-secrets": checksum };
+    return { props: { ...args.props, spec: { ...spec, template: { ...template, metadata: { ...template.metadata, annotations } } } }, opts: args.opts };
+  };
+}

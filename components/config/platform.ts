@@ -39,6 +39,13 @@ export const PLATFORM_SCHEMA = {
     description:
       "Keep data on delete: `pulumi destroy`, or turning a suite or add-on off, leaves its namespace (with its PVCs and their volumes) and the studio's data PVC in the cluster. Turn off, and `pulumi up`, to release them.",
   },
+  credentialRotation: {
+    type: "array",
+    group: g.storage,
+    default: [],
+    description:
+      "Generated credentials to rotate, each `<secret>/<KEY>=<token>` (e.g. `llmctl-studio-secrets/LLMCTL_POSTGRES_PASSWORD=2026-12-04`): a new token generates a new value for that key alone; the store re-keys and its consumers roll at the next `up` (`npm run rotate -- <stack> <secret>/<KEY>` sets it; the list of credentials is in docs/operations.md).",
+  },
   podDisruptionBudgets: {
     type: "boolean",
     group: g.platform,
@@ -168,10 +175,27 @@ export interface PlatformConfig {
   readonly podDisruptionBudgets: boolean;
   /** Namespaces and PVCs holding data survive delete (retainOnDelete). */
   readonly dataProtection: boolean;
+  /** credentialRotation: the token per `<secret>/<KEY>`. */
+  readonly credentialRotation: ReadonlyMap<string, string>;
   readonly images: ImageKeys;
   readonly gpu: GpuConfig;
   readonly cluster: ClusterProfile;
   readonly network: NetworkConfig;
+}
+
+/** `<secret>/<KEY>=<token>` entries; a credential named twice is ambiguous. */
+function parseRotation(r: Reader<PlatformSchema>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of r.get("credentialRotation")) {
+    const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9_.-]+)=([A-Za-z0-9_.:-]{1,63})$/.exec(entry);
+    if (!m) {
+      r.problem("credentialRotation", `entries must be <secret>/<KEY>=<token> with a token of letters, digits and _.:- (got ${JSON.stringify(entry)})`);
+      continue;
+    }
+    if (out.has(m[1])) r.problem("credentialRotation", `${m[1]} is listed twice: keep one token per credential`);
+    out.set(m[1], m[3]);
+  }
+  return out;
 }
 
 function parseTolerations(r: Reader<PlatformSchema>): Toleration[] {
@@ -293,6 +317,7 @@ export function parsePlatform(raw: RawConfig, problems: Problems, imageNames: re
     resourceProfile: r.oneOf("resourceProfile", RESOURCE_PROFILES),
     podDisruptionBudgets: r.get("podDisruptionBudgets"),
     dataProtection: r.get("dataProtection"),
+    credentialRotation: parseRotation(r),
     images: parseImageKeys(r, imageNames),
     gpu: parseGpu(r),
     cluster: parseCluster(r),

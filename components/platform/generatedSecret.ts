@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { checksum } from "../lib/checksum";
 import { standardLabels } from "../lib/labels";
+import { rotationKeepers } from "./rotation";
 
 export interface GeneratedValue {
   /** @default 32 */
@@ -18,6 +19,11 @@ export interface GeneratedValue {
   readonly prefix?: string;
   /** A change to any of these generates a new value (a rotation); the others stay. */
   readonly keepers?: Readonly<Record<string, string>>;
+  /**
+   * Why `credentialRotation` must not rotate this value (its application keeps it only from its first start, so a
+   * new one would lock it out); absent: rotatable (platform/rotation.ts).
+   */
+  readonly notRotatable?: string;
 }
 
 export interface GeneratedSecretArgs {
@@ -49,9 +55,11 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     for (const [key, spec] of Object.entries(args.generate)) {
       const length = spec.length ?? 32;
       if (length < 16) throw new Error(`GeneratedSecret ${name}: ${key} length must be at least 16 (got ${length})`);
+      // The stack's credentialRotation token joins the keepers: a new token, a new value for this key alone.
+      const keepers = { ...spec.keepers, ...rotationKeepers(args.secretName, key, spec.notRotatable) };
       const password = new random.RandomPassword(
         `${name}-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
-        { length, special: spec.special ?? false, minLower: 1, minUpper: 1, minNumeric: 1, ...(spec.keepers ? { keepers: { ...spec.keepers } } : {}) },
+        { length, special: spec.special ?? false, minLower: 1, minUpper: 1, minNumeric: 1, ...(Object.keys(keepers).length > 0 ? { keepers } : {}) },
         { parent: this },
       );
       values[key] = pulumi.secret(spec.prefix ? pulumi.interpolate`${spec.prefix}${password.result}` : password.result);
@@ -69,7 +77,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       name,
       {
-        metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.secretName, args.instance) },
+        metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.secretName, args.instance), annotations: generatedAnnotations(args.generate) },
         type: args.type ?? "Opaque",
         stringData,
       },
@@ -81,4 +89,15 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     this.checksum = checksum(stringData);
     this.registerOutputs({ secretName: this.secretName });
   }
+}
+
+/** Which keys are generated, and which of those only their application can change: `npm run rotate` and the docs read these. */
+export const GENERATED_KEYS_ANNOTATION = "llm-platform/keys-generated";
+export const FIXED_KEYS_ANNOTATION = "llm-platform/keys-not-rotatable";
+
+function generatedAnnotations(generate: Readonly<Record<string, GeneratedValue>>): Record<string, string> | undefined {
+  const keys = Object.keys(generate).sort();
+  if (keys.length === 0) return undefined;
+  const fixed = keys.filter((k) => generate[k].notRotatable);
+  return { [GENERATED_KEYS_ANNOTATION]: keys.join(","), ...(fixed.length > 0 ? { [FIXED_KEYS_ANNOTATION]: fixed.join(",") } : {}) };
 }

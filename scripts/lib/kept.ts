@@ -8,6 +8,7 @@
 import { CHART_VOLUMES } from "../../components/addons/volumes";
 import { valueAt as at } from "../../components/lib/valueAt";
 import { chartName } from "../../components/addons/apis";
+import { FIXED_KEYS_ANNOTATION, GENERATED_KEYS_ANNOTATION } from "../../components/platform/generatedSecret";
 import { k8sName, type JsonObject, type Recorded, type RegisteredResource } from "./render";
 
 export interface KeptClaim {
@@ -67,4 +68,42 @@ export function keptTable(stack: string, kept: Kept): string {
   const lines = [`**${stack}**: ${kept.namespaces.length} namespaces and ${kept.claims.length} claims kept, ${kept.lost.length} claims deleted.`, "", "| namespace | kept | claims kept | claims deleted |", "|---|---|---|---|"];
   for (const [ns, r] of [...rows].sort(([a], [b]) => a.localeCompare(b))) lines.push(`| \`${ns}\` | ${r.kept ? "yes" : "no"} | ${r.claims.join(", ") || "-"} | ${r.lost.join(", ") || "-"} |`);
   return lines.join("\n");
+}
+
+/** A generated Secret's credentials (its annotations, GeneratedSecret): what `credentialRotation` may name. */
+export interface Credentials {
+  readonly namespace: string;
+  readonly secret: string;
+  readonly rotatable: string[];
+  readonly fixed: string[];
+}
+
+export function generatedCredentials(resources: readonly Recorded[]): Credentials[] {
+  const list = (r: Recorded, key: string) => String(at(r.inputs, `metadata.annotations.${key}`) ?? "").split(",").filter(Boolean);
+  return resources
+    .filter((r) => r.type === "kubernetes:core/v1:Secret" && at(r.inputs, `metadata.annotations.${GENERATED_KEYS_ANNOTATION}`) !== undefined)
+    .map((r) => {
+      const fixed = list(r, FIXED_KEYS_ANNOTATION);
+      return { namespace: String(at(r.inputs, "metadata.namespace")), secret: k8sName(r), rotatable: list(r, GENERATED_KEYS_ANNOTATION).filter((k) => !fixed.includes(k)), fixed };
+    })
+    .sort((a, b) => `${a.namespace}/${a.secret}`.localeCompare(`${b.namespace}/${b.secret}`));
+}
+
+/** The rotation table of docs/operations.md: every generated credential of both stacks, and in which. */
+export function credentialsTable(stacks: ReadonlyArray<readonly [string, readonly Credentials[]]>): string {
+  const rows = new Map<string, { c: Credentials; in: string[] }>();
+  for (const [stack, list] of stacks) {
+    for (const c of list) {
+      const id = `${c.namespace}/${c.secret}`;
+      const row = rows.get(id) ?? { c, in: [] };
+      row.in.push(stack);
+      rows.set(id, row);
+    }
+  }
+  const code = (xs: readonly string[]) => (xs.length > 0 ? xs.map((x) => `\`${x}\``).join(", ") : "-");
+  return [
+    "| namespace | Secret | rotatable keys (`npm run rotate -- <stack> <Secret>/<KEY>`) | set once by their application | stacks |",
+    "|---|---|---|---|---|",
+    ...[...rows.values()].sort((a, b) => `${a.c.namespace}/${a.c.secret}`.localeCompare(`${b.c.namespace}/${b.c.secret}`)).map(({ c, in: stacksIn }) => `| \`${c.namespace}\` | \`${c.secret}\` | ${code(c.rotatable)} | ${code(c.fixed)} | ${stacksIn.join(", ")} |`),
+  ].join("\n");
 }

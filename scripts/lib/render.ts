@@ -3,6 +3,7 @@
  * without the engine, and records every registered resource. The one copy used by the test harness
  * (tests/helpers/harness.ts), by `npm run render`, `compare`, `chain` and `bench`; scripts never import tests/.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
@@ -94,8 +95,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       return { id: "", state };
     }
     if (args.type === "random:index/randomPassword:RandomPassword") {
-      // Deterministic per resource so tests can follow one value to every consumer.
-      state.result = `generated-${args.name}`;
+      // Deterministic per resource so tests can follow one value to every consumer. New keepers make a new value,
+      // as the provider's replacement does (a rotation).
+      // Keepers that are all empty (a consumer key never rotated) make the same value as none.
+      const set = inputs.keepers && typeof inputs.keepers === "object" && Object.values(inputs.keepers).some((v) => v !== "");
+      const keepers = set ? JSON.stringify(inputs.keepers) : "";
+      state.result = `generated-${args.name}${keepers ? `-${createHash("sha256").update(keepers).digest("hex").slice(0, 8)}` : ""}`;
       state.bcryptHash = `$2a$10$mock-bcrypt-of-${args.name}`;
     }
     if (args.type === "pulumi-nodejs:dynamic/llm-platform:SelfSignedKeyPair:Resource") {

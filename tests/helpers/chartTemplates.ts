@@ -50,7 +50,20 @@ const HARBOR: TemplateSite[] = [
       const secret = { metadata: { name }, type: "Opaque", data: { POSTGRES_PASSWORD: b64(raw) } };
       return [
         { type: SECRET, name, props: secret },
-        { type: "kubernetes:apps/v1:StatefulSet", name, props: { metadata: { name }, spec: { template: { metadata: { annotations: { "checksum/secret": sha256(secret) } } } } } },
+        {
+          type: "kubernetes:apps/v1:StatefulSet",
+          name,
+          props: {
+            metadata: { name },
+            spec: {
+              template: {
+                metadata: { annotations: { "checksum/secret": sha256(secret) } },
+                // database-ss.yaml's container: the image from values, the data volume at PostgreSQL's path.
+                spec: { containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.0", volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data" }] }] },
+              },
+            },
+          },
+        },
       ];
     },
   },

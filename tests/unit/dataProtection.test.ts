@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { OPERATIONS_DOC, renderOperationsDoc } from "../../scripts/docs";
-import { keptOnDestroy } from "../../scripts/lib/kept";
+import { generatedCredentials, keptOnDestroy } from "../../scripts/lib/kept";
 import { at, renderStack, ROOT, type Recorded, type RegisteredResource } from "../helpers/harness";
 
 const retained = (registered: RegisteredResource[]) => registered.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort();
@@ -58,7 +58,8 @@ describe("data protection", () => {
     const prod = await renderStack("prod");
     const kept = { dev: keptOnDestroy(dev.resources, dev.registered), prod: keptOnDestroy(prod.resources, prod.registered) };
     const doc = fs.readFileSync(path.join(ROOT, OPERATIONS_DOC), "utf8");
-    expect(doc).toBe(renderOperationsDoc(doc, Object.entries(kept)));
+    const credentials = { dev: generatedCredentials(dev.resources), prod: generatedCredentials(prod.resources) };
+    expect(doc).toBe(renderOperationsDoc(doc, Object.entries(kept), Object.entries(credentials)));
     expect(kept.prod.lost).toEqual([]);
     expect(kept.prod.namespaces).toHaveLength(7);
     // pgAdmin's settings claim is the chart's own object: kept by the chart's keepChartClaims transform.

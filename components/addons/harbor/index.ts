@@ -18,7 +18,7 @@ import { GeneratedSecret } from "../../platform/generatedSecret";
 import { SelfSignedKeyPair } from "../../platform/selfSignedKeyPair";
 import { buildPodSpec } from "../../workloads/pod";
 import { allowFlow, type Flow, INTERNET_PORTS, type NetworkConfig, type PodGroup } from "../../platform/flows";
-import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow } from "../shared";
+import { chartNamespace, chartRelease, formerlyInLlmctl, nodePortFlow, rollWithSecrets } from "../shared";
 import type { HarborConfig } from "./config";
 import { harborDatabaseSecret } from "./database";
 import { HARBOR, harborRouteGroup, harborValues } from "./values";
@@ -26,9 +26,11 @@ import { HARBOR, harborRouteGroup, harborValues } from "./values";
 export { HARBOR } from "./values";
 
 /** Keys of harbor-credentials, with the lengths the chart requires. */
+const SET_ONCE = "Harbor sets the admin's password only when it creates its database: change it in Harbor (user menu, Change Password) and keep harbor-credentials in step";
 export const HARBOR_GENERATED = {
-  HARBOR_ADMIN_PASSWORD: { length: 32 },
-  secretKey: { length: 16 },
+  HARBOR_ADMIN_PASSWORD: { length: 32, notRotatable: SET_ONCE },
+  // Harbor encrypts what it stores (registry endpoints' and robot accounts' secrets) with it: a new one cannot read them.
+  secretKey: { length: 16, notRotatable: "Harbor encrypts the credentials it stores (replication endpoints, robots) with this key" },
   secret: { length: 16 },
   CSRF_KEY: { length: 32 },
   JOBSERVICE_SECRET: { length: 16 },
@@ -142,7 +144,10 @@ export class Harbor extends pulumi.ComponentResource {
 
     chartRelease(
       name,
-      { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values, transforms: [harborDatabaseSecret(credentials.values.DATABASE_PASSWORD)] },
+      { release: HARBOR.release, chart: "harbor", source: cfg.chart, namespace: this.namespace, values,
+        // Its pods read our Secrets by name: a rotated value rolls them all (core, jobservice, registry share them).
+        transforms: [harborDatabaseSecret(credentials.values.DATABASE_PASSWORD), rollWithSecrets(credentials.checksum, () => true)],
+      },
       this,
       { apis: args.edge.apis, keepClaims: keepData, after: [credentials, registryCredentials, tokenSecret, databasePassword] },
     );

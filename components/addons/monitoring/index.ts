@@ -13,7 +13,7 @@ import { allowFlow, type Flow, type NetworkConfig, type PodGroup } from "../../p
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import type { MonitoringAccess } from "../../platform/metrics";
 import { Namespace } from "../../platform/namespace";
-import { chartRelease, nodePortFlow, wholeHostRoute } from "../shared";
+import { chartRelease, nodePortFlow, rollWithSecrets, wholeHostRoute } from "../shared";
 import type { MonitoringConfig } from "./config";
 import { GRAFANA_POD_LABELS, MONITORING, monitoringValues, PROMETHEUS_POD_LABELS } from "./values";
 
@@ -82,7 +82,10 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     // Grafana reads its admin Secret by name: the chart does not wait for it (the pod starts once the Secret,
     // created in the same `up`, exists), so the ServiceMonitors that wait for the chart stay in the third wave.
-    chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values }, this, { apis: args.edge.apis, keepClaims: args.dataProtection && args.persistence });
+    // Grafana reads its admin login from grafana-admin by name (and keeps no database: persistence is off), so a
+    // rotated password only needs Grafana restarted.
+    const transforms = [rollWithSecrets(admin.checksum, (workload) => workload === MONITORING.grafana)];
+    chartRelease(name, { release: MONITORING.release, chart: MONITORING.chart, source: cfg.chart, namespace: ns.name, values, transforms }, this, { apis: args.edge.apis, keepClaims: args.dataProtection && args.persistence });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
     const prometheus = pods("prometheus", { matchLabels: PROMETHEUS_POD_LABELS });

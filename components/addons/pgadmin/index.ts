@@ -87,7 +87,7 @@ export class PgAdmin extends pulumi.ComponentResource {
         namespace: this.namespace,
         secretName: PGADMIN.credentials,
         instance: name,
-        generate: { [PGADMIN.passwordKey]: { length: 24 } },
+        generate: { [PGADMIN.passwordKey]: { length: 24, notRotatable: "pgAdmin sets its login's password only when it creates its settings database: change it in pgAdmin" } },
         // host:port:database:user:password; generated passwords have no ':' or '\\' to escape.
         extra: { [PGADMIN.pgpassKey]: pulumi.interpolate`${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n` },
       },

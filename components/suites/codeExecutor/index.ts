@@ -15,7 +15,7 @@ import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposu
 import { allowFlow, type Flow, INTERNET_PORTS, type PodGroup, workloadPods } from "../../platform/flows";
 import { GeneratedSecret } from "../../platform/generatedSecret";
 import { gpuPlacement } from "../../platform/gpu";
-import { MODEL_GATEWAY_KEY, MODEL_GATEWAY_SECRET, useModelGateway } from "../../platform/modelGateway";
+import { consumerKey, MODEL_GATEWAY_KEY, MODEL_GATEWAY_SECRET, useModelGateway } from "../../platform/modelGateway";
 import { emptyDir, type EnvMap } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
 import { childOpts, openSuite, type SuiteContext, workloadOpts } from "../context";
@@ -104,7 +104,8 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
     const envFrom = [{ configMapRef: { name: NAMES.config } }, { secretRef: { name: NAMES.secret } }, ...(store ? [store.envFrom] : [])];
     // The seed's services read the key as LLM_API_KEY (secrets.yaml) whoever issues it: the gateway's from its Secret.
     const env: EnvMap = gateway ? { LLM_API_KEY: { secretKeyRef: { name: MODEL_GATEWAY_SECRET, key: MODEL_GATEWAY_KEY } } } : {};
-    const checksums = { data: checksum(data), secret: secret.checksum, ...(store ? { objectStore: store.checksum } : {}) };
+    // The gateway's key (model-gateway) too: a rotated consumer key rolls the services that send it.
+    const checksums = { data: checksum(data), secret: secret.checksum, ...(store ? { objectStore: store.checksum } : {}), ...(gateway ? { gateway: checksum(consumerKey(gateway, INSTANCE)) } : {}) };
     this.services(ctx, cfg, envFrom, env, [config, secret, sa, ...(store ? [store.secret] : [])], checksums);
     for (const f of executorFlows(cfg, ctx, gateway !== undefined)) allowFlow(f, INSTANCE, childOpts(ctx));
     executorMetrics(ctx, cfg, platform.monitoring);

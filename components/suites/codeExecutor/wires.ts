@@ -5,7 +5,6 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { checksum } from "../../lib/checksum";
 import { selectorLabels } from "../../lib/labels";
 import { type PodGroup, workloadPods } from "../../platform/flows";
 import { type MonitoringAccess, scrape } from "../../platform/metrics";
@@ -33,13 +32,9 @@ export interface ObjectStoreUse {
  */
 export function useExecutorObjectStore(ctx: Ctx, cfg: CodeExecutorConfig, store: ObjectStore | undefined, callers: PodGroup): ObjectStoreUse | undefined {
   if (s3Source(cfg, store !== undefined) !== "object-store" || !store) return undefined;
-  const secret = useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: BUCKET, callers }, childOpts(ctx));
-  return {
-    envFrom: { secretRef: { name: OBJECT_STORE_SECRET } },
-    secret,
-    // What the Secret holds, from the same inputs: new keys or another endpoint roll the services.
-    checksum: checksum({ endpoint: store.endpoint, region: store.region, accessKey: store.accessKey, secretKey: store.secretKey, bucket: BUCKET }),
-  };
+  const { secret, checksum } = useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: BUCKET, callers }, childOpts(ctx));
+  // New keys or another endpoint roll the services.
+  return { envFrom: { secretRef: { name: OBJECT_STORE_SECRET } }, secret, checksum };
 }
 
 /** Both services' /metrics (the seed: "Both services expose Prometheus metrics") on their "http" ports; nothing when monitoring is off. */

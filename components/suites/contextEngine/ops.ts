@@ -254,7 +254,7 @@ function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, dep
 export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[], store: ObjectStore | undefined): string | undefined {
   const volume = dataVolume(ctx, { claim: NAMES.backups, size: cfg.storage.backups });
   const secret = store
-    ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx))
+    ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx)).secret
     : undefined;
   const s3 = secret ? objectStoreEnv(cfg.index.collection) : {};
   const jobDeps = secret ? [...deps, secret] : deps;

@@ -6,10 +6,9 @@
  */
 import { httpProbes } from "../../lib/probes";
 import type { Resources } from "../../lib/resources";
-import type * as pulumi from "@pulumi/pulumi";
 import { gpuPlacement } from "../../platform/gpu";
 import type { PodGroup } from "../../platform/flows";
-import { OBJECT_STORE_SECRET, type ObjectStore, useObjectStore } from "../../platform/objectStore";
+import { OBJECT_STORE_SECRET, type ObjectStore, type StoreSecret, useObjectStore } from "../../platform/objectStore";
 import { modelDownload } from "../../workloads/llamacpp";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
@@ -25,7 +24,7 @@ import { VLLM_COMMAND, WEIGHTS_SYNC_SCRIPT } from "./vllm";
 export const weightBuckets = (cfg: LlmStackConfig): string[] => [...new Set(cfg.localModels.flatMap((m) => (m.weights ? [m.weights.bucket] : [])))];
 
 /** The object store's keys (Secret object-store) and the flow to it, for the vLLM models that copy their weights from it. */
-export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, store: ObjectStore | undefined): pulumi.Resource | undefined {
+export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, store: ObjectStore | undefined): StoreSecret | undefined {
   const buckets = weightBuckets(cfg);
   if (buckets.length === 0 || !store) return undefined;
   const copiers: PodGroup = {
@@ -38,7 +37,7 @@ export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
 }
 
 /** `store`: the object-store Secret in this namespace (vLLM models copy their weights with its keys). */
-export function modelServers(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, store: pulumi.Resource | undefined): void {
+export function modelServers(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secrets: StackSecrets, store: StoreSecret | undefined): void {
   for (const m of cfg.localModels) {
     const weights = dataVolume(ctx, { claim: `${modelWorkload(m)}-weights`, volume: "weights", size: m.storage ?? cfg.storage.models });
     if (m.server === "llamacpp") llamacppServer(ctx, m, weights, secrets);
@@ -123,7 +122,7 @@ function llamacppServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights
  * the store's keys from Secret object-store), then served offline from there. Its caches and IPC sockets go to
  * /tmp, its shared memory to a memory-backed /dev/shm.
  */
-function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Volume, secrets: StackSecrets, store: pulumi.Resource): void {
+function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Volume, secrets: StackSecrets, store: StoreSecret): void {
   const w = m.weights;
   if (!w) throw new Error(`model ${m.name}: a vllm model without weights in the object store`);
   const placement = gpuPlacement(ctx.gpu);
@@ -131,6 +130,8 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
     modelWorkload(m),
     {
       ...modelServerBase(ctx, m, secrets),
+      // New object-store keys roll it too (its weights copy reads them).
+      checksums: { ...modelServerBase(ctx, m, secrets).checksums, objectStore: store.checksum },
       // Its weights are uploaded outside the stack: `pulumi up` does not wait for them (the pod does, saying so).
       skipAwait: true,
       uid: 1000,
@@ -187,6 +188,6 @@ function vllmServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights: Vo
         probes: httpProbes("http", "/health"),
       },
     },
-    workloadOpts(ctx, [secrets.modelServers, store]),
+    workloadOpts(ctx, [secrets.modelServers, store.secret]),
   );
 }

@@ -1,6 +1,6 @@
 /** Section: the generated credentials (stores, OpenWebUI, LiteLLM's master key) and the operator's provider keys. */
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecret } from "../../platform/generatedSecret";
+import { GeneratedSecret, type GeneratedValue } from "../../platform/generatedSecret";
 import { childOpts, type SuiteContext } from "../context";
 import type { LlmStackConfig } from "./config";
 import type { LlmStackImage } from "./images";
@@ -20,7 +20,7 @@ export interface StackSecrets {
 }
 
 export function stackSecrets(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig): StackSecrets {
-  const secret = (name: string, generate: Record<string, { length: number }>, extra: Record<string, pulumi.Input<string> | undefined> = {}) =>
+  const secret = (name: string, generate: Record<string, GeneratedValue>, extra: Record<string, pulumi.Input<string> | undefined> = {}) =>
     new GeneratedSecret(name, { namespace: ctx.namespace, secretName: name, instance: ctx.instance, generate, extra }, childOpts(ctx));
   // Alphanumeric (GeneratedSecret's default): the Redis password goes into a URL without encoding.
   const stack = secret(NAMES.stackSecret, {
@@ -29,7 +29,15 @@ export function stackSecrets(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
     [KEYS.qdrantApiKey]: { length: 40 },
     [KEYS.webuiSecret]: { length: 48 },
   });
-  const litellm = secret(NAMES.litellmSecret, { [KEYS.masterKey]: { length: 48 }, [KEYS.saltKey]: { length: 48 } }, { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic });
+  const litellm = secret(
+    NAMES.litellmSecret,
+    {
+      [KEYS.masterKey]: { length: 48 },
+      // LiteLLM encrypts the model credentials it keeps in its database with it (LITELLM_SALT_KEY).
+      [KEYS.saltKey]: { length: 48, notRotatable: "LiteLLM encrypts the credentials it stores in its database with the salt key; a new one cannot read them" },
+    },
+    { [KEYS.openai]: cfg.keys.openai, [KEYS.anthropic]: cfg.keys.anthropic },
+  );
   const redisConfig = secret(NAMES.redisConfig, {}, { "redis.conf": pulumi.interpolate`requirepass ${stack.values[KEYS.redisPassword]}\n` });
   const modelServers = secret(NAMES.modelServersSecret, { "api-key": { length: 40 } });
   const gatewayDb = secret(NAMES.gatewayDb, { password: { length: 32 } });

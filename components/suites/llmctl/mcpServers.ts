@@ -68,6 +68,8 @@ export function mcpServers(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig, sh
         // No pod until the key it needs is supplied (the Service stays: its route and flows are the seed's).
         replicas: running.has(server.name) ? 1 : 0,
         volumes,
+        // The studio's Secrets (the chroma server's token, llmctl-mcp's whole env) and the operator's MCP keys.
+        checksums: shared.checksums,
         podDisruptionBudget: false,
         container: {
           image: ctx.images[server.image],

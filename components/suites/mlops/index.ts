@@ -63,7 +63,7 @@ export class MlopsSuite extends pulumi.ComponentResource {
     this.buckets = [...new Set([...cfg.buckets, ...(platform.requestedBuckets ?? [])])];
     const store = minio(ctx, cfg, this.buckets);
     const db = postgresql(ctx, cfg);
-    const tracking: Mlflow = mlflow(ctx, cfg, [store.credentials, db.credentials]);
+    const tracking: Mlflow = mlflow(ctx, cfg, { database: db.credentials, store: store.credentials });
     mlopsNetwork(ctx, cfg, platform.monitoring);
     this.minioAccessKey = store.credentials.values[KEYS.accessKey];
     this.minioSecretKey = store.credentials.values[KEYS.secretKey];

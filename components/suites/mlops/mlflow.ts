@@ -4,7 +4,6 @@
  * password unless turned off, Prometheus metrics on /metrics.
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
 import { checksum } from "../../lib/checksum";
 import { MLFLOW_ADMIN_SYNC_SCRIPT } from "./scripts";
 import { standardLabels } from "../../lib/labels";
@@ -66,7 +65,9 @@ export interface Mlflow {
   readonly auth?: GeneratedSecret;
 }
 
-export function mlflow(ctx: Ctx, cfg: MlopsConfig, deps: pulumi.Resource[]): Mlflow {
+/** `credentials`: the database's and MinIO's generated Secrets MLflow reads (new values roll it). */
+export function mlflow(ctx: Ctx, cfg: MlopsConfig, credentials: { database: GeneratedSecret; store: GeneratedSecret }): Mlflow {
+  const deps = [credentials.store, credentials.database];
   const auth = cfg.mlflowAuth
     ? new GeneratedSecret(
         NAMES.mlflowAuth,
@@ -102,7 +103,7 @@ export function mlflow(ctx: Ctx, cfg: MlopsConfig, deps: pulumi.Resource[]): Mlf
       uid: 1000,
       port: { port: PORTS.mlflow, nodePort: ctx.exposure.mode === "nodePort" ? cfg.nodePorts.mlflow : undefined },
       volumes: [emptyDir("tmp", "1Gi"), { name: "config", configMap: { name: NAMES.mlflowConfig } }],
-      checksums: { config: checksum(ini), ...(auth ? { auth: auth.checksum } : {}) },
+      checksums: { config: checksum(ini), database: credentials.database.checksum, store: credentials.store.checksum, ...(auth ? { auth: auth.checksum } : {}) },
       initContainers: [
         waitForContainer({
           name: "wait-for-stores",
