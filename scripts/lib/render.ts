@@ -247,7 +247,15 @@ export interface Evaluation {
  */
 export async function evaluate(recorder: Recorder, load: () => Record<string, unknown>): Promise<Evaluation> {
   return withPlainStackTraces(async () => {
-    const program = load();
+    let program: Record<string, unknown>;
+    try {
+      program = load();
+    } catch (e) {
+      // A program that fails at its end (a config check after the resources) left registrations in flight: let them
+      // finish under these mocks, not the next evaluation's.
+      await settle().catch(() => undefined);
+      throw e;
+    }
     const outputs = (await resolveOutputs({ ...program })) as Record<string, unknown>;
     await settle();
     return { resources: recorder.resources, registered: recorder.registered, generated: recorder.generated, outputs };

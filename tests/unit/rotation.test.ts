@@ -131,3 +131,10 @@ describe("npm run rotate: the credentialRotation list it writes", () => {
     expect(() => withRotation([], ["POSTGRES_PASSWORD"], "1")).toThrow(/not a credential id: "POSTGRES_PASSWORD"/);
   });
 });
+
+test("the edge's basic-auth password rotates as edge/basic-auth", async () => {
+  const set = { credentialRotation: ["edge/basic-auth=2026-12-04"] };
+  const { resources } = await renderStack("prod", { set }, true);
+  const password = resources.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.endsWith("-basic-auth"));
+  expect(password?.inputs.keepers).toEqual({ rotation: "2026-12-04" });
+}, 60_000);

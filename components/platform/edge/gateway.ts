@@ -7,6 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { rotationKeepers } from "../rotation";
 import * as pulumi from "@pulumi/pulumi";
 import type { HostClaim } from "../../config/claims";
 import { standardLabels } from "../../lib/labels";
@@ -116,7 +117,9 @@ export class PlatformGateway extends pulumi.ComponentResource {
     }
 
     if (exposure.auth.mode === "basic") {
-      this.basicAuthPassword = pulumi.secret(new random.RandomPassword(`${name}-basic-auth`, { length: 32, special: false }, { parent: this }).result);
+      // Rotated as `edge/basic-auth` in credentialRotation; Envoy Gateway reads the htpasswd Secrets as they change.
+      const keepers = rotationKeepers("edge", "basic-auth");
+      this.basicAuthPassword = pulumi.secret(new random.RandomPassword(`${name}-basic-auth`, { length: 32, special: false, ...(keepers ? { keepers } : {}) }, { parent: this }).result);
     }
     this.registerOutputs({ namespace: this.namespace, addressCommand: this.addressCommand });
   }
