@@ -11,6 +11,7 @@ import type { MonitoringAccess } from "./platform/metrics";
 import type { RegistryAccess } from "./platform/pullSecret";
 import type { StackConfig } from "./stack";
 import type { DeployedSuite, PlatformContext } from "./suites/types";
+import { BACKUP_BUCKET, backupTarget } from "./platform/backups/target";
 
 /** Pull credentials for built images: Harbor's generated admin, or the operator's, or none. */
 export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): RegistryAccess | undefined {
@@ -35,12 +36,15 @@ export function deploySuites(
   // Providers first (the object store, then the gateway), so their users are handed what they provide.
   const rank = (s: (typeof stack.suites)[number]) => (s.providesObjectStore ? 0 : s.providesGateway ? 1 : 2);
   const ordered = [...stack.suites].sort((a, b) => rank(a) - rank(b));
-  const requestedBuckets = stack.suites.flatMap((s) => s.buckets);
+  // Without an external bucket the backups go to the object store's platform-backups.
+  const requestedBuckets = [...stack.suites.flatMap((s) => s.buckets), ...(stack.backups.external ? [] : [BACKUP_BUCKET])];
   const gatewayConsumers = stack.suites.filter((s) => s.usesGateway).map((s) => s.name);
   const deployed: DeployedSuite[] = [];
   for (const suite of ordered) {
     const gateway = suite.usesGateway ? deployed.find((d) => d.gateway)?.gateway : undefined;
-    const objectStore = suite.buckets.length > 0 ? deployed.find((d) => d.objectStore)?.objectStore : undefined;
+    const provided = deployed.find((d) => d.objectStore)?.objectStore;
+    const objectStore = suite.buckets.length > 0 ? provided : undefined;
+    const target = backupTarget(stack.backups, provided);
     const context: PlatformContext = {
       exposure: p.exposure,
       edge,
@@ -54,6 +58,8 @@ export function deploySuites(
       images: resolveImages(mergeCatalogues([PLATFORM_IMAGES, suite.images]), stack.images),
       imagePullSecrets: p.images.pullSecrets,
       registryAccess: access,
+      backups: stack.backups,
+      ...(target ? { backupTarget: target } : {}),
       ...(gateway ? { modelGateway: gateway } : {}),
       ...(monitoring ? { monitoring } : {}),
       ...(objectStore ? { objectStore } : {}),

@@ -19,10 +19,12 @@ import { KSERVE_SCHEMA, type KserveConfig, parseKserve } from "./addons/kserve/c
 import { kserveDemand } from "./addons/kserve/values";
 import { MONITORING_SCHEMA, type MonitoringConfig, parseMonitoring } from "./addons/monitoring/config";
 import { monitoringDemand } from "./addons/monitoring/values";
+import { BACKUP_SCHEMA, parseBackups } from "./config/backups";
 import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
 import { ConfigError } from "./config/configError";
 import { EDGE_SCHEMA } from "./config/edge";
 import { GITOPS_SCHEMA, parseGitops } from "./config/gitops";
+import type { BackupSettings } from "./platform/backups/target";
 import type { GitopsConfig } from "./platform/gitops";
 import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
 import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
@@ -53,6 +55,8 @@ export interface StackConfig {
   readonly kserve: KserveConfig;
   /** GitOps render mode (objects to a directory, Secrets' values from a store), when gitopsRenderDirectory is set. */
   readonly gitops?: GitopsConfig;
+  /** When the datastores are backed up and drilled, how many are kept, and where they go (config/backups.ts). */
+  readonly backups: BackupSettings;
   /** Every public host the enabled modules claimed: one Gateway listener and certificate each. */
   readonly hosts: readonly HostClaim[];
   /** Registry, tag and overrides for built images, with the Harbor switch applied. */
@@ -80,6 +84,7 @@ export function stackSchema(suites: readonly RegisteredSuite[] = SUITES): Schema
     { owner: "platform", schema: suitesSchema(suites) },
     { owner: "edge", schema: EDGE_SCHEMA },
     { owner: "gitops", schema: GITOPS_SCHEMA },
+    { owner: "backups", schema: BACKUP_SCHEMA },
     ...suites.map((s) => ({ owner: `suite ${s.name}`, schema: s.schema })),
     { owner: "add-on harbor", schema: HARBOR_SCHEMA },
     { owner: "add-on pgadmin", schema: PGADMIN_SCHEMA },
@@ -157,6 +162,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   const monitoring = parseMonitoring(new Reader(MONITORING_SCHEMA, raw, problems), platform);
   const kserve = parseKserve(new Reader(KSERVE_SCHEMA, raw, problems), platform, certManager.config);
   const gitops = parseGitops(new Reader(GITOPS_SCHEMA, raw, problems));
+  const backups = parseBackups(new Reader(BACKUP_SCHEMA, raw, problems));
   const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
   const claims = [
     ...active.map((p) => p.claims),
@@ -206,6 +212,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     monitoring: monitoring.config,
     kserve: kserve.config,
     ...(gitops ? { gitops } : {}),
+    backups,
     hosts,
     images,
     pullCredentials: credentials,

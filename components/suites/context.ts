@@ -5,6 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
+import { type BackedUpStore, namespaceBackups, type StoreBackup } from "../platform/backups/jobs";
+import type { BackupTarget } from "../platform/backups/target";
 import { Namespace, type NamespaceArgs } from "../platform/namespace";
 import { generatedPullSecret, podPullSecrets } from "../platform/pullSecret";
 import { emptyDir, type Volume } from "../workloads/pod";
@@ -109,4 +111,17 @@ export function dataVolume<I extends string>(ctx: SuiteContext<I>, a: { claim: s
   const volume = a.volume ?? a.claim;
   if (!ctx.persistence) return emptyDir(volume, a.size);
   return { name: volume, persistentVolumeClaim: { claimName: suiteClaim(ctx, a.claim, a.size, a.accessMode) } };
+}
+
+/** Backs up one store of the suite (platform/backups): `undefined` when the suite's stores are not backed up. */
+export type BackUp = (store: StoreBackup) => BackedUpStore;
+
+/**
+ * The backups of the suite's datastores, to `target` (the platform's: external bucket or object store): none without
+ * a target, or without persistence (nothing outlives a pod then).
+ */
+export function suiteBackups<I extends string>(ctx: SuiteContext<I>, target: BackupTarget | undefined): BackUp | undefined {
+  if (!target || !ctx.persistence) return undefined;
+  const args = { namespace: ctx.namespace, namespaceName: ctx.namespaceName, instance: ctx.instance, target, network: ctx.network, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, curlImage: ctx.images["wait-for"] };
+  return namespaceBackups(args, childOpts(ctx, ctx.podPrerequisites));
 }

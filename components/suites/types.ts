@@ -17,6 +17,7 @@ import type { NetworkConfig } from "../platform/flows";
 import type { GpuConfig } from "../platform/gpu";
 import type { MonitoringAccess } from "../platform/metrics";
 import type { ModelGateway } from "../platform/modelGateway";
+import type { BackupSettings, BackupTarget } from "../platform/backups/target";
 import type { ObjectStore } from "../platform/objectStore";
 import type { RegistryAccess } from "../platform/pullSecret";
 
@@ -47,6 +48,13 @@ export interface PlatformContext<I extends string = string> {
   readonly monitoring?: MonitoringAccess;
   /** The object store another enabled suite provides, for a suite that asked for buckets. */
   readonly objectStore?: ObjectStore;
+  /** The stack's backup settings (schedules, retention, external bucket). */
+  readonly backups: BackupSettings;
+  /**
+   * Where this suite's datastores are backed up: the external bucket, or the object store another suite provides;
+   * absent for the provider itself (it backs up to its own store) and when there is neither.
+   */
+  readonly backupTarget?: BackupTarget;
   /** For the model gateway's provider: the enabled suites that use it (each gets a key of its own). */
   readonly gatewayConsumers?: readonly string[];
   /** For the object store's provider: the buckets the other enabled suites asked for. */

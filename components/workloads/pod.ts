@@ -66,6 +66,11 @@ export interface PodArgs {
    * one replica, not all. ScheduleAnyway, so a one-node cluster still runs every replica.
    */
   readonly spreadAcrossNodes?: Readonly<Record<string, string>>;
+  /**
+   * Schedule on the node of the pods matching these labels (required podAffinity on kubernetes.io/hostname): a
+   * pod that mounts another workload's ReadWriteOnce claim must share its node.
+   */
+  readonly besidePods?: Readonly<Record<string, string>>;
 }
 
 function container(c: ContainerArgs, profile: ResourceProfile): kx.types.Container {
@@ -109,6 +114,9 @@ export function buildPodSpec(args: PodArgs): pulumi.Output<k8s.types.input.core.
             { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...args.spreadAcrossNodes } } },
           ],
         }
+      : {}),
+    ...(args.besidePods
+      ? { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { ...args.besidePods } } }] } } }
       : {}),
   }).podSpec;
 }

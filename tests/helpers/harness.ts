@@ -158,8 +158,9 @@ export function at(v: Json | undefined, pathExpr: string): Json | undefined {
   return valueAt(v, pathExpr) as Json | undefined;
 }
 
+/** The pod spec of a workload, or of a CronJob's Job template. */
 export function podSpecOf(r: Recorded): JsonObject {
-  return (at(r.inputs, "spec.template.spec") ?? {}) as JsonObject;
+  return (at(r.inputs, "spec.template.spec") ?? at(r.inputs, "spec.jobTemplate.spec.template.spec") ?? {}) as JsonObject;
 }
 
 export function containersOf(r: Recorded, init = false): JsonObject[] {

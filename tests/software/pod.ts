@@ -33,15 +33,18 @@ function objectData(res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: 
 /** The data of a rendered Secret (decoded) or ConfigMap. */
 export const renderedData = (res: readonly Recorded[], kind: "ConfigMap" | "Secret", ns: string, name: string): Record<string, string> => objectData(res, kind, ns, name);
 
-/** The workload's container named `name` (or its first), materialized under a new scratch root. */
-export function localContainer(res: readonly Recorded[], kind: string, workload: string, name?: string): LocalContainer {
+/**
+ * The workload's container named `name` (or its first), materialized under a new scratch root, or under `root`: the
+ * containers of one pod given the same root share its volumes, as they do in the pod.
+ */
+export function localContainer(res: readonly Recorded[], kind: string, workload: string, name?: string, sharedRoot?: string): LocalContainer {
   const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === workload);
   if (!w) throw new Error(`no ${kind} ${workload} in the render`);
   const ns = String(at(w.inputs, "metadata.namespace"));
   // An app container, or an init container by name.
   const c = [...containersOf(w), ...containersOf(w, true)].find((x) => name === undefined || x.name === name);
   if (!c) throw new Error(`${workload} has no container ${name}`);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `sw-${workload}-`));
+  const root = sharedRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), `sw-${workload}-`));
   const mounts = ((c.volumeMounts ?? []) as JsonObject[]).map((m) => ({ name: String(m.name), mountPath: String(m.mountPath) }));
   const local = (p: string) => {
     const m = mounts.filter((x) => p === x.mountPath || p.startsWith(`${x.mountPath}/`)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];

@@ -4,12 +4,14 @@
  * gateway for the other suites.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { BackedUpStore } from "../../platform/backups/jobs";
 import { workloadPods } from "../../platform/flows";
 import { dashboard } from "../../platform/metrics";
 import type { ModelGateway } from "../../platform/modelGateway";
 import { childOpts, openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { apps } from "./apps";
+import { stackBackups } from "./backups";
 import { llmStackDemand } from "./capacity";
 import { LLM_STACK_SCHEMA, type LlmStackConfig, parseLlmStack } from "./config";
 import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
@@ -43,6 +45,7 @@ export class LlmStackSuite extends pulumi.ComponentResource {
   readonly providerKeys: Readonly<Record<string, string>>;
   /** Where each consumer's key is (namespace/Secret and key), for the outputs. */
   readonly consumerKeys: Readonly<Record<string, string>>;
+  readonly backups?: Readonly<Record<string, BackedUpStore>>;
 
   constructor(name: string, args: LlmStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:LlmStack", name, {}, opts);
@@ -65,6 +68,7 @@ export class LlmStackSuite extends pulumi.ComponentResource {
     registerKeys(ctx, cfg, keys, secrets);
     modelServers(ctx, cfg, secrets, weightsStore(ctx, cfg, platform.objectStore));
     stackNetwork(ctx, cfg, platform.monitoring);
+    this.backups = stackBackups(ctx, platform.backupTarget);
     dashboard(SPEND_DASHBOARD.name, INSTANCE, spendDashboard(), platform.monitoring, childOpts(ctx));
     this.spend = spendHelp(cfg.namespace, platform.monitoring !== undefined);
 
@@ -103,6 +107,7 @@ export const llmStack = defineSuite({
     },
     providerKeys: s.providerKeys,
     spend: s.spend,
+    backups: s.backups,
   }),
   gateway: (s: LlmStackSuite) => s.gateway,
   objectStoreBuckets: weightBuckets,

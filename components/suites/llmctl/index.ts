@@ -4,11 +4,13 @@
  * constructor only orders the sections; each section is a builder over one SuiteContext.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { BackedUpStore } from "../../platform/backups/jobs";
 import { POSTGRES_PORT } from "../../workloads/datastores";
 import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { llmctlDemand } from "./capacity";
 import { LLMCTL_SCHEMA, type LlmctlConfig, parseLlmctl } from "./config";
+import { studioBackups } from "./backups";
 import { datastores } from "./datastores";
 import { mcpEndpoints, mcpPublicEndpoints, portForward, secretsSummary, studioUrls } from "./decisions";
 import { executorPlumbing, smokeJob } from "./executor";
@@ -72,6 +74,8 @@ export class LlmctlSuite extends pulumi.ComponentResource {
   readonly imagePullSecrets: readonly string[];
   /** How to find the node address for NodePort URLs, when nodePortHost is not set. */
   readonly nodeIpHint?: string;
+  /** Each backed-up store: where it goes, and the commands that back it up or drill it now. */
+  readonly backups?: Readonly<Record<string, BackedUpStore>>;
 
   constructor(name: string, args: LlmctlSuiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:Llmctl", name, {}, opts);
@@ -97,6 +101,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     if (cfg.executor.smokeTest) smokeJob(ctx, cfg, plumbing);
     studioExposure(ctx);
     studioNetwork(ctx);
+    this.backups = studioBackups(ctx, platform.backupTarget);
 
     const urls = studioUrls(cfg, platform.exposure, cfg.namespace);
     this.frontend = { url: urls.frontend, portForward: portForward(cfg.namespace, NAMES.frontend, PORTS.frontend) };
@@ -137,5 +142,6 @@ export const llmctl = defineSuite({
     mcpPublicEndpoints: s.mcpPublicEndpoints,
     nodeIpHint: s.nodeIpHint,
     imagePullSecrets: s.imagePullSecrets,
+    backups: s.backups,
   }),
 });

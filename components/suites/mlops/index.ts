@@ -4,6 +4,8 @@
  * buckets gets them created here and receives the endpoint and keys (components/platform/objectStore.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { BackedUpStore } from "../../platform/backups/jobs";
+import { backupTarget } from "../../platform/backups/target";
 import type { PlatformConfig } from "../../config/platform";
 import type { WorkloadDemand } from "../../lib/capacity";
 import { workloadDemand } from "../../lib/demand";
@@ -15,6 +17,7 @@ import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { MLOPS_SCHEMA, type MlopsConfig, parseMlops } from "./config";
 import { MLOPS_CATALOGUE, type MlopsImage } from "./images";
+import { mlopsBackups } from "./backups";
 import { minio, minioEndpoint } from "./minio";
 import { type Mlflow, mlflow } from "./mlflow";
 import { INSTANCE, KEYS, NAMES, PORTS, S3_REGION, sized } from "./names";
@@ -53,6 +56,7 @@ export class MlopsSuite extends pulumi.ComponentResource {
   readonly minioAccessKey: pulumi.Output<string>;
   readonly minioSecretKey: pulumi.Output<string>;
   readonly mlflowAdminPassword?: pulumi.Output<string>;
+  readonly backups?: Readonly<Record<string, BackedUpStore>>;
 
   constructor(name: string, args: { config: MlopsConfig; platform: PlatformContext<MlopsImage> }, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:Mlops", name, {}, opts);
@@ -78,6 +82,8 @@ export class MlopsSuite extends pulumi.ComponentResource {
       port: PORTS.minioApi,
     };
     this.urls = mlopsUrls(cfg, platform.exposure);
+    // Its own store is the target unless the stack names an external bucket (then platform.backupTarget is that).
+    this.backups = mlopsBackups(ctx, platform.backupTarget ?? backupTarget(platform.backups, this.objectStore));
     this.registerOutputs({ namespace: this.namespace, urls: this.urls });
   }
 }
@@ -99,6 +105,7 @@ export const mlops = defineSuite({
     // Secret outputs: `pulumi stack output --show-secrets suites`.
     minio: { accessKey: pulumi.secret(s.minioAccessKey), secretKey: pulumi.secret(s.minioSecretKey) },
     ...(s.mlflowAdminPassword ? { mlflowAdmin: { username: "admin", password: pulumi.secret(s.mlflowAdminPassword) } } : {}),
+    backups: s.backups,
   }),
   objectStore: (s: MlopsSuite) => s.objectStore,
 });

@@ -1,0 +1,31 @@
+/**
+ * Section: the MLOps suite's backups (platform/backups): its PostgreSQL (MLflow's runs and registry, the seed's
+ * mlops database). MinIO's buckets (MLflow's artifacts, the other suites' objects) are the object store itself:
+ * copying them into the same MinIO protects nothing, so they are mirrored only to an external bucket (backupS3*).
+ */
+import type { BackedUpStore } from "../../platform/backups/jobs";
+import { postgresBackup } from "../../platform/backups/stores";
+import type { BackupTarget } from "../../platform/backups/target";
+import { serviceHost } from "../../platform/exposure";
+import { workloadPods } from "../../platform/flows";
+import { type SuiteContext, suiteBackups } from "../context";
+import type { MlopsImage } from "./images";
+import { INSTANCE, KEYS, NAMES, POSTGRES_ADMIN } from "./names";
+
+export function mlopsBackups(ctx: SuiteContext<MlopsImage>, target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
+  const backUp = suiteBackups(ctx, target);
+  if (!backUp) return undefined;
+  const ns = ctx.namespaceName;
+  return {
+    [NAMES.postgres]: backUp(
+      postgresBackup(NAMES.postgres, {
+        image: ctx.images.postgres,
+        host: serviceHost(NAMES.postgresExternal, ns),
+        user: POSTGRES_ADMIN.user,
+        password: { name: NAMES.postgresCredentials, key: KEYS.postgresPassword },
+        pods: workloadPods(NAMES.postgres, INSTANCE, ns, ctx.namespace),
+        what: "MLOps' PostgreSQL (MLflow's tracking and registry data, every database, the roles)",
+      }),
+    ),
+  };
+}
