@@ -102,7 +102,7 @@ describe("llmctl suite on the dev stack", () => {
       { secretRef: { name: "llmctl-mcp-secrets", optional: true } },
     ]);
     // No llmctl-mcp-secrets without operator credentials (optional for boot).
-    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName).sort()).toEqual(["llmctl-chromadb-proxy", "llmctl-redis-config", "llmctl-studio-broker", "llmctl-studio-secrets"]);
+    expect(ofType(res, "core/v1:Secret").filter((x) => at(x.inputs, "metadata.namespace") === "llmctl").map(k8sName).sort()).toEqual(["backup-target", "llmctl-chromadb-proxy", "llmctl-redis-config", "llmctl-studio-broker", "llmctl-studio-secrets"]);
   });
 
   test("ChromaDB answers only with the generated token: a proxy holds the Service port, the clients send the token", () => {

@@ -14,7 +14,7 @@ import type { ResourceProfile, Size } from "../../lib/resources";
 import { buildPodSpec, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
 import { allowFlow, type NetworkConfig, type PodGroup } from "../flows";
 import { FETCH_SCRIPT, UPLOAD_SCRIPT } from "./scripts";
-import { BACKUP_POD_LABEL, BACKUP_TARGET_SECRET, type BackupTarget, backupPods, useBackupTarget } from "./target";
+import { BACKUP_POD_LABEL, BACKUP_TARGET_SECRET, type BackupTarget, useBackupTarget } from "./target";
 
 /** One datastore's backup: how its image dumps it, and how the same image checks a restored copy. */
 export interface StoreBackup {
@@ -82,10 +82,11 @@ function transferEnv(prefix: string, retention: number): EnvMap {
 /** Backups of the stores of one namespace: its backup-target Secret and flow once, then two CronJobs per store. */
 export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.CustomResourceOptions): (store: StoreBackup) => BackedUpStore {
   const { secret } = useBackupTarget(args.instance, { namespace: args.namespace, namespaceName: args.namespaceName, instance: args.instance, target: args.target, network: args.network }, opts);
-  const pods = backupPods(args.namespaceName, args.namespace);
   return (store) => {
     if (store.reach) {
-      allowFlow({ name: `backup-${store.name}`, from: { pods }, to: { pods: store.reach.pods }, ports: [{ port: store.reach.port }], why: `backup-${store.name} dumps ${store.what}` }, args.instance, opts);
+      // Only the dump and the restore talk to the live server; the drill restores into its own pod.
+      const clients: PodGroup = { name: `backup-${store.name}`, namespace: args.namespaceName, own: args.namespace, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [`backup-${store.name}`, `restore-${store.name}`] }] } };
+      allowFlow({ name: `backup-${store.name}`, from: { pods: clients }, to: { pods: store.reach.pods }, ports: [{ port: store.reach.port }], why: `backup-${store.name} dumps ${store.what}, restore-${store.name} restores it` }, args.instance, opts);
     }
     const prefix = `${pulumi.getStack()}/${args.namespaceName}/${store.name}/`;
     const transfer = transferEnv(prefix, args.target.settings.retention);
