@@ -3,8 +3,10 @@
  * return what a person needs after `pulumi up`. index.ts runs it and exports the result; the tests and
  * scripts run this same function under mocks (several stacks per process, sharing one SDK instance).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { GpuOperator } from "./addons/gpuOperator";
 import { Harbor } from "./addons/harbor";
+import { harborBackups } from "./addons/harbor/backups";
 import { Kserve } from "./addons/kserve";
 import { Monitoring } from "./addons/monitoring";
 import { PgAdmin } from "./addons/pgadmin";
@@ -13,6 +15,7 @@ import { deploySuites, registryAccess } from "./deploy";
 import { deployEdge } from "./edge";
 import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
 import { PlatformApis } from "./platform/apis";
+import { backupTarget } from "./platform/backups/target";
 import * as path from "path";
 import { enableGitopsRender } from "./platform/gitops";
 import { kubernetesProvider } from "./platform/provider";
@@ -45,6 +48,15 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
     ? new GpuOperator("gpu-operator", { config: stack.gpuOperator, gpu: p.gpu, profile: p.resourceProfile, network: p.network, monitoring: monitoringAddon?.access, apis }, opts)
     : undefined;
   const deployed = deploySuites(stack, registryAccess(stack, harborAddon), edge.access, opts, monitoringAddon?.access);
+  // The backup target is known once the suites are: the object store is one of theirs.
+  const target = backupTarget(stack.backups, deployed.find((d) => d.objectStore)?.objectStore);
+  if (p.persistence && !target) pulumi.log.warn("backups: no target, so no datastore is backed up: enable the mlops suite (its object store) or set backupS3Endpoint");
+  if (p.persistence && p.dataProtection && target?.store) {
+    pulumi.log.warn(`backups: they go to ${target.location}, inside the cluster they protect; set backupS3Endpoint (and its bucket and keys) so they outlive it`);
+  }
+  const harborStores =
+    harborAddon &&
+    harborBackups(ADDON_INSTANCES.harbor, { namespace: harborAddon.namespace, config: stack.harbor, target, persistence: p.persistence, network: p.network, profile: p.resourceProfile, curlImage: platformImages["wait-for"] }, { parent: harborAddon });
   // KServe after the suites: its example reads its model from the object store the mlops suite provides.
   const kserveAddon = stack.kserve.enabled
     ? new Kserve("kserve", { config: stack.kserve, profile: p.resourceProfile, network: p.network, objectStore: deployed.find((d) => d.objectStore)?.objectStore, apis }, opts)
@@ -63,6 +75,7 @@ export function deployPlatform(stack: StackConfig = loadStackConfig()) {
     adminPassword: harborAddon.adminPassword,
     imagePrefix: `${harborAddon.registryEndpoint}/${harborAddon.project}`,
     chartVersion: harborAddon.chartVersion,
+    backups: harborStores,
   };
   const pgadmin = pgadminAddon && { url: pgadminAddon.url, email: pgadminAddon.email, password: pgadminAddon.password };
   const monitoring = monitoringAddon && {

@@ -59,7 +59,7 @@ const HARBOR: TemplateSite[] = [
               template: {
                 metadata: { annotations: { "checksum/secret": sha256(secret) } },
                 // database-ss.yaml's container: the image from values, the data volume at PostgreSQL's path.
-                spec: { containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.0", volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data" }] }] },
+                spec: { containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.2", env: [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }], volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data" }] }] },
               },
             },
           },

@@ -8,7 +8,19 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CLAIM_DRILL_SCRIPT, FETCH_SCRIPT, UPLOAD_SCRIPT } from "../../components/platform/backups/scripts";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import {
+  CLAIM_DRILL_SCRIPT,
+  FETCH_SCRIPT,
+  QDRANT_DRILL_SCRIPT,
+  QDRANT_DUMP_SCRIPT,
+  QDRANT_RESTORE_SCRIPT,
+  SQLITE_CLAIM_DRILL_SCRIPT,
+  SQLITE_CLAIM_DUMP_SCRIPT,
+  SQLITE_CLAIM_RESTORE_SCRIPT,
+  UPLOAD_SCRIPT,
+} from "../../components/platform/backups/scripts";
 import { at, byName, configProblems, containersOf, envOf, type JsonObject, k8sName, ofType, podSpecOf, type Recorded, renderStack, studioOnly } from "../helpers/harness";
 import { reaches } from "../helpers/reach";
 import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
@@ -25,7 +37,17 @@ describe("dev: every datastore with state is backed up to the object store, dril
   });
 
   test("the stores backed up, each with a backup, a drill and a suspended restore CronJob", () => {
-    expect(stores(res)).toEqual(["llm-stack/postgres", "llmctl/llmctl-postgres", "llmctl/llmctl-redis", "llmctl/llmctl-studio-data", "mlops/postgresql"]);
+    expect(stores(res)).toEqual([
+      "llm-stack/openwebui-data",
+      "llm-stack/postgres",
+      "llm-stack/qdrant",
+      "llmctl-harbor/harbor-database",
+      "llmctl-harbor/harbor-registry",
+      "llmctl/llmctl-postgres",
+      "llmctl/llmctl-redis",
+      "llmctl/llmctl-studio-data",
+      "mlops/postgresql",
+    ]);
     for (const store of stores(res)) {
       const [ns, name] = store.split("/");
       const of = (kind: string) => byName(res, "batch/v1:CronJob", `${kind}-${name}`);
@@ -38,12 +60,16 @@ describe("dev: every datastore with state is backed up to the object store, dril
     }
   });
 
-  test("the curl steps read the target from backup-target by reference, under <stack>/<namespace>/<store>/, with the retention", () => {
+  test("the curl steps read the target from the mounted backup-target (files, no secret in the env), under <stack>/<namespace>/<store>/, with the retention", () => {
     for (const store of stores(res)) {
       const [ns, name] = store.split("/");
       for (const [cron, container] of [[`backup-${name}`, "upload"], [`drill-${name}`, "fetch"], [`restore-${name}`, "fetch"]]) {
-        const env = envOf(step(res, cron, container));
-        for (const k of TARGET_KEYS) expect(env[k]).toEqual({ name: k, valueFrom: { secretKeyRef: { name: "backup-target", key: k } } });
+        const c = step(res, cron, container);
+        const env = envOf(c);
+        for (const k of TARGET_KEYS) expect(env[k]).toBeUndefined();
+        expect(env.BACKUP_TARGET_DIR.value).toBe("/etc/backup-target");
+        expect(c.volumeMounts).toContainEqual({ name: "backup-target", mountPath: "/etc/backup-target", readOnly: true });
+        expect(podSpecOf(byName(res, "batch/v1:CronJob", cron)).volumes).toContainEqual({ name: "backup-target", secret: { secretName: "backup-target", defaultMode: 0o440 } });
         expect(env.BACKUP_PREFIX.value).toBe(`dev/${ns}/${name}/`);
         expect(env.RETENTION.value).toBe("7");
       }
@@ -69,10 +95,17 @@ describe("dev: every datastore with state is backed up to the object store, dril
     expect(reach("llmctl/llmctl-studio-frontend", "mlops/minio", 9000)).toBe(false);
   });
 
-  test("the PostgreSQL dump runs the server's image as its superuser, the password by reference", () => {
+  test("the PostgreSQL dump runs the server's image as its superuser, the password a mounted file of its Secret", () => {
     const dump = step(res, "backup-llmctl-postgres", "dump");
     expect(dump.image).toBe(containersOf(byName(res, "apps/v1:StatefulSet", "llmctl-postgres"))[0].image);
-    expect(envOf(dump).PGPASSWORD).toEqual({ name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "llmctl-studio-secrets", key: "LLMCTL_POSTGRES_PASSWORD" } } });
+    expect(envOf(dump).PGPASSWORD).toBeUndefined();
+    expect(envOf(dump).PGPASSWORD_FILE.value).toBe("/etc/backup-store/password");
+    expect(dump.volumeMounts).toContainEqual({ name: "store-secret", mountPath: "/etc/backup-store", readOnly: true });
+    expect(podSpecOf(byName(res, "batch/v1:CronJob", "backup-llmctl-postgres")).volumes).toContainEqual({ name: "store-secret", secret: { secretName: "llmctl-studio-secrets", items: [{ key: "LLMCTL_POSTGRES_PASSWORD", path: "password" }], defaultMode: 0o440 } });
+    // No step of any backup CronJob takes a Secret through its env.
+    for (const cron of ofType(res, "batch/v1:CronJob").filter((c) => /^(backup|drill|restore)-/.test(k8sName(c)))) {
+      for (const c of [...containersOf(cron), ...containersOf(cron, true)]) expect(JSON.stringify(c.env ?? [])).not.toContain("secretKeyRef");
+    }
     expect(envOf(dump).PGHOST.value).toBe("llmctl-postgres.llmctl.svc.cluster.local");
     expect(at(podSpecOf(byName(res, "batch/v1:CronJob", "backup-llmctl-postgres")), "securityContext.runAsUser")).toBe(999);
   });
@@ -101,7 +134,7 @@ describe("where backups go", () => {
   test("an external bucket: the keys, endpoint and bucket go to every backup-target, the flow is to the internet on 443, MinIO makes no backup bucket", async () => {
     const { resources: res } = await renderStack("dev", external);
     const targets = ofType(res, "core/v1:Secret").filter((s) => k8sName(s) === "backup-target");
-    expect(targets.map((s) => at(s.inputs, "metadata.namespace")).sort()).toEqual(["llm-stack", "llmctl", "mlops"]);
+    expect(targets.map((s) => at(s.inputs, "metadata.namespace")).sort()).toEqual(["llm-stack", "llmctl", "llmctl-harbor", "mlops"]);
     for (const t of targets) expect(at(t.inputs, "stringData")).toEqual({ AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE01", AWS_SECRET_ACCESS_KEY: "external-secret-key-0123456789", AWS_REGION: "eu-central-1", S3_ENDPOINT_URL: "https://s3.eu-central-1.amazonaws.com", S3_BUCKET: "acme-llm-backups" });
     const egress = ofType(res, "networking.k8s.io/v1:NetworkPolicy").find((p) => k8sName(p) === "llmctl-backups-to-target-egress")!;
     expect(at(egress.inputs, "spec.egress.0.ports")).toEqual([{ port: 443, protocol: "TCP" }]);
@@ -196,6 +229,14 @@ describe("the transfer scripts against a local S3 server that checks signatures"
     expect(await runShell(FETCH_SCRIPT, env({ RESTORE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "backup-restore-")), BACKUP_PREFIX: "dev/none/" }))).toMatchObject({ code: 1, output: expect.stringContaining("no complete backup under s3://backups/dev/none/") });
     const wrongKey = await runShell(UPLOAD_SCRIPT, env({ BACKUP_DIR: dumped("x"), AWS_SECRET_ACCESS_KEY: "wrong" }));
     expect(wrongKey).toMatchObject({ code: 1, output: expect.stringContaining("HTTP 403") });
+    // The target as the CronJob mounts it: a directory of backup-target's keys; one missing is named.
+    const targetDir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-target-"));
+    const keys: Record<string, string> = env({});
+    for (const k of TARGET_KEYS) fs.writeFileSync(path.join(targetDir, k), keys[k]);
+    const fromFiles = { BACKUP_TARGET_DIR: targetDir, BACKUP_PREFIX: keys.BACKUP_PREFIX, RETENTION: keys.RETENTION };
+    expect(await runShell(UPLOAD_SCRIPT, { ...fromFiles, BACKUP_DIR: dumped("y") })).toMatchObject({ code: 0, output: expect.stringContaining("complete: s3://backups/") });
+    fs.rmSync(path.join(targetDir, "S3_BUCKET"));
+    expect(await runShell(FETCH_SCRIPT, { ...fromFiles, RESTORE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "backup-restore-")) })).toMatchObject({ code: 1, output: expect.stringContaining(`the backup target has no S3_BUCKET in ${targetDir}`) });
   });
 
   test("the claim drill fails when the archive holds other files than the backup recorded", async () => {
@@ -210,5 +251,106 @@ describe("the transfer scripts against a local S3 server that checks signatures"
     };
     expect(await drill("1\n")).toMatchObject({ code: 0, output: expect.stringContaining("drill passed") });
     expect(await drill("2\n")).toMatchObject({ code: 1, output: expect.stringContaining("drill FAILED: 1 files unpacked, 2 backed up") });
+  });
+});
+
+/**
+ * Qdrant has no build here (no package; its server crate is not on crates.io): its scripts run against a model of the
+ * routes they call, as Qdrant 1.12's REST API defines them (collections list, exact count, collection snapshots
+ * create/download/delete, snapshot upload with priority=snapshot replacing the collection). Each "snapshot" is the
+ * collection's points as JSON, so what a restore brings back is what was snapshotted.
+ */
+async function modelQdrant(key: string | undefined, collections: Record<string, number[]>) {
+  const snapshots = new Map<string, string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
+    req.on("end", () => {
+      if (key && req.headers["api-key"] !== key) return void res.writeHead(401).end();
+      const url = new URL(req.url ?? "/", "http://q");
+      const parts = url.pathname.split("/").filter(Boolean);
+      const json = (v: unknown) => res.end(JSON.stringify({ result: v, status: "ok" }));
+      if (url.pathname === "/readyz") return void res.end("all shards are ready");
+      if (req.method === "GET" && url.pathname === "/collections") return void json({ collections: Object.keys(collections).map((name) => ({ name })) });
+      const c = parts[1];
+      if (req.method === "POST" && parts[2] === "points" && parts[3] === "count") return void (c in collections ? json({ count: collections[c].length }) : res.writeHead(404).end());
+      if (req.method === "POST" && parts[2] === "snapshots" && parts.length === 3) {
+        const name = `${c}-${snapshots.size + 1}.snapshot`;
+        snapshots.set(name, JSON.stringify(collections[c]));
+        return void json({ name });
+      }
+      if (req.method === "GET" && parts[2] === "snapshots" && parts[3]) return void res.end(snapshots.get(parts[3]));
+      if (req.method === "DELETE" && parts[2] === "snapshots") return void (snapshots.delete(parts[3]) ? json(true) : res.writeHead(404).end());
+      if (req.method === "POST" && parts[3] === "upload" && url.searchParams.get("priority") === "snapshot") {
+        const body = Buffer.concat(chunks).toString("latin1");
+        const points = /\r\n\r\n(\[[^\]]*\])\r\n--/.exec(body)?.[1];
+        if (!points) return void res.writeHead(400).end();
+        collections[c] = JSON.parse(points) as number[];
+        return void json(true);
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, collections, snapshots, close: () => server.close() };
+}
+
+describe("Qdrant's backup scripts against a model of its API", () => {
+  const servers: { close: () => void }[] = [];
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
+  test("dump, drill into an empty scratch server, restore into the live one: the collections and their points come back", async () => {
+    const live = await modelQdrant("live-key", { openwebui_files: [1, 2, 3], r2r_chunks: [4, 5] });
+    servers.push(live);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdrant-backup-"));
+    // The key as the CronJob gives it: a file of its Secret.
+    const keyFile = path.join(dir, ".key");
+    fs.writeFileSync(keyFile, "live-key");
+    const dump = await runShell(QDRANT_DUMP_SCRIPT, { QDRANT_URL: live.url, QDRANT_API_KEY_FILE: keyFile, BACKUP_DIR: dir });
+    expect(dump).toMatchObject({ code: 0, output: expect.stringContaining("snapshots of 2 collections") });
+    fs.rmSync(keyFile);
+    expect(fs.readFileSync(path.join(dir, "collections.txt"), "utf8")).toBe("openwebui_files 3\nr2r_chunks 2\n");
+    expect(live.snapshots.size).toBe(0);
+    fs.writeFileSync(path.join(dir, ".stamp"), "20261204T023000Z");
+
+    const scratch = await modelQdrant(undefined, {});
+    servers.push(scratch);
+    const drill = await runShell(QDRANT_DRILL_SCRIPT, { QDRANT_URL: scratch.url, RESTORE_DIR: dir });
+    expect(drill).toMatchObject({ code: 0, output: expect.stringContaining("drill passed") });
+    expect(scratch.collections).toEqual({ openwebui_files: [1, 2, 3], r2r_chunks: [4, 5] });
+
+    live.collections.openwebui_files = [];
+    const restore = await runShell(QDRANT_RESTORE_SCRIPT, { QDRANT_URL: live.url, QDRANT_API_KEY: "live-key", RESTORE_DIR: dir });
+    expect(restore).toMatchObject({ code: 0 });
+    expect(live.collections.openwebui_files).toEqual([1, 2, 3]);
+    expect((await runShell(QDRANT_DUMP_SCRIPT, { QDRANT_URL: live.url, QDRANT_API_KEY: "wrong", BACKUP_DIR: dir })).code).not.toBe(0);
+  });
+
+  test("a drill whose restored collection comes back empty fails", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdrant-backup-"));
+    fs.writeFileSync(path.join(dir, "collections.txt"), "docs 5\n");
+    fs.writeFileSync(path.join(dir, "docs.snapshot"), "[]");
+    fs.writeFileSync(path.join(dir, ".stamp"), "20261204T023000Z");
+    const scratch = await modelQdrant(undefined, {});
+    servers.push(scratch);
+    expect(await runShell(QDRANT_DRILL_SCRIPT, { QDRANT_URL: scratch.url, RESTORE_DIR: dir })).toMatchObject({ code: 1, output: expect.stringContaining("docs: 0, 5 points backed up") });
+  });
+});
+
+describe("OpenWebUI's claim: its SQLite database copied consistently, the rest archived", () => {
+  test("dump, drill (integrity_check) and restore with the real sqlite3 module", async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), "webui-data-"));
+    fs.mkdirSync(path.join(data, "uploads"));
+    fs.writeFileSync(path.join(data, "uploads", "notes.pdf"), "pdf");
+    execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma journal_mode=wal'); c.execute('create table chat(id int, body text)'); c.execute(\"insert into chat values (1, 'hello')\"); c.commit()", path.join(data, "webui.db")]);
+    const backup = fs.mkdtempSync(path.join(os.tmpdir(), "webui-backup-"));
+    expect(await runShell(SQLITE_CLAIM_DUMP_SCRIPT, { DATA_DIR: data, BACKUP_DIR: backup })).toMatchObject({ code: 0, output: expect.stringContaining("archived 2 files") });
+    fs.writeFileSync(path.join(backup, ".stamp"), "20261204T023000Z");
+    const drill = await runShell(SQLITE_CLAIM_DRILL_SCRIPT, { RESTORE_DIR: backup, SCRATCH: fs.mkdtempSync(path.join(os.tmpdir(), "webui-scratch-")) });
+    expect(drill).toMatchObject({ code: 0, output: expect.stringContaining("./webui.db: integrity ok") });
+    fs.rmSync(path.join(data, "webui.db"));
+    expect(await runShell(SQLITE_CLAIM_RESTORE_SCRIPT, { DATA_DIR: data, RESTORE_DIR: backup })).toMatchObject({ code: 0 });
+    const rows = execFileSync("python3", ["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select body from chat').fetchall())", path.join(data, "webui.db")], { encoding: "utf8" });
+    expect(rows.trim()).toBe("[('hello',)]");
+    expect(fs.readFileSync(path.join(data, "uploads", "notes.pdf"), "utf8")).toBe("pdf");
   });
 });

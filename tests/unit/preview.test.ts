@@ -5,7 +5,7 @@
  * are to the engine; every chart's inputs must still equal those of the `up` render.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { harborDatabaseSecret, HARBOR_DB_PGDATA } from "../../components/addons/harbor/database";
+import { harborDatabaseSecret } from "../../components/addons/harbor/database";
 import { renderStack, type Recorded, type StackName } from "../helpers/harness";
 
 const charts = (res: Recorded[]) => res.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
@@ -62,7 +62,7 @@ describe("harborDatabaseSecret: the generated password into the chart's database
 
 describe("harborDatabaseSecret: Harbor's database password follows its Secret on kept data", () => {
   const transform = harborDatabaseSecret(pulumi.output("pw-from-state"));
-  // The chart's database StatefulSet as harbor-helm's templates/database/database-ss.yaml renders it (persistence on).
+  // The chart's database StatefulSet as harbor-helm 1.18.2's templates/database/database-ss.yaml renders it (persistence on).
   const chartStatefulSet = (subPath?: string): pulumi.ResourceTransformArgs => ({
     custom: true,
     type: "kubernetes:apps/v1:StatefulSet",
@@ -73,8 +73,8 @@ describe("harborDatabaseSecret: Harbor's database password follows its Secret on
         template: {
           metadata: { annotations: { "checksum/secret": "chart-hash" } },
           spec: {
-            initContainers: [{ name: "data-permissions-ensurer", image: "goharbor/harbor-db:v2.14.0" }],
-            containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.0", envFrom: [{ secretRef: { name: "harbor-database" } }], volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data", ...(subPath ? { subPath } : {}) }] }],
+            initContainers: [{ name: "data-permissions-ensurer", image: "goharbor/harbor-db:v2.14.2" }],
+            containers: [{ name: "database", image: "goharbor/harbor-db:v2.14.2", envFrom: [{ secretRef: { name: "harbor-database" } }], env: [{ name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" }], volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data", ...(subPath ? { subPath } : {}) }] }],
           },
         },
       },
@@ -88,8 +88,9 @@ describe("harborDatabaseSecret: Harbor's database password follows its Secret on
     const pod = podOf(await transform(chartStatefulSet("pgdata-sub")));
     expect(pod.initContainers.map((c) => c.name)).toEqual(["data-permissions-ensurer", "sync-passwords"]);
     const sync = pod.initContainers[1];
-    expect(sync.image).toBe("goharbor/harbor-db:v2.14.0");
-    expect(Object.fromEntries(sync.env.map((e) => [e.name, e.value]))).toEqual({ PGDATA: HARBOR_DB_PGDATA, POSTGRES_USER: "postgres", POSTGRES_PASSWORD_FILE: "/etc/harbor-database-password/password" });
+    expect(sync.image).toBe("goharbor/harbor-db:v2.14.2");
+    // The chart's PGDATA (database-ss.yaml), under which the image keeps pg15.
+    expect(Object.fromEntries(sync.env.map((e) => [e.name, e.value]))).toEqual({ PGDATA: "/var/lib/postgresql/data/pgdata/pg15", POSTGRES_USER: "postgres", POSTGRES_PASSWORD_FILE: "/etc/harbor-database-password/password" });
     expect(sync.volumeMounts).toContainEqual({ name: "database-data", mountPath: "/var/lib/postgresql/data", subPath: "pgdata-sub" });
     const file = pod.volumes.find((v) => v.name === sync.volumeMounts[1].name);
     expect(file?.secret?.secretName).toBe("harbor-database-password");

@@ -15,15 +15,16 @@ import { POSTGRES_PASSWORD_SYNC_SCRIPT } from "../../workloads/datastores";
 import { HARBOR } from "./values";
 
 /**
- * The data directory of the PostgreSQL the harbor-db image runs at the pinned chart (harbor-helm 1.18.x, Harbor
- * 2.14: ENTRYPOINT ["/docker-entrypoint.sh", "14", "15"], i.e. it serves $PGDATA/pg15, upgrading pg14 data once).
- * Before that directory exists (a new claim, or an upgrade still to run) the sync has nothing to do.
+ * The PostgreSQL major version the harbor-db image serves at the pinned chart (harbor-helm 1.18.2, Harbor 2.14.2:
+ * ENTRYPOINT ["/docker-entrypoint.sh", "14", "15"]): its data is $PGDATA/pg15 (pg14 data is upgraded once first).
+ * The chart sets PGDATA=/var/lib/postgresql/data/pgdata (database-ss.yaml); the image's default is its mount. Before
+ * that directory exists (a new claim, or an upgrade still to run) the sync has nothing to do.
  */
-export const HARBOR_DB_PGDATA = "/var/lib/postgresql/data/pg15";
+export const HARBOR_DB_VERSION_DIR = "pg15";
 const DATA_MOUNT = "/var/lib/postgresql/data";
 const PASSWORD_DIR = "/etc/harbor-database-password";
 
-type Container = { name?: string; image?: string; volumeMounts?: { name: string; mountPath: string; subPath?: string }[] };
+type Container = { name?: string; image?: string; env?: { name: string; value?: string }[]; volumeMounts?: { name: string; mountPath: string; subPath?: string }[] };
 type PodSpec = { containers?: Container[]; initContainers?: Container[]; volumes?: unknown[] };
 type StatefulSetSpec = { template?: { metadata?: { annotations?: Record<string, unknown> }; spec?: PodSpec } };
 
@@ -31,12 +32,13 @@ type StatefulSetSpec = { template?: { metadata?: { annotations?: Record<string, 
 export function harborPasswordSync(database: Container): Record<string, unknown> {
   const data = database.volumeMounts?.find((m) => m.mountPath === DATA_MOUNT);
   if (!database.image || !data) throw new Error(`harbor chart: the database container has no image or no ${DATA_MOUNT} mount; the password sync cannot follow it`);
+  const pgdata = database.env?.find((e) => e.name === "PGDATA")?.value ?? DATA_MOUNT;
   return {
     name: "sync-passwords",
     image: database.image,
     command: ["/bin/sh", "-c", POSTGRES_PASSWORD_SYNC_SCRIPT],
     env: [
-      { name: "PGDATA", value: HARBOR_DB_PGDATA },
+      { name: "PGDATA", value: `${pgdata}/${HARBOR_DB_VERSION_DIR}` },
       { name: "POSTGRES_USER", value: "postgres" },
       { name: "POSTGRES_PASSWORD_FILE", value: `${PASSWORD_DIR}/password` },
     ],

@@ -26,13 +26,17 @@ export interface StoreBackup {
   readonly image: pulumi.Input<string>;
   /** The pod's user: the store's, so its files and its clients' expectations match. */
   readonly uid: number;
-  readonly dump: { readonly script: string; readonly env?: EnvMap; readonly volumes?: Volume[]; readonly mounts?: VolumeMount[]; readonly size?: Size };
-  readonly drill: { readonly script: string; readonly env?: EnvMap; readonly size?: Size };
+  readonly dump: { readonly script: string; readonly image?: pulumi.Input<string>; readonly env?: EnvMap; readonly volumes?: Volume[]; readonly mounts?: VolumeMount[]; readonly size?: Size };
+  /**
+   * `server`: a scratch server the check restores into over its API, run beside it as a native sidecar (it starts
+   * after the fetch and stops when the check is done), with /scratch as its storage.
+   */
+  readonly drill: { readonly script: string; readonly image?: pulumi.Input<string>; readonly env?: EnvMap; readonly size?: Size; readonly server?: { readonly env: EnvMap; readonly size?: Size } };
   /**
    * Restore into the live store: a suspended CronJob (restore-<name>) run by hand. `stop`: the workload to scale to
    * zero first (a claim cannot be rewritten under its server), as `<kind>/<name>`.
    */
-  readonly restore: { readonly script: string; readonly env?: EnvMap; readonly volumes?: Volume[]; readonly mounts?: VolumeMount[]; readonly stop?: string };
+  readonly restore: { readonly script: string; readonly image?: pulumi.Input<string>; readonly env?: EnvMap; readonly volumes?: Volume[]; readonly mounts?: VolumeMount[]; readonly stop?: string };
   /** The emptyDir the dump and the restored copy live in. @default 10Gi */
   readonly space?: string;
   /** The store's pods and port when the dump talks to the server (a flow from the backup pods). */
@@ -65,19 +69,17 @@ export interface BackedUpStore {
 
 const DIRS = { backup: "/backup", restore: "/restore", scratch: "/scratch" } as const;
 
-/** The target's keys and where this store's backups are, for the curl containers. */
+const TARGET_DIR = "/etc/backup-target";
+
+/**
+ * Where this store's backups are, for the curl containers; the target's keys are files of the mounted backup-target
+ * Secret (TARGET_VOLUME), read by the scripts, so nothing secret is in the pod's env.
+ */
 function transferEnv(prefix: string, retention: number): EnvMap {
-  const ref = (key: string) => ({ secretKeyRef: { name: BACKUP_TARGET_SECRET, key } });
-  return {
-    AWS_ACCESS_KEY_ID: ref("AWS_ACCESS_KEY_ID"),
-    AWS_SECRET_ACCESS_KEY: ref("AWS_SECRET_ACCESS_KEY"),
-    AWS_REGION: ref("AWS_REGION"),
-    S3_ENDPOINT_URL: ref("S3_ENDPOINT_URL"),
-    S3_BUCKET: ref("S3_BUCKET"),
-    BACKUP_PREFIX: prefix,
-    RETENTION: String(retention),
-  };
+  return { BACKUP_TARGET_DIR: TARGET_DIR, BACKUP_PREFIX: prefix, RETENTION: String(retention) };
 }
+const TARGET_VOLUME: Volume = { name: "backup-target", secret: { secretName: BACKUP_TARGET_SECRET, defaultMode: 0o440 } };
+const TARGET_MOUNT: VolumeMount = { name: "backup-target", mountPath: TARGET_DIR, readOnly: true };
 
 /** Backups of the stores of one namespace: its backup-target Secret and flow once, then two CronJobs per store. */
 export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.CustomResourceOptions): (store: StoreBackup) => BackedUpStore {
@@ -94,19 +96,22 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
     cronJob(args, store, secret, opts, {
       name: `backup-${store.name}`,
       schedule: args.target.settings.schedule,
-      volumes: [emptyDir("backup", space), emptyDir("tmp", "64Mi"), ...(store.dump.volumes ?? [])],
-      first: { name: "dump", image: store.image, size: store.dump.size ?? "small", command: ["/bin/sh", "-c", store.dump.script], env: { ...store.dump.env, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, { name: "tmp", mountPath: "/tmp" }, ...(store.dump.mounts ?? [])] },
-      then: { name: "upload", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", UPLOAD_SCRIPT], env: { ...transfer, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }] },
+      volumes: [emptyDir("backup", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME, ...(store.dump.volumes ?? [])],
+      first: { name: "dump", image: store.dump.image ?? store.image, size: store.dump.size ?? "small", command: ["/bin/sh", "-c", store.dump.script], env: { ...store.dump.env, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, { name: "tmp", mountPath: "/tmp" }, ...(store.dump.mounts ?? [])] },
+      then: { name: "upload", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", UPLOAD_SCRIPT], env: { ...transfer, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, TARGET_MOUNT] },
       besidePods: store.besidePods,
     });
     cronJob(args, store, secret, opts, {
       name: `drill-${store.name}`,
       schedule: args.target.settings.drillSchedule,
-      volumes: [emptyDir("restore", space), emptyDir("scratch", space), emptyDir("tmp", "64Mi")],
-      first: { name: "fetch", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", FETCH_SCRIPT], env: { ...transfer, RESTORE_DIR: DIRS.restore, BACKUP_STAMP: "" }, volumeMounts: [{ name: "restore", mountPath: DIRS.restore }] },
+      volumes: [emptyDir("restore", space), emptyDir("scratch", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME],
+      first: { name: "fetch", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", FETCH_SCRIPT], env: { ...transfer, RESTORE_DIR: DIRS.restore, BACKUP_STAMP: "" }, volumeMounts: [{ name: "restore", mountPath: DIRS.restore }, TARGET_MOUNT] },
+      ...(store.drill.server
+        ? { server: { name: "scratch-server", image: store.image, size: store.drill.server.size ?? "small", restartPolicy: "Always" as const, env: store.drill.server.env, volumeMounts: [{ name: "scratch", mountPath: DIRS.scratch }, { name: "tmp", mountPath: "/tmp" }] } }
+        : {}),
       then: {
         name: "verify",
-        image: store.image,
+        image: store.drill.image ?? store.image,
         size: store.drill.size ?? "small",
         command: ["/bin/sh", "-c", store.drill.script],
         env: { ...store.drill.env, RESTORE_DIR: DIRS.restore, SCRATCH: DIRS.scratch },
@@ -117,11 +122,11 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
       name: `restore-${store.name}`,
       schedule: args.target.settings.drillSchedule,
       suspend: true,
-      volumes: [emptyDir("restore", space), emptyDir("tmp", "64Mi"), ...(store.restore.volumes ?? [])],
-      first: { name: "fetch", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", FETCH_SCRIPT], env: { ...transfer, RESTORE_DIR: DIRS.restore, BACKUP_STAMP: "" }, volumeMounts: [{ name: "restore", mountPath: DIRS.restore }] },
+      volumes: [emptyDir("restore", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME, ...(store.restore.volumes ?? [])],
+      first: { name: "fetch", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", FETCH_SCRIPT], env: { ...transfer, RESTORE_DIR: DIRS.restore, BACKUP_STAMP: "" }, volumeMounts: [{ name: "restore", mountPath: DIRS.restore }, TARGET_MOUNT] },
       then: {
         name: "restore",
-        image: store.image,
+        image: store.restore.image ?? store.image,
         size: store.dump.size ?? "small",
         command: ["/bin/sh", "-c", store.restore.script],
         env: { ...store.restore.env, RESTORE_DIR: DIRS.restore },
@@ -150,7 +155,7 @@ function cronJob(
   store: StoreBackup,
   targetSecret: k8s.core.v1.Secret,
   opts: pulumi.CustomResourceOptions,
-  job: { name: string; schedule: string; suspend?: boolean; volumes: Volume[]; first: Step; then: Step; besidePods?: Readonly<Record<string, string>> },
+  job: { name: string; schedule: string; suspend?: boolean; volumes: Volume[]; first: Step; server?: Step; then: Step; besidePods?: Readonly<Record<string, string>> },
 ): k8s.batch.v1.CronJob {
   const labels = { ...standardLabels(job.name, args.instance, "backup"), [BACKUP_POD_LABEL]: "true" };
   return new k8s.batch.v1.CronJob(
@@ -178,7 +183,7 @@ function cronJob(
                 restartPolicy: "Never",
                 imagePullSecrets: args.imagePullSecrets,
                 volumes: job.volumes,
-                initContainers: [job.first],
+                initContainers: [job.first, ...(job.server ? [job.server] : [])],
                 containers: [job.then],
                 besidePods: job.besidePods,
               }),

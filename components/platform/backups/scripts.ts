@@ -37,11 +37,28 @@ complete_stamps() { sed -n "s|^$BACKUP_PREFIX\\([^/]*\\)/COMPLETE\\$|\\1|p" "$1"
 `.trim();
 
 /**
+ * The target's keys and place from its Secret (backup-target) mounted at $BACKUP_TARGET_DIR: files, not env (nothing
+ * secret in the pod's spec). Without the directory (the tests), the caller's env is used as it is.
+ */
+const TARGET_FROM_FILES = `
+if [ -n "\${BACKUP_TARGET_DIR:-}" ]; then
+  for k in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION S3_ENDPOINT_URL S3_BUCKET; do
+    [ -r "$BACKUP_TARGET_DIR/$k" ] || { echo "the backup target has no $k in $BACKUP_TARGET_DIR"; exit 1; }
+    export "$k=$(cat "$BACKUP_TARGET_DIR/$k")"
+  done
+fi
+`.trim();
+
+/** A secret a store's client reads from a mounted file: \`from_file VAR\` sets VAR from $VAR_FILE when that is set. */
+const FROM_FILE = `from_file() { eval "f=\\\${$1_FILE:-}"; [ -z "$f" ] || { v=$(cat "$f"); export "$1=$v"; }; }`;
+
+/**
  * Upload what the dump wrote to $BACKUP_DIR under a new stamp, COMPLETE last, then keep the newest $RETENTION
  * complete backups: older ones, and interrupted ones older than this, are deleted. Any failure fails the Job.
  */
 export const UPLOAD_SCRIPT = `
 set -eu
+${TARGET_FROM_FILES}
 ${LIST_FUNCTIONS}
 cd "$BACKUP_DIR"
 files=$(ls -A)
@@ -77,6 +94,7 @@ done
  */
 export const FETCH_SCRIPT = `
 set -eu
+${TARGET_FROM_FILES}
 ${LIST_FUNCTIONS}
 s3_list "$BACKUP_PREFIX" "$RESTORE_DIR/.keys"
 stamp="\${BACKUP_STAMP:-$(complete_stamps "$RESTORE_DIR/.keys" | head -n 1)}"
@@ -96,10 +114,12 @@ echo "fetched backup $stamp of s3://$S3_BUCKET/$BACKUP_PREFIX"
 /**
  * PostgreSQL (the server's image): the roles, without passwords (every password comes from its Secret at the
  * server's start, sync-passwords; none is copied into the bucket), and every database with its table count, which
- * the drill checks. PGHOST/PGUSER/PGPASSWORD: the server's superuser.
+ * the drill checks. PGHOST/PGUSER and PGPASSWORD (or PGPASSWORD_FILE, a mounted Secret): the server's superuser.
  */
 export const PG_DUMP_SCRIPT = `
 set -eu
+${FROM_FILE}
+from_file PGPASSWORD
 cd "$BACKUP_DIR"
 pg_dumpall --globals-only --no-role-passwords -f globals.sql
 : > tables.txt
@@ -139,6 +159,8 @@ exit "$fail"
  */
 export const PG_RESTORE_SCRIPT = `
 set -eu
+${FROM_FILE}
+from_file PGPASSWORD
 psql -d postgres -q -v ON_ERROR_STOP=0 -f "$RESTORE_DIR/globals.sql" 2>&1 | grep -v 'already exists' || true
 while read -r db want; do
   [ -n "$(psql -d postgres -Atc "select 1 from pg_database where datname = '$db'")" ] || createdb "$db"
@@ -218,4 +240,125 @@ got=$(find "$SCRATCH/data" -type f | wc -l | tr -d ' ')
 want=$(cat "$RESTORE_DIR/files.txt")
 [ "$got" = "$want" ] || { echo "drill FAILED: $got files unpacked, $want backed up"; exit 1; }
 echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") unpacks, $got files"
+`.trim();
+
+/** Copy every SQLite database under $1 into $2 (same relative paths) with SQLite's online backup: consistent while in use. */
+const SQLITE_COPY = `
+sqlite_copy() {
+  (cd "$1" && find . -name '*.db' -type f) | while read -r db; do
+    mkdir -p "$2/$(dirname "$db")"
+    python3 -c 'import sqlite3, sys
+src = sqlite3.connect(sys.argv[1])
+dst = sqlite3.connect(sys.argv[2])
+src.backup(dst)
+dst.close()
+src.close()' "$1/$db" "$2/$db"
+  done
+}
+count() { tar -tzf "$1" | grep -vc '/$' || true; }
+`.trim();
+
+/**
+ * A claim holding SQLite databases in use (OpenWebUI's webui.db), in the application's image (python3): the databases
+ * copied with SQLite's online backup (databases.tar.gz), every other file archived (data.tar.gz); a tar of a live
+ * database file can catch it mid-write.
+ */
+export const SQLITE_CLAIM_DUMP_SCRIPT = `
+set -eu
+${SQLITE_COPY}
+mkdir -p "$BACKUP_DIR/.sqlite"
+sqlite_copy "$DATA_DIR" "$BACKUP_DIR/.sqlite"
+tar -czf "$BACKUP_DIR/databases.tar.gz" -C "$BACKUP_DIR/.sqlite" .
+rm -rf "$BACKUP_DIR/.sqlite"
+tar -czf "$BACKUP_DIR/data.tar.gz" --exclude='*.db' --exclude='*.db-wal' --exclude='*.db-shm' --exclude='*.db-journal' -C "$DATA_DIR" .
+echo $(( $(count "$BACKUP_DIR/data.tar.gz") + $(count "$BACKUP_DIR/databases.tar.gz") )) > "$BACKUP_DIR/files.txt"
+echo "archived $(cat "$BACKUP_DIR/files.txt") files of $DATA_DIR, $(count "$BACKUP_DIR/databases.tar.gz") of them SQLite databases"
+`.trim();
+
+/** The drill: both archives unpacked into $SCRATCH, the files counted, every database's integrity_check "ok". */
+export const SQLITE_CLAIM_DRILL_SCRIPT = `
+set -eu
+mkdir -p "$SCRATCH/data"
+tar -xzf "$RESTORE_DIR/data.tar.gz" -C "$SCRATCH/data"
+tar -xzf "$RESTORE_DIR/databases.tar.gz" -C "$SCRATCH/data"
+got=$(find "$SCRATCH/data" -type f | wc -l | tr -d ' ')
+want=$(cat "$RESTORE_DIR/files.txt")
+[ "$got" = "$want" ] || { echo "drill FAILED: $got files unpacked, $want backed up"; exit 1; }
+for db in $(cd "$SCRATCH/data" && find . -name '*.db' -type f); do
+  check=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' "$SCRATCH/data/$db")
+  [ "$check" = ok ] || { echo "drill FAILED: $db: $check"; exit 1; }
+  echo "$db: integrity ok"
+done
+echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") unpacks, $got files"
+`.trim();
+
+/** Restore into the claim ($DATA_DIR, its application scaled to zero first): emptied, then both archives unpacked. */
+export const SQLITE_CLAIM_RESTORE_SCRIPT = `
+set -eu
+find "$DATA_DIR" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
+tar -xzf "$RESTORE_DIR/data.tar.gz" -C "$DATA_DIR"
+tar -xzf "$RESTORE_DIR/databases.tar.gz" -C "$DATA_DIR"
+echo "$DATA_DIR restored from backup $(cat "$RESTORE_DIR/.stamp")"
+`.trim();
+
+/**
+ * Qdrant (the curl image, over its API with its key): every collection's snapshot and exact point count. Per
+ * collection, so a restore needs no restart: each snapshot is uploaded into the running server.
+ */
+export const QDRANT_DUMP_SCRIPT = `
+set -eu
+${FROM_FILE}
+from_file QDRANT_API_KEY
+h="api-key: $QDRANT_API_KEY"
+list=$(curl -fsS -H "$h" "$QDRANT_URL/collections")
+{ printf '%s' "$list" | tr -d '\\n'; echo; } | sed 's/"name":"/\\n/g' | sed -n '2,$s/^\\([^"]*\\)".*/\\1/p' > "$BACKUP_DIR/.names"
+: > "$BACKUP_DIR/collections.txt"
+while read -r c; do
+  n=$(curl -fsS -X POST -H "$h" -H 'content-type: application/json' -d '{"exact":true}' "$QDRANT_URL/collections/$c/points/count" | sed -n 's/.*"count":\\([0-9]*\\).*/\\1/p')
+  name=$(curl -fsS -X POST -H "$h" "$QDRANT_URL/collections/$c/snapshots?wait=true" | sed -n 's/.*"name":"\\([^"]*\\)".*/\\1/p')
+  [ -n "$name" ] || { echo "$c: no snapshot name in Qdrant's answer"; exit 1; }
+  curl -fsS -H "$h" -o "$BACKUP_DIR/$c.snapshot" "$QDRANT_URL/collections/$c/snapshots/$name"
+  curl -fsS -X DELETE -H "$h" "$QDRANT_URL/collections/$c/snapshots/$name" >/dev/null
+  echo "$c $n" >> "$BACKUP_DIR/collections.txt"
+done < "$BACKUP_DIR/.names"
+rm -f "$BACKUP_DIR/.names"
+echo "snapshots of $(wc -l < "$BACKUP_DIR/collections.txt") collections: $(cut -d' ' -f1 "$BACKUP_DIR/collections.txt" | tr '\\n' ' ')"
+`.trim();
+
+/** Upload each collection's snapshot from $RESTORE_DIR into the Qdrant at $QDRANT_URL (the collection is replaced). */
+const QDRANT_UPLOAD = `
+upload_all() {
+  while read -r c n; do
+    curl -fsS -X POST \${QDRANT_API_KEY:+-H "api-key: $QDRANT_API_KEY"} -F "snapshot=@$RESTORE_DIR/$c.snapshot" "$QDRANT_URL/collections/$c/snapshots/upload?priority=snapshot&wait=true" >/dev/null
+    echo "$c: restored ($n points backed up)"
+  done < "$RESTORE_DIR/collections.txt"
+}
+`.trim();
+
+/**
+ * The drill (the curl image), beside a scratch Qdrant on 127.0.0.1 (a native sidecar, storage in the pod): every
+ * collection uploaded into it, then counted exactly; a collection missing, or empty where the backup had points, fails.
+ */
+export const QDRANT_DRILL_SCRIPT = `
+set -eu
+${QDRANT_UPLOAD}
+i=0; until curl -fsS -o /dev/null "$QDRANT_URL/readyz"; do i=$((i + 1)); [ "$i" -lt 300 ] || { echo "drill FAILED: the scratch Qdrant did not start"; exit 1; }; sleep 1; done
+upload_all
+fail=0
+while read -r c want; do
+  got=$(curl -fsS -X POST -H 'content-type: application/json' -d '{"exact":true}' "$QDRANT_URL/collections/$c/points/count" | sed -n 's/.*"count":\\([0-9]*\\).*/\\1/p')
+  if [ -z "$got" ] || { [ "$want" -gt 0 ] && [ "$got" -eq 0 ]; }; then echo "$c: \${got:-no collection}, $want points backed up"; fail=1; else echo "$c: $got points restored ($want counted before the snapshot)"; fi
+done < "$RESTORE_DIR/collections.txt"
+[ "$fail" = 0 ] && echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") restores" || echo "drill FAILED: backup $(cat "$RESTORE_DIR/.stamp")"
+exit "$fail"
+`.trim();
+
+/** Restore into the live Qdrant (with its key): each collection replaced by its snapshot while the server runs. */
+export const QDRANT_RESTORE_SCRIPT = `
+set -eu
+${FROM_FILE}
+from_file QDRANT_API_KEY
+${QDRANT_UPLOAD}
+upload_all
+echo "restored from backup $(cat "$RESTORE_DIR/.stamp")"
 `.trim();

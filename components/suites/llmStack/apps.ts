@@ -24,7 +24,8 @@ import { consumerKeySecret, KEYS, NAMES, PORTS, POSTGRES, SEED_RESOURCES } from 
 import type { StackSecrets } from "./secrets";
 
 /** The built images run as this non-root user (the seed's Dockerfiles are ours to keep that way). */
-const APP_UID = 1000;
+/** The user the LLM stack's applications (and Qdrant) run as. */
+export const APP_UID = 1000;
 
 /**
  * `keys`: each consumer's gateway key Secret (OpenWebUI and R2R read theirs); `metrics`: the monitoring add-on
