@@ -107,6 +107,8 @@ interface StackDefaults {
   agentPool: boolean;
   deployCommits: boolean;
   previewPullRequests: boolean;
+  /** Refuse an update that deletes or replaces data unless its pull request carries allow-data-loss. */
+  dataLossGate: boolean;
   oidc?: Record<string, unknown>;
 }
 
@@ -119,9 +121,9 @@ interface StackDefaults {
  */
 export const STACK_DEFAULTS: Readonly<Record<string, Partial<StackDefaults>>> = {
   dev: { driftCron: "0 */6 * * *", autoRemediate: true, agentPool: true, oidc: { cloud: "none" } },
-  prod: { driftCron: "0 * * * *", autoRemediate: false, agentPool: false },
+  prod: { driftCron: "0 * * * *", autoRemediate: false, agentPool: false, dataLossGate: true },
 };
-const BASE_DEFAULTS: StackDefaults = { driftCron: "0 */6 * * *", autoRemediate: false, agentPool: false, deployCommits: true, previewPullRequests: true };
+const BASE_DEFAULTS: StackDefaults = { driftCron: "0 */6 * * *", autoRemediate: false, agentPool: false, deployCommits: true, previewPullRequests: true, dataLossGate: false };
 
 /** The main program's files whose change deploys a stack (plus that stack's own Pulumi.<stack>.yaml). */
 export const PROGRAM_PATHS: readonly string[] = ["index.ts", "components/**", "policy/**", "Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json"];
@@ -129,7 +131,20 @@ export const PROGRAM_PATHS: readonly string[] = ["index.ts", "components/**", "p
 /** `npm ci` first: the lockfile's exact tree (Deployments' own install step is skipped for it). */
 export const NPM_CI = "npm ci";
 
-const STACK_KEYS = ["driftCron", "autoRemediate", "agentPool", "deployCommits", "previewPullRequests", "oidc", "preRunCommands", "environment", "ttl", "ttlDeleteAfterDestroy"];
+/**
+ * The data-loss check as the last pre-run command of an update (the same check as deploy.yml's, scripts/data-loss.ts):
+ * the update's own preview, then refused unless the pull request of the commit being deployed carries
+ * allow-data-loss (read with the GITHUB_TOKEN Deployments sets). Previews and drift runs pass through.
+ */
+export function dataLossGateCommand(organization: string, project: string, stack: string, repository: string): string {
+  const plan = "/tmp/llm-platform-preview.json";
+  return (
+    `[ "$PULUMI_CI_OPERATION" != update ] || { pulumi preview --stack ${organization}/${project}/${stack} --json --non-interactive > ${plan} && ` +
+    `GITHUB_REPOSITORY=${repository} npm run --silent data-loss -- ${plan} --stack ${stack} --gate --labels-of-commit "$(git rev-parse HEAD)"; }`
+  );
+}
+
+const STACK_KEYS = ["driftCron", "autoRemediate", "agentPool", "deployCommits", "previewPullRequests", "dataLossGate", "oidc", "preRunCommands", "environment", "ttl", "ttlDeleteAfterDestroy"];
 const OIDC_FIELDS: Readonly<Record<Exclude<Cloud, "none">, { required: readonly string[]; optional: readonly string[] }>> = {
   aws: { required: ["roleArn"], optional: ["sessionName", "duration", "policyArns"] },
   azure: { required: ["clientId", "tenantId", "subscriptionId"], optional: [] },
@@ -224,6 +239,9 @@ export function parseConfig(raw: RawConfig, ctx: Context): Plan {
     if (!stacks.includes(name)) problems.push(`stacks.${name}: no Pulumi.${name}.yaml beside the main program (stacks: ${stacks.join(", ")})`);
   }
 
+  const organization = str("organization") ?? ctx.organization;
+  if (!/^[A-Za-z0-9_.-]+$/.test(organization)) problems.push(`organization: "${organization}" is not an organization name`);
+
   const prefix = repoDir === "." ? "" : `${repoDir}/`;
   const plans: StackPlan[] = [];
   for (const stack of stacks) {
@@ -236,7 +254,7 @@ export function parseConfig(raw: RawConfig, ctx: Context): Plan {
     const over: Record<string, unknown> = o ?? {};
     for (const key of Object.keys(over)) if (!STACK_KEYS.includes(key)) problems.push(`${k(key)}: unknown key (known: ${STACK_KEYS.join(", ")})`);
     const d: StackDefaults = { ...BASE_DEFAULTS, ...STACK_DEFAULTS[stack] };
-    const bool = (field: keyof StackDefaults & ("autoRemediate" | "agentPool" | "deployCommits" | "previewPullRequests")): boolean => {
+    const bool = (field: keyof StackDefaults & ("autoRemediate" | "agentPool" | "deployCommits" | "previewPullRequests" | "dataLossGate")): boolean => {
       const v = asBool(over[field]);
       if (v === undefined) return d[field];
       if (typeof v !== "boolean") problems.push(`${k(field)}: must be true or false`);
@@ -274,7 +292,8 @@ export function parseConfig(raw: RawConfig, ctx: Context): Plan {
       stack,
       cloud,
       oidc,
-      preRunCommands: [NPM_CI, ...(Array.isArray(extra) ? extra.map(String) : [])],
+      // The gate last: after the stack's own commands (a kubeconfig) that its preview needs.
+      preRunCommands: [NPM_CI, ...(Array.isArray(extra) ? extra.map(String) : []), ...(bool("dataLossGate") ? [dataLossGateCommand(organization, String(project), stack, String(repository))] : [])],
       environment,
       deployCommits: bool("deployCommits"),
       previewPullRequests: bool("previewPullRequests"),
@@ -285,9 +304,6 @@ export function parseConfig(raw: RawConfig, ctx: Context): Plan {
       ttl,
     });
   }
-
-  const organization = str("organization") ?? ctx.organization;
-  if (!/^[A-Za-z0-9_.-]+$/.test(organization)) problems.push(`organization: "${organization}" is not an organization name`);
 
   if (problems.length > 0) throw new DeploymentsConfigError(problems);
   return { organization, project: project as string, repository: repository as string, branch: `refs/heads/${branchName}`, repoDir, executorImage, agentPoolName, stacks: plans };

@@ -3,11 +3,12 @@
  * registers, for the repository's real stack files and for a directory with one more stack file.
  * Self-contained: its own mocks, installed per run, with this program's project name.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DeploymentsConfigError, PROJECT, discoverStacks, parseConfig, projectNameOf, repoDirOf, type Context, type Plan, type RawConfig, type StackPlan } from "../../deployments/config";
+import { DeploymentsConfigError, PROJECT, dataLossGateCommand, discoverStacks, parseConfig, projectNameOf, repoDirOf, type Context, type Plan, type RawConfig, type StackPlan } from "../../deployments/config";
 import { main } from "../../deployments/program";
 import { recordRegistrations, type RegisteredResource } from "../../scripts/lib/registrations";
 
@@ -92,8 +93,27 @@ describe("the plan for dev and prod", () => {
     expect(p.executorImage).toBeUndefined();
   });
 
-  test("every stack runs `npm ci` first, and only that by default", () => {
-    for (const s of [dev, prod]) expect(s.preRunCommands).toEqual(["npm ci"]);
+  test("every stack runs `npm ci` first; prod's update then checks the data it would lose (refused without allow-data-loss)", () => {
+    expect(dev.preRunCommands).toEqual(["npm ci"]);
+    expect(prod.preRunCommands).toEqual(["npm ci", dataLossGateCommand("acme", "llm-platform", "prod", "acme/llm-platform")]);
+    expect(prod.preRunCommands[1]).toBe(
+      '[ "$PULUMI_CI_OPERATION" != update ] || { pulumi preview --stack acme/llm-platform/prod --json --non-interactive > /tmp/llm-platform-preview.json && ' +
+        'GITHUB_REPOSITORY=acme/llm-platform npm run --silent data-loss -- /tmp/llm-platform-preview.json --stack prod --gate --labels-of-commit "$(git rev-parse HEAD)"; }',
+    );
+  });
+
+  test("the gate's command runs only for an update, and its failure fails the pre-run step", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gate-bin-"));
+    // Stand-ins that record their arguments: the real ones need Pulumi Cloud and the project's build.
+    const log = path.join(bin, "log");
+    for (const [cmd, code] of [["pulumi", 0], ["npm", 1], ["git", 0]] as const) fs.writeFileSync(path.join(bin, cmd), `#!/bin/sh\necho "${cmd} $*" >> ${log}\n[ ${cmd} != git ] || echo abc123\nexit ${code}\n`, { mode: 0o755 });
+    const run = (op: string) => spawnSync("bash", ["-c", prod.preRunCommands[1]], { env: { PATH: `${bin}:/usr/bin:/bin`, PULUMI_CI_OPERATION: op }, encoding: "utf8" });
+    expect(run("preview").status).toBe(0);
+    expect(fs.existsSync(log)).toBe(false);
+    expect(run("update").status).toBe(1);
+    expect(fs.readFileSync(log, "utf8")).toBe(
+      "pulumi preview --stack acme/llm-platform/prod --json --non-interactive\ngit rev-parse HEAD\nnpm run --silent data-loss -- /tmp/llm-platform-preview.json --stack prod --gate --labels-of-commit abc123\n",
+    );
   });
 
   test("OIDC: prod assumes the AWS role; dev (minikube, on an agent) gets no cloud credentials", () => {
@@ -155,7 +175,8 @@ describe("config choices", () => {
     expect(p.branch).toBe("refs/heads/release");
     expect(p.executorImage).toBe("pulumi/pulumi-nodejs:3.200.0");
     expect(prod).toMatchObject({ drift: { cron: "30 2 * * 1-5", autoRemediate: true }, agentPool: true, deployCommits: false, environment: { AWS_REGION: "eu-west-1" } });
-    expect(prod.preRunCommands).toEqual(["npm ci", "aws eks update-kubeconfig --name prod --region eu-west-1"]);
+    // The stack's own commands before the data-loss gate, which needs the kubeconfig they write.
+    expect(prod.preRunCommands).toEqual(["npm ci", "aws eks update-kubeconfig --name prod --region eu-west-1", dataLossGateCommand("acme", "llm-platform", "prod", "acme/llm-platform")]);
     const dev = stackOf(p, "dev");
     expect(dev).toMatchObject({ agentPool: false, drift: { autoRemediate: false }, ttl: { timestamp: "2027-01-01T00:00:00Z", deleteAfterDestroy: true }, pullRequestTemplate: false });
   });
@@ -183,7 +204,7 @@ describe("config choices", () => {
       reviewStackTemplate: "qa",
       stacks: JSON.stringify({
         staging: {},
-        prod: { driftCron: "hourly", autoRemediate: "yes", agentPool: 1, preRunCommands: "npm ci", environment: { "BAD-NAME": "x" }, ttl: "tomorrow", colour: "red" },
+        prod: { driftCron: "hourly", autoRemediate: "yes", agentPool: 1, preRunCommands: "npm ci", environment: { "BAD-NAME": "x" }, ttl: "tomorrow", dataLossGate: "sometimes", colour: "red" },
         dev: { oidc: { cloud: "gcp", projectId: "my-project" }, ttl: "2027-01-01T00:00:00Z" },
       }),
       typo: "x",
@@ -198,6 +219,7 @@ describe("config choices", () => {
       'stacks.prod.driftCron: "hourly"',
       "stacks.prod.autoRemediate: must be true or false",
       "stacks.prod.agentPool: must be true or false",
+      "stacks.prod.dataLossGate: must be true or false",
       "stacks.prod.preRunCommands: must be a list",
       "stacks.prod.environment.BAD-NAME: not an environment variable name",
       'stacks.prod.ttl: "tomorrow" is not an ISO 8601',
@@ -286,7 +308,7 @@ describe("a mocked run", () => {
       stack: "prod",
       sourceContext: { git: { branch: "refs/heads/main", repoDir: "." } },
       operationContext: {
-        preRunCommands: ["npm ci"],
+        preRunCommands: ["npm ci", dataLossGateCommand("acme", "llm-platform", "prod", "acme/llm-platform")],
         environmentVariables: {},
         options: { skipInstallDependencies: true, skipIntermediateDeployments: true, shell: "bash" },
         oidc: { aws: { roleARN: ROLE, sessionName: "pulumi-deployments-prod" } },
