@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
-import { type BackedUpStore, namespaceBackups, type StoreBackup } from "../platform/backups/jobs";
+import { type NamespaceBackUp, namespaceBackups } from "../platform/backups/jobs";
 import type { BackupTarget } from "../platform/backups/target";
 import { Namespace, type NamespaceArgs } from "../platform/namespace";
 import { generatedPullSecret, podPullSecrets } from "../platform/pullSecret";
@@ -114,7 +114,7 @@ export function dataVolume<I extends string>(ctx: SuiteContext<I>, a: { claim: s
 }
 
 /** Backs up one store of the suite (platform/backups): `undefined` when the suite's stores are not backed up. */
-export type BackUp = (store: StoreBackup) => BackedUpStore;
+export type BackUp = NamespaceBackUp;
 
 /**
  * The backups of the suite's datastores, to `target` (the platform's: external bucket or object store): none without

@@ -3,11 +3,11 @@
  * env (tests/software/pod.ts), all under one scratch root so their emptyDirs are shared as in the pod. The Service
  * names in the env point at loopback; `user` runs them as that account (the image's uid), as the pod would.
  */
-import { spawnSync } from "child_process";
+import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { containersOf, k8sName, type Recorded } from "../helpers/harness";
+import { containersOf, type JsonObject, k8sName, podSpecOf, type Recorded } from "../helpers/harness";
 import { localContainer, onLoopback } from "./pod";
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -19,21 +19,51 @@ export interface PodRun {
   readonly root: string;
 }
 
-export function runCronJobPod(res: readonly Recorded[], cronJob: string, opts: { hosts: readonly string[]; user?: string; env?: Record<string, string>; root?: string }): PodRun {
+/**
+ * `path`: directories put first on PATH (where the programs the images carry are built here, e.g. mc, minio). A native
+ * sidecar (an init container with restartPolicy Always) runs in the background from its place in the order until
+ * the pod's last container has exited, as the kubelet runs it.
+ */
+export function runCronJobPod(res: readonly Recorded[], cronJob: string, opts: { hosts: readonly string[]; user?: string; env?: Record<string, string>; root?: string; path?: readonly string[] }): PodRun {
   const w = res.find((r) => r.type === "kubernetes:batch/v1:CronJob" && k8sName(r) === cronJob);
   if (!w) throw new Error(`no CronJob ${cronJob} in the render`);
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `sw-${cronJob}-`));
   let output = "";
-  for (const step of [...containersOf(w, true), ...containersOf(w)].map((c) => String(c.name))) {
+  let code = 0;
+  const sidecars: { child: ChildProcess; log: string }[] = [];
+  for (const spec of [...containersOf(w, true), ...containersOf(w)]) {
+    const step = String(spec.name);
     const c = localContainer(res, "batch/v1:CronJob", cronJob, step, root);
-    const env = { ...onLoopback(c.env, opts.hosts), ...opts.env, PATH: `${PG_BIN}:${process.env.PATH ?? "/usr/bin:/bin"}` };
+    // Service names in mounted Secrets and ConfigMaps (the backup target's endpoint) point at loopback too.
+    for (const m of (spec.volumeMounts ?? []) as JsonObject[]) {
+      const v = ((podSpecOf(w).volumes ?? []) as JsonObject[]).find((x) => x.name === m.name);
+      if (!v?.secret && !v?.configMap) continue;
+      const dir = c.local(String(m.mountPath));
+      for (const f of fs.readdirSync(dir)) {
+        const file = path.join(dir, f);
+        fs.writeFileSync(file, onLoopback({ v: fs.readFileSync(file, "utf8") }, opts.hosts).v);
+      }
+    }
+    const env = { ...onLoopback(c.env, opts.hosts), ...opts.env, PATH: [...(opts.path ?? []), PG_BIN, process.env.PATH ?? "/usr/bin:/bin"].join(":") };
     if (opts.user) spawnSync("chown", ["-R", `${opts.user}:${opts.user}`, root]);
     const argv = [...c.command, ...c.args];
-    const run = opts.user
-      ? spawnSync("runuser", ["-u", opts.user, "--", "env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv], { encoding: "utf8", cwd: "/" })
-      : spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env, cwd: "/" });
+    const line = opts.user ? ["runuser", "-u", opts.user, "--", "env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv] : argv;
+    if (spec.restartPolicy === "Always") {
+      const log = path.join(root, `${step}.log`);
+      const out = fs.openSync(log, "a");
+      sidecars.push({ child: spawn(line[0], line.slice(1), { env, cwd: "/", stdio: ["ignore", out, out] }), log });
+      continue;
+    }
+    const run = spawnSync(line[0], line.slice(1), { encoding: "utf8", env, cwd: "/" });
     output += `--- ${step}\n${run.stdout}${run.stderr}`;
-    if (run.status !== 0) return { code: run.status ?? -1, output, root };
+    if (run.status !== 0) {
+      code = run.status ?? -1;
+      break;
+    }
   }
-  return { code: 0, output, root };
+  for (const s of sidecars) {
+    s.child.kill("SIGKILL");
+    output += `--- ${path.basename(s.log, ".log")} (sidecar)\n${fs.readFileSync(s.log, "utf8").slice(-2000)}`;
+  }
+  return { code, output, root };
 }

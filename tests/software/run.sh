@@ -50,13 +50,20 @@ venv mlflow-3.17.2 "mlflow[extras,auth,db]==3.17.2"
 # An OpenAI-compatible server for LiteLLM to route to: llama.cpp inside llama-cpp-python (an sdist: compiled here,
 # about 6.5 min on 2 cores, generic CPU flags), with gguf to write its tiny test model (tiny_gguf.py).
 CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" venv llama-cpp-python-0.3.36 "llama-cpp-python[server]==0.3.36 gguf==0.19.0 numpy"
-# MinIO from the Go module proxy (it refuses the image's tag RELEASE.2025-09-07T16-13-09Z; the newest module version stands
-# in), built into the cache: about 3 min cold on 2 cores.
+# Go programs from the module proxy, each built once into the cache ($CACHE/<name>/bin): about 3 min cold each on 2 cores.
+go_tool() {
+  local name=$1 module=$2
+  if [[ "$(cat "$CACHE/$name/.complete" 2>/dev/null)" != "$module" ]]; then
+    command -v go >/dev/null || { echo "software tier: needs Go (go install $module)" >&2; exit 1; }
+    echo "software tier: building $module into $CACHE/$name"
+    rm -rf "${CACHE:?}/$name" && mkdir -p "$CACHE/$name" && GOBIN="$CACHE/$name/bin" go install "$module" && printf '%s' "$module" > "$CACHE/$name/.complete"
+  fi
+}
+# MinIO: the proxy refuses the image's tag RELEASE.2025-09-07T16-13-09Z; the newest module version stands in.
 MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
-if [[ "$(cat "$CACHE/minio/.complete" 2>/dev/null)" != "$MINIO_MODULE" ]]; then
-  command -v go >/dev/null || { echo "software tier: needs Go (go install $MINIO_MODULE)" >&2; exit 1; }
-  echo "software tier: building $MINIO_MODULE into $CACHE/minio"
-  rm -rf "$CACHE/minio" && mkdir -p "$CACHE/minio" && GOBIN="$CACHE/minio/bin" go install "$MINIO_MODULE" && printf '%s' "$MINIO_MODULE" > "$CACHE/minio/.complete"
-fi
-echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6, mcp-atlassian 0.11.9, workspace-mcp 1.4.1, litellm 1.110.2, mlflow 3.17.2, llama-cpp-python 0.3.36, minio ${MINIO_MODULE#*@} (ready in $(( $(date +%s) - start ))s)"
+go_tool minio "$MINIO_MODULE"
+# MinIO's client: the proxy's newest, three fixes after the image's RELEASE.2025-03-12T17-29-24Z.
+MC_MODULE="github.com/minio/mc@v0.0.0-20250313080218-cf909e1063a9"
+go_tool mc "$MC_MODULE"
+echo "software tier: $(redis-server --version | cut -d' ' -f1-3), $(/usr/lib/postgresql/15/bin/postgres --version), $(nginx -v 2>&1), chromadb 1.0.15, mcp-proxy 0.13.0, chroma-mcp 0.2.6, mcp-atlassian 0.11.9, workspace-mcp 1.4.1, litellm 1.110.2, mlflow 3.17.2, llama-cpp-python 0.3.36, minio ${MINIO_MODULE#*@}, mc ${MC_MODULE#*@} (ready in $(( $(date +%s) - start ))s)"
 jest -c jest.software.config.js --ci

@@ -140,6 +140,24 @@ describe("where backups go", () => {
     expect(at(egress.inputs, "spec.egress.0.ports")).toEqual([{ port: 443, protocol: "TCP" }]);
     expect(String(at(egress.inputs, "spec.egress.0.to.0.ipBlock.cidr"))).toBe("0.0.0.0/0");
     expect(String(envOf(containersOf(byName(res, "batch/v1:Job", "minio-create-buckets"))[0]).BUCKETS.value).split(" ")).not.toContain("platform-backups");
+    // MinIO's buckets are mirrored there by mc (in-cluster, a copy in MinIO would protect nothing: not in dev's own render).
+    const mirror = step(res, "backup-minio-buckets", "mirror");
+    expect(mirror.image).toBe("quay.io/minio/mc:RELEASE.2025-03-12T17-29-24Z");
+    const bucketsOf = (c: JsonObject) => String(envOf(c).BUCKETS.value).split(" ");
+    expect(bucketsOf(mirror)).toEqual(String(envOf(containersOf(byName(res, "batch/v1:Job", "minio-create-buckets"))[0]).BUCKETS.value).split(" "));
+    expect(envOf(mirror).SOURCE_URL.value).toBe("http://minio.mlops.svc.cluster.local:9000");
+    expect(podSpecOf(byName(res, "batch/v1:CronJob", "backup-minio-buckets")).volumes).toContainEqual({ name: "source", secret: { secretName: "minio-credentials", items: [{ key: "accesskey", path: "accesskey" }, { key: "secretkey", path: "secretkey" }], defaultMode: 0o440 } });
+    // The drill's scratch MinIO is a native sidecar on loopback, as large as MinIO's claim; the restore waits to be run.
+    const drill = podSpecOf(byName(res, "batch/v1:CronJob", "drill-minio-buckets"));
+    const server = (drill.initContainers as JsonObject[]).find((c) => c.name === "scratch-server")!;
+    expect({ image: server.image, restartPolicy: server.restartPolicy }).toEqual({ image: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z", restartPolicy: "Always" });
+    const claimSize = at(byName(res, "core/v1:PersistentVolumeClaim", "minio-storage").inputs, "spec.resources.requests.storage");
+    expect((drill.volumes as JsonObject[]).find((v) => v.name === "scratch")).toMatchObject({ emptyDir: { sizeLimit: claimSize } });
+    expect(at(byName(res, "batch/v1:CronJob", "restore-minio-buckets").inputs, "spec.suspend")).toBe(true);
+    const reach = reaches(res);
+    expect(reach("mlops/backup-minio-buckets", "mlops/minio", 9000)).toBe(true);
+    expect(reach("mlops/drill-minio-buckets", "mlops/minio", 9000)).toBe(false);
+    expect(cronJobs((await renderStack("dev")).resources).map(k8sName)).not.toContain("backup-minio-buckets");
   });
 
   test("no object store and no external bucket: nothing to back up to, so no backup CronJob", async () => {

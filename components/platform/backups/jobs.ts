@@ -13,6 +13,7 @@ import { standardLabels } from "../../lib/labels";
 import type { ResourceProfile, Size } from "../../lib/resources";
 import { buildPodSpec, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
 import { allowFlow, type NetworkConfig, type PodGroup } from "../flows";
+import { type BucketMirror, bucketMirror } from "./mirror";
 import { FETCH_SCRIPT, UPLOAD_SCRIPT } from "./scripts";
 import { BACKUP_POD_LABEL, BACKUP_TARGET_SECRET, type BackupTarget, useBackupTarget } from "./target";
 
@@ -69,22 +70,22 @@ export interface BackedUpStore {
 
 const DIRS = { backup: "/backup", restore: "/restore", scratch: "/scratch" } as const;
 
-const TARGET_DIR = "/etc/backup-target";
+export const TARGET_DIR = "/etc/backup-target";
 
 /**
  * Where this store's backups are, for the curl containers; the target's keys are files of the mounted backup-target
  * Secret (TARGET_VOLUME), read by the scripts, so nothing secret is in the pod's env.
  */
-function transferEnv(prefix: string, retention: number): EnvMap {
+export function transferEnv(prefix: string, retention: number): EnvMap {
   return { BACKUP_TARGET_DIR: TARGET_DIR, BACKUP_PREFIX: prefix, RETENTION: String(retention) };
 }
-const TARGET_VOLUME: Volume = { name: "backup-target", secret: { secretName: BACKUP_TARGET_SECRET, defaultMode: 0o440 } };
-const TARGET_MOUNT: VolumeMount = { name: "backup-target", mountPath: TARGET_DIR, readOnly: true };
+export const TARGET_VOLUME: Volume = { name: "backup-target", secret: { secretName: BACKUP_TARGET_SECRET, defaultMode: 0o440 } };
+export const TARGET_MOUNT: VolumeMount = { name: "backup-target", mountPath: TARGET_DIR, readOnly: true };
 
 /** Backups of the stores of one namespace: its backup-target Secret and flow once, then two CronJobs per store. */
-export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.CustomResourceOptions): (store: StoreBackup) => BackedUpStore {
+export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.CustomResourceOptions): NamespaceBackUp {
   const { secret } = useBackupTarget(args.instance, { namespace: args.namespace, namespaceName: args.namespaceName, instance: args.instance, target: args.target, network: args.network }, opts);
-  return (store) => {
+  const backUp = (store: StoreBackup): BackedUpStore => {
     if (store.reach) {
       // Only the dump and the restore talk to the live server; the drill restores into its own pod.
       const clients: PodGroup = { name: `backup-${store.name}`, namespace: args.namespaceName, own: args.namespace, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [`backup-${store.name}`, `restore-${store.name}`] }] } };
@@ -93,7 +94,7 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
     const prefix = `${pulumi.getStack()}/${args.namespaceName}/${store.name}/`;
     const transfer = transferEnv(prefix, args.target.settings.retention);
     const space = store.space ?? "10Gi";
-    cronJob(args, store, secret, opts, {
+    cronJob(args, store.uid, secret, opts, {
       name: `backup-${store.name}`,
       schedule: args.target.settings.schedule,
       volumes: [emptyDir("backup", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME, ...(store.dump.volumes ?? [])],
@@ -101,7 +102,7 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
       then: { name: "upload", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", UPLOAD_SCRIPT], env: { ...transfer, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, TARGET_MOUNT] },
       besidePods: store.besidePods,
     });
-    cronJob(args, store, secret, opts, {
+    cronJob(args, store.uid, secret, opts, {
       name: `drill-${store.name}`,
       schedule: args.target.settings.drillSchedule,
       volumes: [emptyDir("restore", space), emptyDir("scratch", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME],
@@ -118,7 +119,7 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
         volumeMounts: [{ name: "restore", mountPath: DIRS.restore, readOnly: true }, { name: "scratch", mountPath: DIRS.scratch }, { name: "tmp", mountPath: "/tmp" }],
       },
     });
-    cronJob(args, store, secret, opts, {
+    cronJob(args, store.uid, secret, opts, {
       name: `restore-${store.name}`,
       schedule: args.target.settings.drillSchedule,
       suspend: true,
@@ -146,13 +147,18 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
         : run,
     };
   };
+  return Object.assign(backUp, { mirror: (m: BucketMirror) => bucketMirror(args, secret, opts, m) });
 }
 
-type Step = Parameters<typeof buildPodSpec>[0]["containers"][number];
+/** Backs up one store of the namespace; `mirror` mirrors an object store's buckets to the (external) target. */
+export type NamespaceBackUp = ((store: StoreBackup) => BackedUpStore) & { readonly mirror: (m: BucketMirror) => BackedUpStore };
 
-function cronJob(
+export type Step = Parameters<typeof buildPodSpec>[0]["containers"][number];
+
+/** One backup, drill or restore CronJob: its first step (an init container), an optional native sidecar, then its check. */
+export function cronJob(
   args: NamespaceBackupsArgs,
-  store: StoreBackup,
+  uid: number,
   targetSecret: k8s.core.v1.Secret,
   opts: pulumi.CustomResourceOptions,
   job: { name: string; schedule: string; suspend?: boolean; volumes: Volume[]; first: Step; server?: Step; then: Step; besidePods?: Readonly<Record<string, string>> },
@@ -178,7 +184,7 @@ function cronJob(
               metadata: { labels },
               spec: buildPodSpec({
                 profile: args.profile,
-                uid: store.uid,
+                uid,
                 // Each attempt a new pod: a retried dump starts from an empty directory.
                 restartPolicy: "Never",
                 imagePullSecrets: args.imagePullSecrets,

@@ -40,7 +40,7 @@ complete_stamps() { sed -n "s|^$BACKUP_PREFIX\\([^/]*\\)/COMPLETE\\$|\\1|p" "$1"
  * The target's keys and place from its Secret (backup-target) mounted at $BACKUP_TARGET_DIR: files, not env (nothing
  * secret in the pod's spec). Without the directory (the tests), the caller's env is used as it is.
  */
-const TARGET_FROM_FILES = `
+export const TARGET_FROM_FILES = `
 if [ -n "\${BACKUP_TARGET_DIR:-}" ]; then
   for k in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION S3_ENDPOINT_URL S3_BUCKET; do
     [ -r "$BACKUP_TARGET_DIR/$k" ] || { echo "the backup target has no $k in $BACKUP_TARGET_DIR"; exit 1; }

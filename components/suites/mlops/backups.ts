@@ -10,9 +10,13 @@ import { serviceHost } from "../../platform/exposure";
 import { workloadPods } from "../../platform/flows";
 import { type SuiteContext, suiteBackups } from "../context";
 import type { MlopsImage } from "./images";
-import { INSTANCE, KEYS, NAMES, POSTGRES_ADMIN } from "./names";
+import type { MlopsConfig } from "./config";
+import { MINIO_UID, minioEndpoint } from "./minio";
+import { INSTANCE, KEYS, NAMES, PORTS, POSTGRES_ADMIN } from "./names";
 
-export function mlopsBackups(ctx: SuiteContext<MlopsImage>, target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
+const MIRROR = "minio-buckets";
+
+export function mlopsBackups(ctx: SuiteContext<MlopsImage>, cfg: MlopsConfig, buckets: readonly string[], target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
   const backUp = suiteBackups(ctx, target);
   if (!backUp) return undefined;
   const ns = ctx.namespaceName;
@@ -27,5 +31,19 @@ export function mlopsBackups(ctx: SuiteContext<MlopsImage>, target: BackupTarget
         what: "MLOps' PostgreSQL (MLflow's tracking and registry data, every database, the roles)",
       }),
     ),
+    // MinIO's buckets only to an external target (in MinIO itself a copy protects nothing).
+    ...(target && !target.store
+      ? {
+          [MIRROR]: backUp.mirror({
+            name: MIRROR,
+            what: `MinIO's buckets (${buckets.join(", ")}), mirrored`,
+            clientImage: ctx.images.mc,
+            serverImage: ctx.images.minio,
+            uid: MINIO_UID,
+            space: cfg.storage.minio,
+            source: { url: minioEndpoint(ns), secret: NAMES.minioCredentials, accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, buckets, pods: workloadPods(NAMES.minio, INSTANCE, ns, ctx.namespace), port: PORTS.minioApi },
+          }),
+        }
+      : {}),
   };
 }

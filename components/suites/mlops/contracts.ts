@@ -37,4 +37,18 @@ const MLFLOW: ImageContract = {
   writes: ["/tmp", "$HOME"],
 };
 
-export const MLOPS_CONTRACTS: Readonly<Record<MlopsImage, ImageContract>> = { minio: MINIO, postgres: POSTGRES_CONTRACT, mlflow: MLFLOW };
+/**
+ * minio/mc RELEASE.2025-03-12T17-29-24Z (Dockerfile.release: ubi-micro, /usr/bin/mc, ENTRYPOINT ["mc"]; the same
+ * ubi-micro base as the minio image, whose entrypoint is a /bin/sh script, so /bin/sh and coreutils are there;
+ * cmd/flags.go and cmd/config.go: --config-dir, env MC_CONFIG_DIR, else $HOME/.mc, holds the aliases and must be writable).
+ */
+const MC: ImageContract = {
+  source: { repo: "minio/mc", ref: "RELEASE.2025-03-12T17-29-24Z", files: ["Dockerfile.release", "cmd/flags.go", "cmd/config.go", "cmd/alias-set.go", "cmd/mirror-main.go", "cmd/diff-main.go", "cmd/mb-main.go"] },
+  runs: ["mc"],
+  env: ["HOME"],
+  envPrefixes: ["MC_"],
+  listens: () => [],
+  writes: ["$HOME", "/tmp"],
+};
+
+export const MLOPS_CONTRACTS: Readonly<Record<MlopsImage, ImageContract>> = { minio: MINIO, postgres: POSTGRES_CONTRACT, mlflow: MLFLOW, mc: MC };

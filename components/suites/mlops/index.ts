@@ -83,7 +83,7 @@ export class MlopsSuite extends pulumi.ComponentResource {
     };
     this.urls = mlopsUrls(cfg, platform.exposure);
     // Its own store is the target unless the stack names an external bucket (then platform.backupTarget is that).
-    this.backups = mlopsBackups(ctx, platform.backupTarget ?? backupTarget(platform.backups, this.objectStore));
+    this.backups = mlopsBackups(ctx, cfg, this.buckets, platform.backupTarget ?? backupTarget(platform.backups, this.objectStore));
     this.registerOutputs({ namespace: this.namespace, urls: this.urls });
   }
 }

@@ -19,6 +19,9 @@ import { BUCKETS_SCRIPT } from "./scripts";
 
 type Ctx = SuiteContext<MlopsImage>;
 
+/** MinIO's user: its own chart runs it as 1000 (fsGroup 1000); the image has no USER line. */
+export const MINIO_UID = 1000;
+
 export const minioEndpoint = (namespace: string): string => `http://${serviceHost(NAMES.minio, namespace)}:${PORTS.minioApi}`;
 
 export interface Minio {
@@ -54,7 +57,7 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
       profile: ctx.profile,
       imagePullSecrets: ctx.imagePullSecrets,
       // MinIO's own chart runs it as 1000 with fsGroup 1000; the image has no USER line.
-      uid: 1000,
+      uid: MINIO_UID,
       // One server on a ReadWriteOnce claim: never two at once.
       strategy: "Recreate",
       port: { port: PORTS.minioApi, name: "api" },
@@ -106,7 +109,7 @@ function bucketJob(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[], deps:
           metadata: { labels },
           spec: buildPodSpec({
             profile: ctx.profile,
-            uid: 1000,
+            uid: MINIO_UID,
             restartPolicy: "OnFailure",
             automountServiceAccountToken: false,
             imagePullSecrets: ctx.imagePullSecrets,
