@@ -61,11 +61,14 @@ function secretsRead(w: Recorded): Array<{ name: string; keys?: string[] }> {
   return out;
 }
 
+/** This file's render of a stack file, once. Fresh: its checksum is not the program's, so it is not shared with other files. */
+const fresh = new Map<StackName, ReturnType<typeof renderStack>>();
+const freshRender = (stack: StackName) => fresh.get(stack) ?? fresh.set(stack, renderStack(stack, {}, true)).get(stack)!;
+
 describe.each<StackName>(["dev", "prod"])("%s: a rotated value rolls everything that reads it", (stack) => {
   let res: Recorded[];
   beforeAll(async () => {
-    // Fresh: this file's checksum is not the program's, so its renders must not be shared with other files.
-    ({ resources: res } = await renderStack(stack, {}, true));
+    ({ resources: res } = await freshRender(stack));
   }, 60_000);
 
   test("every workload that reads a generated value carries it in its pod template's checksums", () => {
@@ -89,15 +92,18 @@ describe.each<StackName>(["dev", "prod"])("%s: a rotated value rolls everything 
 });
 
 describe("credentialRotation", () => {
-  test("an entry gives that one value new keepers, so the engine generates it again; the others keep theirs", async () => {
-    const base = await renderStack("dev", {}, true);
-    const rotated = await renderStack("dev", { set: { credentialRotation: ["llmctl-studio-secrets/LLMCTL_POSTGRES_PASSWORD=2026-12-04"] } }, true);
+  test("an entry gives that one value new keepers, so the engine generates it again; the others keep theirs (edge/basic-auth too)", async () => {
+    const base = await freshRender("prod");
+    const rotated = await renderStack("prod", { set: { credentialRotation: ["llmctl-studio-secrets/LLMCTL_POSTGRES_PASSWORD=2026-12-04", "edge/basic-auth=2026-12-05"] } }, true);
     const passwords = (r: Recorded[]) => new Map(r.filter((x) => x.type === "random:index/randomPassword:RandomPassword").map((x) => [x.name, x]));
     const before = passwords(base.resources);
     const after = passwords(rotated.resources);
     const changed = [...after].filter(([name, p]) => JSON.stringify(p.inputs) !== JSON.stringify(before.get(name)?.inputs)).map(([name]) => name);
-    expect(changed).toEqual(["llmctl-studio-secrets-llmctl-postgres-password"]);
-    expect(after.get(changed[0])?.inputs.keepers).toEqual({ rotation: "2026-12-04" });
+    expect(changed).toHaveLength(2);
+    expect(after.get("llmctl-studio-secrets-llmctl-postgres-password")?.inputs.keepers).toEqual({ rotation: "2026-12-04" });
+    // The edge's basic-auth password (edgeAuth: basic in prod).
+    const edge = changed.find((n) => n.endsWith("-basic-auth"));
+    expect(edge && after.get(edge)?.inputs.keepers).toEqual({ rotation: "2026-12-05" });
     const secret = (r: Recorded[]) => (byName(r, "core/v1:Secret", "llmctl-studio-secrets").inputs.stringData as Record<string, string>).LLMCTL_POSTGRES_PASSWORD;
     expect(secret(rotated.resources)).not.toBe(secret(base.resources));
   }, 60_000);
@@ -105,8 +111,10 @@ describe("credentialRotation", () => {
   test("bad entries, unknown credentials and values only their application can change fail preview naming the key", async () => {
     expect(configProblems("dev", { credentialRotation: ["llmctl-studio-secrets/LLMCTL_POSTGRES_PASSWORD"] })).toEqual([expect.stringMatching(/^llm-platform:credentialRotation: entries must be <secret>\/<KEY>=<token>/)]);
     expect(configProblems("dev", { credentialRotation: ["a/B=1", "a/B=2"] })).toEqual([expect.stringMatching(/^llm-platform:credentialRotation: a\/B is listed twice/)]);
-    await expect(renderStack("dev", { set: { credentialRotation: ["llmctl-studio-secrets/NO_SUCH_KEY=1"] } }, true)).rejects.toThrow(/llm-platform:credentialRotation: llmctl-studio-secrets\/NO_SUCH_KEY is not a credential this stack generates; rotatable: .*llmctl-studio-secrets\/LLMCTL_POSTGRES_PASSWORD/);
-    await expect(renderStack("dev", { set: { credentialRotation: ["harbor-credentials/HARBOR_ADMIN_PASSWORD=1"] } }, true)).rejects.toThrow(/cannot be rotated by config: Harbor sets the admin's password only when it creates its database/);
+    // One render, both problems in its one error.
+    const failed = renderStack("dev", { set: { credentialRotation: ["llmctl-studio-secrets/NO_SUCH_KEY=1", "harbor-credentials/HARBOR_ADMIN_PASSWORD=1"] } }, true);
+    await expect(failed).rejects.toThrow(/llm-platform:credentialRotation: llmctl-studio-secrets\/NO_SUCH_KEY is not a credential this stack generates; rotatable: .*llmctl-studio-secrets\/LLMCTL_POSTGRES_PASSWORD/);
+    await expect(failed).rejects.toThrow(/cannot be rotated by config: Harbor sets the admin's password only when it creates its database/);
   }, 60_000);
 });
 
@@ -132,9 +140,3 @@ describe("npm run rotate: the credentialRotation list it writes", () => {
   });
 });
 
-test("the edge's basic-auth password rotates as edge/basic-auth", async () => {
-  const set = { credentialRotation: ["edge/basic-auth=2026-12-04"] };
-  const { resources } = await renderStack("prod", { set }, true);
-  const password = resources.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.endsWith("-basic-auth"));
-  expect(password?.inputs.keepers).toEqual({ rotation: "2026-12-04" });
-}, 60_000);
