@@ -20,7 +20,7 @@ import { kserveDemand } from "./addons/kserve/values";
 import { MONITORING_SCHEMA, type MonitoringConfig, parseMonitoring } from "./addons/monitoring/config";
 import { monitoringDemand } from "./addons/monitoring/values";
 import { BACKUP_SCHEMA, parseBackups } from "./config/backups";
-import { checkClaims, type HostClaim, NO_CLAIMS } from "./config/claims";
+import { checkClaims, checkQuotas, type HostClaim, NO_CLAIMS } from "./config/claims";
 import { ConfigError } from "./config/configError";
 import { EDGE_SCHEMA } from "./config/edge";
 import { GITOPS_SCHEMA, parseGitops } from "./config/gitops";
@@ -197,6 +197,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     ...(monitoring.config.enabled ? monitoringDemand(monitoring.config, platform.resourceProfile, platform.cluster.nodes) : []),
     ...(kserve.config.enabled ? kserveDemand(kserve.config, platform.resourceProfile) : []),
   ];
+  checkQuotas(problems, active.flatMap((p) => p.quotas), demand);
   const profile = profileProblems(platform.cluster);
   if (profile.length > 0) problems.add("clusterNodes", `the cluster profile is invalid: ${profile.join("; ")}`);
   else if (options.checkCapacity !== false) for (const p of checkFit(demand, platform.cluster, platform.gpu.tolerations.length > 0)) problems.add("clusterNodes", `${p} (clusterNodes, clusterNodeCpu, clusterNodeMemory, clusterGpuNodes; see \`npm run capacity\`)`);

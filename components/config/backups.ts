@@ -8,7 +8,6 @@ import type { Reader } from "./reader";
 import type { KeySpec } from "./schema";
 
 const group = "Backups";
-const CRON = /^(\S+\s+){4}\S+$/;
 /** An S3 bucket name (lower case, digits, '.', '-'; 3-63). */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -36,8 +35,8 @@ export const BACKUP_SCHEMA = {
 export type BackupSchema = typeof BACKUP_SCHEMA;
 
 export function parseBackups(r: Reader<BackupSchema>): BackupSettings {
-  const schedule = r.matching("backupSchedule", CRON, "a five-field cron schedule such as 30 2 * * *");
-  const drillSchedule = r.matching("backupDrillSchedule", CRON, "a five-field cron schedule such as 30 4 * * 0");
+  const schedule = r.cron("backupSchedule", "30 2 * * *");
+  const drillSchedule = r.cron("backupDrillSchedule", "30 4 * * 0");
   const retention = r.intInRange("backupRetention", 1, 365);
   const endpoint = r.url("backupS3Endpoint", { originOnly: true });
   const bucket = r.get("backupS3Bucket");

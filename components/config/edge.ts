@@ -100,6 +100,12 @@ function parseTls(r: Reader<EdgeSchema>, mode: ExposureMode): TlsConfig {
   return { mode: resolved, clusterIssuer: PLATFORM_ISSUER, acme: { email, server, ...(resolved === "acmeDns01" && token ? { cloudflareApiToken: token } : {}) } };
 }
 
+/** A CIDR whose prefix is shorter than /8 (IPv4) or /16 (IPv6): 0.0.0.0/0 and its halves are not an allow-list. */
+function tooWide(cidr: string): boolean {
+  const [address, bits] = cidr.split("/");
+  return Number(bits) < (address.includes(":") ? 16 : 8);
+}
+
 function parseAuth(r: Reader<EdgeSchema>, mode: ExposureMode): EdgeAuthConfig {
   if (r.get("edgeAuth") === "none") {
     r.problem(
@@ -119,6 +125,9 @@ function parseAuth(r: Reader<EdgeSchema>, mode: ExposureMode): EdgeAuthConfig {
   const allowedCidrs = r.get("edgeAllowedCidrs");
   for (const c of allowedCidrs) if (!CIDR.test(c)) r.problem("edgeAllowedCidrs", `${JSON.stringify(c)} is not a CIDR such as 203.0.113.0/24 or 2001:db8::/32`);
   if (auth === "ipAllowList" && allowedCidrs.length === 0) r.problem("edgeAllowedCidrs", "needs at least one CIDR when edgeAuth is ipAllowList");
+  for (const c of allowedCidrs.filter((x) => CIDR.test(x) && tooWide(x))) {
+    r.problem("edgeAllowedCidrs", `${JSON.stringify(c)} lets in a large part of the internet (wider than a /8 for IPv4, a /16 for IPv6): an allow-list that open is no auth, as edgeAuth none is refused; list your clients' networks`);
+  }
   const issuer = r.url("edgeOidcIssuer");
   const clientId = r.get("edgeOidcClientId");
   const clientSecret = r.secret("edgeOidcClientSecret");

@@ -267,22 +267,27 @@ function parseImageKeys(r: Reader<PlatformSchema>, imageNames: readonly string[]
   return { registry, tag, overrides, pullSecrets, requirePinned: r.get("requirePinnedImages"), registryUsername, registryPassword };
 }
 
-const CPU = /^([0-9]+(\.[0-9]+)?|[0-9]+m)$/;
-const MEMORY = /^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
-
 function parseCluster(r: Reader<PlatformSchema>): ClusterProfile {
   const nodes = r.intInRange("clusterNodes", 1, 1000);
-  const nodeCpu = r.matching("clusterNodeCpu", CPU, "a CPU quantity such as 8 or 7500m");
-  const nodeMemory = r.matching("clusterNodeMemory", MEMORY, "a memory quantity such as 16Gi");
-  if (nodeCpu === "") r.problem("clusterNodeCpu", "must be a CPU quantity such as 8 or 7500m (got \"\")");
-  if (nodeMemory === "") r.problem("clusterNodeMemory", "must be a memory quantity such as 16Gi (got \"\")");
+  const nodeCpu = r.cpu("clusterNodeCpu", "8 or 7500m", "8");
+  const nodeMemory = r.memory("clusterNodeMemory", "16Gi", "16Gi");
   const gpuNodes = r.intInRange("clusterGpuNodes", 0, 1000);
   if (gpuNodes > nodes) r.problem("clusterGpuNodes", `must be at most clusterNodes (${nodes}) (got ${gpuNodes})`);
-  return { nodes, nodeCpu: nodeCpu || "8", nodeMemory: nodeMemory || "16Gi", gpuNodes, gpusPerNode: r.intInRange("clusterGpusPerNode", 1, 16) };
+  return { nodes, nodeCpu, nodeMemory, gpuNodes, gpusPerNode: r.intInRange("clusterGpusPerNode", 1, 16) };
 }
 
 /** The platform-wide keys: this slice and the edge slice (config/edge.ts). */
 const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:3[0-2]|[12]?[0-9])$/;
+
+/** The link-local address cloud providers serve instance metadata (and the node's credentials) on. */
+const METADATA_ADDRESS = "169.254.169.254";
+
+function ipv4InCidr(ip: string, cidr: string): boolean {
+  const toInt = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+  const [base, bits] = cidr.split("/");
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
+}
 
 function parseNetwork(r: Reader<PlatformSchema>): NetworkConfig {
   const cidrs = (key: "networkExcludedCidrs" | "networkApiServerCidrs") => {
@@ -291,6 +296,9 @@ function parseNetwork(r: Reader<PlatformSchema>): NetworkConfig {
     return list;
   };
   const excluded = cidrs("networkExcludedCidrs");
+  if (!excluded.some((c) => IPV4_CIDR.test(c) && ipv4InCidr(METADATA_ADDRESS, c))) {
+    r.problem("networkExcludedCidrs", `must cover the cloud metadata address ${METADATA_ADDRESS} (e.g. 169.254.0.0/16): every internet egress rule excludes these, and the metadata service hands out the node's cloud credentials`);
+  }
   const apiCidrs = cidrs("networkApiServerCidrs");
   if (apiCidrs.length === 0) r.problem("networkApiServerCidrs", "needs at least one CIDR: the backend creates executor Jobs through the API server");
   const apiPorts = r.get("networkApiServerPorts").map((p) => Number(p));

@@ -4,7 +4,8 @@
  * slice only: reading another slice's key, or reading a key as the wrong type, does not compile.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHART_REPO, DNS_LABEL, LABEL_KEY, LABEL_VALUE, SEMVER, STORAGE_QUANTITY } from "./patterns";
+import { parseCpu, parseMemory } from "../lib/capacity";
+import { CHART_REPO, CPU_QUANTITY, cronProblem, DNS_LABEL, LABEL_KEY, LABEL_VALUE, MEMORY_QUANTITY, QUANTITY_LIMITS, SEMVER, STORAGE_QUANTITY } from "./patterns";
 import type { KeysOfType, Schema, ValueOf } from "./schema";
 
 export const PROJECT = "llm-platform";
@@ -132,8 +133,50 @@ export class Reader<S extends Schema> {
     return this.intInRange(key, NODE_PORT_RANGE.min, NODE_PORT_RANGE.max);
   }
 
+  /** A claim size: required, above zero, below QUANTITY_LIMITS.storageBytes (1Pi). */
   quantity(key: StringKey<S>): string {
-    return this.matching(key, STORAGE_QUANTITY, "a storage size such as 512Mi, 10Gi or 1Ti");
+    const value = this.get(key) as string;
+    if (!STORAGE_QUANTITY.test(value)) {
+      this.problem(key, `must be a storage size such as 512Mi, 10Gi or 1Ti (got ${JSON.stringify(value)})`);
+      return "1Gi";
+    }
+    return this.bounded(key, parseMemory(value), QUANTITY_LIMITS.storageBytes, "1Pi") ? value : "1Gi";
+  }
+
+  /** A CPU quantity: required, above zero, at most 1024 CPUs. `fallback` keeps the parse going after a problem. */
+  cpu(key: StringKey<S>, example: string, fallback = "500m"): string {
+    const value = this.get(key) as string;
+    if (!CPU_QUANTITY.test(value)) {
+      this.problem(key, `must be a CPU quantity such as ${example} (got ${JSON.stringify(value)})`);
+      return fallback;
+    }
+    return this.bounded(key, parseCpu(value), QUANTITY_LIMITS.cpuMilli, "1024 CPUs") ? value : fallback;
+  }
+
+  /** A memory quantity: required, above zero, at most 64Ti. */
+  memory(key: StringKey<S>, example: string, fallback = "1Gi"): string {
+    const value = this.get(key) as string;
+    if (!MEMORY_QUANTITY.test(value)) {
+      this.problem(key, `must be a memory quantity such as ${example} (got ${JSON.stringify(value)})`);
+      return fallback;
+    }
+    return this.bounded(key, parseMemory(value), QUANTITY_LIMITS.memoryBytes, "64Ti") ? value : fallback;
+  }
+
+  /** A schedule for a CronJob: five cron fields in range, or a macro such as @daily (patterns.ts cronProblem). */
+  cron(key: StringKey<S>, example: string): string {
+    const value = this.get(key) as string;
+    const problem = cronProblem(value);
+    if (problem) this.problem(key, `must be a cron schedule such as ${example} or @daily: ${problem} (got ${JSON.stringify(value)})`);
+    return value;
+  }
+
+  /** False (with a problem naming the key) when `amount` is zero or above `max`. */
+  private bounded(key: StringKey<S>, amount: number, max: number, maxShown: string): boolean {
+    if (amount <= 0) this.problem(key, `must be more than zero (got ${JSON.stringify(this.get(key))})`);
+    else if (amount > max) this.problem(key, `must be at most ${maxShown}: ${JSON.stringify(this.get(key))} is not a size any cluster here has`);
+    else return true;
+    return false;
   }
 
   dnsLabel(key: StringKey<S>): string {

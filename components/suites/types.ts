@@ -4,7 +4,7 @@
  * hold every suite in one list while each module stays fully typed inside its folder.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Claims } from "../config/claims";
+import type { Claims, NamespaceQuota } from "../config/claims";
 import type { PlatformConfig } from "../config/platform";
 import { type Problems, type RawConfig, Reader } from "../config/reader";
 import type { Schema } from "../config/schema";
@@ -64,6 +64,8 @@ export interface PlatformContext<I extends string = string> {
 export interface ParsedSlice<C> {
   readonly config: C;
   readonly claims: Claims;
+  /** The ResourceQuotas it sets from config (checked against its own demand). */
+  readonly quotas?: readonly NamespaceQuota[];
 }
 
 export interface SuiteModule<S extends Schema, C, I extends string, R> {
@@ -93,6 +95,7 @@ export interface SuiteModule<S extends Schema, C, I extends string, R> {
 export interface ParsedSuite {
   readonly name: string;
   readonly claims: Claims;
+  readonly quotas: readonly NamespaceQuota[];
   readonly images: ImageCatalogue;
   demand(platform: PlatformConfig): WorkloadDemand[];
   deploy(context: PlatformContext, opts: pulumi.ComponentResourceOptions): DeployedSuite;
@@ -126,10 +129,11 @@ export function defineSuite<S extends Schema, C, I extends string, R>(m: SuiteMo
     images: m.images,
     module: m,
     parse(raw, problems, platform) {
-      const { config, claims } = m.parse(new Reader(m.schema, raw, problems), platform);
+      const { config, claims, quotas } = m.parse(new Reader(m.schema, raw, problems), platform);
       return {
         name: m.name,
         claims,
+        quotas: quotas ?? [],
         images: m.images,
         demand: (p) => m.demand(config, p),
         providesGateway: m.gateway !== undefined,

@@ -171,7 +171,7 @@ describe("where backups go", () => {
   });
 
   test("bad backup config fails preview naming the key", () => {
-    expect(configProblems("dev", { backupSchedule: "nightly" })).toEqual([expect.stringMatching(/backupSchedule: .*five-field cron/)]);
+    expect(configProblems("dev", { backupSchedule: "nightly" })).toEqual([expect.stringMatching(/backupSchedule: must be a cron schedule such as 30 2 \* \* \* or @daily: has 1 field, a cron schedule has five/)]);
     expect(configProblems("dev", { backupRetention: 0 })).toEqual([expect.stringMatching(/backupRetention/)]);
     expect(configProblems("dev", { backupS3Endpoint: "http://minio.backup.example.com" })).toEqual(
       expect.arrayContaining([expect.stringMatching(/backupS3Endpoint: must be an https:\/\/ endpoint/), expect.stringMatching(/backupS3Bucket: is required/), expect.stringMatching(/backupS3AccessKeyId: is required/)]),

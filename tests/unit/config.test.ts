@@ -236,7 +236,7 @@ const BAD: Array<[string, Record<string, string>, string, RegExp]> = [
   ["debounce not seconds", { contextEngineWatchDebounceSecs: "1.5s" }, "llm-platform:contextEngineWatchDebounceSecs", /seconds such as 1\.5/],
   ["unknown network policy mode", { contextEngineNetworkPolicy: "open" }, "llm-platform:contextEngineNetworkPolicy", /defaultDeny, intraNamespace/],
   ["quota CPU not a quantity", { contextEngineQuotaCpu: "forty" }, "llm-platform:contextEngineQuotaCpu", /CPU quantity/],
-  ["backup schedule not cron", { contextEngineBackupSchedule: "nightly" }, "llm-platform:contextEngineBackupSchedule", /five-field cron schedule/],
+  ["backup schedule not cron", { contextEngineBackupSchedule: "nightly" }, "llm-platform:contextEngineBackupSchedule", /a cron schedule has five \(minute hour day-of-month month day-of-week\) or is a macro such as @daily/],
   ["backup retention zero", { contextEngineBackupRetention: "0" }, "llm-platform:contextEngineBackupRetention", /between 1 and 365/],
   ["micro-chunks out of range", { contextEngineMaxMicroChunksPerFile: "0" }, "llm-platform:contextEngineMaxMicroChunksPerFile", /between 1 and 10000/],
   ["Qdrant NodePort collides with the studio", { suites: '["llmctl","context-engine"]', exposure: "nodePort", contextEngineQdrantNodePort: "30155" }, "llm-platform:contextEngineQdrantNodePort", /duplicates llmctlBackendNodePort/],

@@ -80,18 +80,14 @@ export interface CodeExecutorConfig {
   readonly secrets: Readonly<Record<string, pulumi.Output<string> | undefined>>;
 }
 
-const CPU = /^([0-9]+(\.[0-9]+)?|[0-9]+m)$/;
-const MEMORY = /^[0-9]+(Ki|Mi|Gi|Ti)$/;
 
 function heavy(r: Reader<CodeExecutorSchema>): HeavyJobs {
-  const q = (key: "codeExecutorHeavyCpuRequest" | "codeExecutorHeavyCpuLimit", pattern: RegExp, what: string) => r.matching(key, pattern, what) || "1";
-  const m = (key: "codeExecutorHeavyMemoryRequest" | "codeExecutorHeavyMemoryLimit") => r.matching(key, MEMORY, "a memory quantity such as 4Gi") || "1Gi";
-  const requests = { cpu: q("codeExecutorHeavyCpuRequest", CPU, "a CPU quantity such as 2 or 500m"), memory: m("codeExecutorHeavyMemoryRequest") };
-  const limits = { cpu: q("codeExecutorHeavyCpuLimit", CPU, "a CPU quantity such as 4 or 1500m"), memory: m("codeExecutorHeavyMemoryLimit") };
-  if (CPU.test(requests.cpu) && CPU.test(limits.cpu) && parseCpu(limits.cpu) < parseCpu(requests.cpu)) {
+  const requests = { cpu: r.cpu("codeExecutorHeavyCpuRequest", "2 or 500m", "1"), memory: r.memory("codeExecutorHeavyMemoryRequest", "4Gi") };
+  const limits = { cpu: r.cpu("codeExecutorHeavyCpuLimit", "4 or 1500m", "1"), memory: r.memory("codeExecutorHeavyMemoryLimit", "4Gi") };
+  if (parseCpu(limits.cpu) < parseCpu(requests.cpu)) {
     r.problem("codeExecutorHeavyCpuLimit", `must be at least codeExecutorHeavyCpuRequest (${requests.cpu}) (got ${limits.cpu})`);
   }
-  if (MEMORY.test(requests.memory) && MEMORY.test(limits.memory) && parseMemory(limits.memory) < parseMemory(requests.memory)) {
+  if (parseMemory(limits.memory) < parseMemory(requests.memory)) {
     r.problem("codeExecutorHeavyMemoryLimit", `must be at least codeExecutorHeavyMemoryRequest (${requests.memory}) (got ${limits.memory})`);
   }
   return {

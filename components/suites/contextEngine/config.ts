@@ -100,7 +100,6 @@ export interface ContextEngineConfig {
 
 const SECS = /^[0-9]+(\.[0-9]+)?$/;
 const SUBPATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-const CRON = /^(\S+\s+){4}\S+$/;
 
 /** A branch, tag or commit as git-sync takes it (GITSYNC_REF). */
 const GIT_REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
@@ -163,12 +162,12 @@ export function parseContextEngine(r: Reader<ContextEngineSchema>, platform: Pla
   const modelName = r.matching("contextEngineModelName", /^[A-Za-z0-9._-]+\.gguf$/, "a file name ending in .gguf");
   const sha256 = r.matching("contextEngineModelSha256", /^[0-9a-f]{64}$/, "64 lower-case hex digits");
   const debounce = r.matching("contextEngineWatchDebounceSecs", SECS, "seconds such as 1.5");
-  const schedule = r.matching("contextEngineBackupSchedule", CRON, "a five-field cron schedule such as 0 3 * * *");
+  const schedule = r.cron("contextEngineBackupSchedule", "0 3 * * *");
   const host = r.get("contextEngineHost");
   if (host !== "" && !DNS_SUBDOMAIN.test(host)) r.problem("contextEngineHost", `must be a lower-case DNS name (got ${JSON.stringify(host)})`);
   if (enabled && hasPublicHosts(platform.exposure) && host === "") r.problem("contextEngineHost", `is required when exposure is ${platform.exposure.mode}`);
-  const quotaCpu = r.matching("contextEngineQuotaCpu", /^([0-9]+(\.[0-9]+)?|[0-9]+m)$/, "a CPU quantity such as 40");
-  const quotaMemory = r.matching("contextEngineQuotaMemory", /^[0-9]+(Mi|Gi|Ti)$/, "a memory quantity such as 80Gi");
+  const quotaCpu = r.cpu("contextEngineQuotaCpu", "40", "40");
+  const quotaMemory = r.memory("contextEngineQuotaMemory", "80Gi", "80Gi");
   const config: ContextEngineConfig = {
     namespace,
     storage: {
@@ -197,6 +196,7 @@ export function parseContextEngine(r: Reader<ContextEngineSchema>, platform: Pla
   const nodePorts = enabled && platform.exposure.mode === "nodePort";
   return {
     config,
+    quotas: [{ namespace, cpu: { key: "contextEngineQuotaCpu", value: config.quota.cpu }, memory: { key: "contextEngineQuotaMemory", value: config.quota.memory } }],
     claims: {
       nodePorts: nodePorts
         ? [

@@ -187,6 +187,11 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
   const liveCode = r.get("llmctlLiveCode");
   const hostPath = r.get("llmctlLiveCodeHostPath");
   if (liveCode && !/^\/[^\0]*$/.test(hostPath)) r.problem("llmctlLiveCodeHostPath", `must be an absolute path (got ${JSON.stringify(hostPath)})`);
+  // A production-grade stack says so by any of these; live code belongs on a laptop's minikube only.
+  const production = [platform.dataProtection && "dataProtection is on", platform.images.requirePinned && "requirePinnedImages is on", platform.exposure.mode !== "nodePort" && `exposure is ${platform.exposure.mode}`].filter((x): x is string => Boolean(x));
+  if (liveCode && production.length > 0) {
+    r.problem("llmctlLiveCode", `is for a local development cluster only (it mounts a node directory into the studio's pods and puts llmctl at Pod Security privileged); this stack is not one: ${production.join(", ")}`);
+  }
   const impersonate = r.matching("googleWorkspaceImpersonateUser", EMAIL, "an email address");
   const projectId = r.matching("googleCloudProjectId", /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id");
   const config: LlmctlConfig = {

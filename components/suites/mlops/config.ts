@@ -55,8 +55,6 @@ export interface MlopsConfig {
 
 /** S3's bucket naming rules (the subset MinIO enforces): 3-63 of a-z 0-9 . -, starting and ending alphanumeric, not an IP. */
 export const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const CPU = /^([0-9]+(\.[0-9]+)?|[0-9]+m)$/;
-const MEMORY = /^[0-9]+(Mi|Gi)$/;
 
 export function parseMlops(r: Reader<MlopsSchema>, platform: PlatformConfig): ParsedSlice<MlopsConfig> {
   const enabled = platform.suites.includes("mlops");
@@ -71,8 +69,8 @@ export function parseMlops(r: Reader<MlopsSchema>, platform: PlatformConfig): Pa
     return h || undefined;
   };
   const size = (cpu: "mlopsMinioCpu" | "mlopsPostgresCpu" | "mlopsMlflowCpu", memory: "mlopsMinioMemory" | "mlopsPostgresMemory" | "mlopsMlflowMemory"): Size => ({
-    cpu: r.requiredMatching(cpu, CPU, "a CPU quantity such as 500m or 2", "500m"),
-    memory: r.requiredMatching(memory, MEMORY, "a memory quantity such as 512Mi or 2Gi", "1Gi"),
+    cpu: r.cpu(cpu, "500m or 2"),
+    memory: r.memory(memory, "512Mi or 2Gi"),
   });
   const config: MlopsConfig = {
     namespace,
