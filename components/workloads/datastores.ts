@@ -275,18 +275,20 @@ export function chroma(name: string, args: ChromaArgs, opts: pulumi.ComponentRes
     name,
     {
       ...base(args, "vector-store", { port: CHROMA_PORT, name: "http" }, "/data"),
-      mainPort: { port: CHROMA_SERVER_PORT, name: "chroma" },
+      mainPort: "loopback",
       volumes: [emptyDir("tmp"), emptyDir("proxy-tmp", "64Mi"), { name: "proxy-config", secret: { secretName: args.auth.configSecret, defaultMode: 0o440 } }],
       checksums: args.auth.checksum ? { proxy: args.auth.checksum } : undefined,
       container: {
         image: args.image,
         size: args.size ?? "medium",
-        // CHROMA_PORT is the server's own port here: the proxy holds the Service port. Other pods cannot reach
-        // it (the flows open only the proxy's); the kubelet's probes can. The data path is the image's
-        // /config.yaml (persist_path: /data): the 1.x server reads no IS_PERSISTENT or PERSIST_DIRECTORY (0.x names).
-        env: { ANONYMIZED_TELEMETRY: "FALSE", CHROMA_PORT: String(CHROMA_SERVER_PORT) },
+        // CHROMA_PORT is the server's own port here, on loopback only (CHROMA_LISTEN_ADDRESS, the frontend config's
+        // listen_address through its CHROMA_ env): nothing outside the pod reaches Chroma but through the proxy,
+        // whatever the NetworkPolicies say. Its probes go through the proxy's unauthenticated heartbeat. The data
+        // path is the image's /config.yaml (persist_path: /data): the 1.x server reads no IS_PERSISTENT or
+        // PERSIST_DIRECTORY (0.x names).
+        env: { ANONYMIZED_TELEMETRY: "FALSE", CHROMA_PORT: String(CHROMA_SERVER_PORT), CHROMA_LISTEN_ADDRESS: "127.0.0.1" },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-        probes: httpProbes("chroma", "/api/v2/heartbeat"),
+        probes: httpProbes(CHROMA_PORT, "/api/v2/heartbeat"),
       },
       sidecars: [
         {

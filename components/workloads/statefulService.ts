@@ -32,10 +32,10 @@ export interface StatefulServiceArgs extends Omit<PodArgs, "containers"> {
   readonly port: { readonly port: number; readonly name?: string; readonly nodePort?: number };
   /**
    * Containers beside the main one. A sidecar may serve the Service's port (an authenticating proxy); the main
-   * container then declares `mainPort` instead.
+   * container then declares `mainPort` instead, or none (`loopback`: it listens on 127.0.0.1 only, for the sidecar).
    */
   readonly sidecars?: ContainerArgs[];
-  readonly mainPort?: { readonly port: number; readonly name: string };
+  readonly mainPort?: { readonly port: number; readonly name: string } | "loopback";
   readonly storage: StorageArgs;
   readonly instance: string;
   readonly component?: string;
@@ -86,7 +86,7 @@ export class StatefulService extends pulumi.ComponentResource {
         {
           ...args.container,
           name: args.container.name ?? name,
-          ports: args.mainPort ? { [args.mainPort.name]: args.mainPort.port } : { [portName]: args.port.port },
+          ports: args.mainPort === "loopback" ? {} : args.mainPort ? { [args.mainPort.name]: args.mainPort.port } : { [portName]: args.port.port },
           volumeMounts: [dataMount, ...(args.container.volumeMounts ?? [])],
         },
         ...(args.sidecars ?? []),

@@ -12,6 +12,8 @@ import { at, containersOf, k8sName, parsedStack, renderStack, WORKLOAD_KINDS, ty
 
 interface Running {
   readonly where: string;
+  /** The pod it runs in (namespace/workload): a probe may ask a port another container of the pod opens. */
+  readonly pod?: string;
   readonly image: string;
   readonly key?: string;
   readonly container: JsonObject;
@@ -49,7 +51,7 @@ function running(res: readonly Recorded[]): Running[] {
         }
         for (const e of (c.env ?? []) as JsonObject[]) env[String(e.name)] = typeof e.value === "string" ? e.value : undefined;
         const view = { command: (c.command ?? []) as string[], args: (c.args ?? []) as string[], env };
-        out.push({ where: `${ns}/${k8sName(w)} ${init ? "init " : ""}container ${String(c.name)}`, image: String(c.image), container: c, view });
+        out.push({ where: `${ns}/${k8sName(w)} ${init ? "init " : ""}container ${String(c.name)}`, pod: `${ns}/${k8sName(w)}`, image: String(c.image), container: c, view });
       }
     }
   }
@@ -67,15 +69,20 @@ function closedPorts(c: Running, contract: ImageContract): string[] {
   return ((c.container.ports ?? []) as JsonObject[]).filter((p) => !open.includes(Number(p.containerPort))).map((p) => `${String(p.containerPort)} (opens ${open.join(", ") || "nothing"})`);
 }
 
-/** HTTP probes on a path the program does not serve, or on a port it does not open. */
-function wrongProbes(c: Running, contract: ImageContract): string[] {
+/**
+ * HTTP probes on a path the program does not serve, or on a port it does not open. `pod`: the other containers of
+ * its pod with their contracts; a numbered port one of them opens and serves the path on counts (the kubelet probes
+ * the pod's IP: a server on loopback is probed through its proxy).
+ */
+function wrongProbes(c: Running, contract: ImageContract, pod: ReadonlyArray<readonly [Running, ImageContract]> = []): string[] {
   const ports = new Map(((c.container.ports ?? []) as JsonObject[]).map((p) => [String(p.name), Number(p.containerPort)]));
+  const serves = (x: Running, k: ImageContract, port: number, path: string) => k.listens(x.view).includes(port) && (k.httpPaths ?? []).includes(path);
   return ["readinessProbe", "livenessProbe", "startupProbe"].flatMap((kind) => {
     const http = at(c.container[kind], "httpGet") as JsonObject | undefined;
     if (!http) return [];
     const port = typeof http.port === "number" ? http.port : ports.get(String(http.port));
     const path = String(http.path ?? "/").split("?")[0];
-    const ok = port !== undefined && contract.listens(c.view).includes(port) && (contract.httpPaths ?? []).includes(path);
+    const ok = port !== undefined && (serves(c, contract, port, path) || (typeof http.port === "number" && pod.some(([x, k]) => serves(x, k, port, path))));
     return ok ? [] : [`${kind} ${path} on ${String(http.port)}`];
   });
 }
@@ -99,6 +106,13 @@ describe("the checks find the breaches the review found (each check can fail)", 
   test("a probe on a path the program does not serve: the context engine's /health", () => {
     const c = fake({ command: ["python", "/app/scripts/mcp_memory_server.py"], ports: [{ name: "http", containerPort: 8000 }], readinessProbe: { httpGet: { path: "/health", port: 18000 } } }, { FASTMCP_HEALTH_PORT: "18000" });
     expect(wrongProbes(c, contracts["context-engine"])).toEqual(["readinessProbe /health on 18000"]);
+  });
+  test("a probe on a loopback server's port, or through a sibling that does not serve the path", () => {
+    const chroma = fake({ readinessProbe: { httpGet: { path: "/api/v2/heartbeat", port: 8001 } } }, { CHROMA_PORT: "8001", CHROMA_LISTEN_ADDRESS: "127.0.0.1" });
+    const proxy = fake({ ports: [{ name: "http", containerPort: 8000 }] });
+    expect(wrongProbes({ ...chroma, container: { readinessProbe: { httpGet: { path: "/api/v2/heartbeat", port: 8000 } } } }, contracts.chromadb, [[proxy, contracts["chromadb-auth-proxy"]]])).toEqual([]);
+    expect(wrongProbes({ ...chroma, container: { readinessProbe: { httpGet: { path: "/api/v2/collections", port: 8000 } } } }, contracts.chromadb, [[proxy, contracts["chromadb-auth-proxy"]]])).toEqual(["readinessProbe /api/v2/collections on 8000"]);
+    expect(wrongProbes({ ...chroma, container: { readinessProbe: { httpGet: { path: "/api/v2/heartbeat", port: 8000 } } } }, contracts.chromadb)).toEqual(["readinessProbe /api/v2/heartbeat on 8000"]);
   });
 });
 
@@ -133,7 +147,8 @@ describe.each<StackName>(["dev", "prod"])("%s", (stack) => {
     expect(findings(closedPorts)).toEqual([]);
   });
 
-  test("every HTTP probe asks a path the program serves, on a port it opens", () => {
-    expect(findings(wrongProbes)).toEqual([]);
+  test("every HTTP probe asks a path the program serves, on a port it (or, by number, another container of its pod) opens", () => {
+    const podOf = (c: Running) => containers.filter((x) => x !== c && x.pod === c.pod && x.key && contracts[x.key] && !x.where.includes(" init ")).map((x) => [x, contracts[x.key!]] as const);
+    expect(findings((c, contract) => wrongProbes(c, contract, podOf(c)))).toEqual([]);
   });
 });

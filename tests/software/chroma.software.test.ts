@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { CHROMA_PORT, CHROMA_SERVER_PORT, CHROMA_TOKEN_HEADER } from "../../components/workloads/datastores";
 import { at, k8sName, renderStack, type Recorded } from "../helpers/harness";
@@ -22,6 +23,7 @@ const CHROMA_BIN = path.join(venvBin("chroma-1.0.15"), "chroma");
 const children: ChildProcess[] = [];
 
 const get = (port: number, p: string, headers: Record<string, string> = {}): Promise<number> => statusOf("127.0.0.1", port, p, headers);
+const connect = (host: string, port: number, p: string) => request(host, port, p, {});
 
 const until = (port: number, p: string): Promise<void> => waitUntil(async () => (await get(port, p)) === 200, { ms: 30_000, what: `127.0.0.1:${port}${p} never answered 200`, every: 200 });
 
@@ -56,9 +58,13 @@ afterAll(async () => {
   for (const c of [...children].reverse()) await stop(c);
 });
 
-test("Chroma listens where the rendered env says (CHROMA_PORT), behind the proxy on the Service's port", async () => {
+test("Chroma listens where the rendered env says (CHROMA_PORT), on loopback only: the proxy is the one way in", async () => {
   expect(chroma.env.CHROMA_PORT).toBe(String(CHROMA_SERVER_PORT));
   expect(await get(CHROMA_SERVER_PORT, "/api/v2/heartbeat")).toBe(200);
+  // From any other address of the machine (as another pod would, to the pod's IP) Chroma's port is closed.
+  const external = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === "IPv4");
+  expect(external).toBeDefined();
+  await expect(connect(external!.address, CHROMA_SERVER_PORT, "/api/v2/heartbeat")).rejects.toThrow(/ECONNREFUSED/);
   expect(proxy.args[0]).toBe("nginx");
 });
 

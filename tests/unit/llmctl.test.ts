@@ -109,8 +109,11 @@ describe("llmctl suite on the dev stack", () => {
     const token = `generated-${res.find((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.includes("chroma-client-auth-credentials"))!.name}`;
     const sts = byName(res, "apps/v1:StatefulSet", "llmctl-chromadb");
     const [server, proxy] = containersOf(sts);
-    expect(server.ports).toEqual([{ name: "chroma", containerPort: 8001 }]);
+    // Chroma on loopback (no containerPort: nothing outside the pod reaches it), probed through the proxy's heartbeat.
+    expect(server.ports ?? []).toEqual([]);
     expect(envOf(server).CHROMA_PORT.value).toBe("8001");
+    expect(envOf(server).CHROMA_LISTEN_ADDRESS.value).toBe("127.0.0.1");
+    expect(at(server, "readinessProbe.httpGet")).toEqual({ path: "/api/v2/heartbeat", port: 8000 });
     expect(proxy).toMatchObject({ name: "auth-proxy", image: "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine", ports: [{ name: "http", containerPort: 8000 }] });
     expect(at(byName(res, "core/v1:Service", "llmctl-chromadb").inputs, "spec.ports.0")).toMatchObject({ port: 8000, targetPort: "http" });
     const conf = String((byName(res, "core/v1:Secret", "llmctl-chromadb-proxy").inputs.stringData as JsonObject)["nginx.conf"]);
