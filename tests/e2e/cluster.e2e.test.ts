@@ -270,6 +270,53 @@ describeCluster.each(STACKS)("%s against a real API server", (stack, options, wh
     kubectl(["-n", ns, "delete", "job", "e2e-heavy-job", "--ignore-not-found"], { allowFail: true });
   });
 
+  test("admission: Jobs from the studio's and executor-service's ServiceAccounts are checked by the API server (a good one admitted, each bad one refused)", () => {
+    type Pod = Record<string, unknown>;
+    const container = (extra: Pod = {}) => ({ name: "run", image: "llmctl-executor-frontier:latest", command: ["python", "-c", "print(1)"], resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } }, ...extra });
+    const restricted = { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true } };
+    const podSecurity = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } };
+    /** A Job created as `sa` of `ns`, server-side dry run: admission (Pod Security warns, the policy decides). */
+    const create = (ns: string, sa: string, name: string, pod: Pod, labels: Record<string, string> = {}) => {
+      const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace: ns }, spec: { backoffLimit: 0, template: { metadata: { labels }, spec: { restartPolicy: "Never", ...pod } } } };
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(job));
+      return kubectl(["create", "--dry-run=server", "-f", file, "--as", `system:serviceaccount:${ns}:${sa}`], { allowFail: true });
+    };
+    const refused = (r: { code: number; out: string }, why: RegExp) => {
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(/ValidatingAdmissionPolicy '.*-executor-jobs' with binding '.*-executor-jobs' denied request/);
+      expect(r.out).toMatch(why);
+    };
+    const checked: string[] = [];
+    if (namespaces.some((n) => n.metadata.name === "llmctl")) {
+      const studio = (name: string, pod: Pod, labels?: Record<string, string>) => create("llmctl", "llmctl-studio", name, pod, labels);
+      const good = { serviceAccountName: "llmctl-executor", containers: [container()] };
+      expect(studio("e2e-executor-good", good).out).toMatch(/created \(server dry run\)/);
+      refused(studio("e2e-executor-default-sa", { containers: [container()] }), /run as the ServiceAccount llmctl-executor/);
+      refused(studio("e2e-executor-as-backend", good, { "app.kubernetes.io/name": "llmctl-studio-backend" }), /may not carry a platform workload's name/);
+      refused(studio("e2e-executor-backup-label", good, { "llm-platform/backup": "true" }), /may not carry llm-platform\/ labels/);
+      refused(studio("e2e-executor-db-secret", { ...good, volumes: [{ name: "s", secret: { secretName: "llmctl-studio-secrets" } }] }), /mount only these Secrets: llmctl-mcp-secrets/);
+      refused(studio("e2e-executor-env-secret", { ...good, containers: [container({ envFrom: [{ secretRef: { name: "llmctl-studio-secrets" } }] })] }), /read only these Secrets in env/);
+      refused(studio("e2e-executor-hostpath", { ...good, volumes: [{ name: "h", hostPath: { path: "/etc" } }] }), /mount no node path/);
+      refused(studio("e2e-executor-token", { ...good, automountServiceAccountToken: true }), /do not mount an API token/);
+      // Not the studio: the platform's own Jobs (here the operator) are not matched.
+      checked.push("llmctl: 1 admitted, 7 refused");
+    }
+    if (namespaces.some((n) => n.metadata.name === "llm-executor")) {
+      const heavy = (name: string, pod: Pod, labels?: Record<string, string>) => create("llm-executor", "executor-service", name, pod, labels);
+      const good = { automountServiceAccountToken: false, securityContext: podSecurity, containers: [container(restricted)] };
+      expect(heavy("e2e-heavy-good", good).out).toMatch(/created \(server dry run\)/);
+      refused(heavy("e2e-heavy-root", { ...good, containers: [container({ securityContext: { ...restricted.securityContext, runAsUser: 0 } })] }), /not privileged or root/);
+      refused(heavy("e2e-heavy-no-seccomp", { ...good, securityContext: { runAsNonRoot: true } }), /RuntimeDefault seccomp profile/);
+      refused(heavy("e2e-heavy-secret", { ...good, containers: [container({ ...restricted, env: [{ name: "K", valueFrom: { secretKeyRef: { name: "llm-executor-secrets", key: "x" } } }] })] }), /read only these Secrets in env: none/);
+      refused(heavy("e2e-heavy-as-service", { ...good, serviceAccountName: "executor-service" }), /run as the ServiceAccount default/);
+      refused(heavy("e2e-heavy-as-llm", good, { app: "llm-service" }), /may not carry a platform workload's name/);
+      checked.push("llm-executor: 1 admitted, 5 refused");
+    }
+    expect(checked.length).toBeGreaterThan(0);
+    log(`${stack}: admission of controller-created Jobs: ${checked.join("; ")}`);
+  });
+
   test("HPA-owned Deployments (no replicas field) are scaled to the HPA minimum by the controller", () => {
     const hpas = rest.filter((m) => m.kind === "HorizontalPodAutoscaler");
     if (stack === "prod") expect(hpas.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCpu, parseMemory } from "../../lib/capacity";
 import { checksum } from "../../lib/checksum";
 import { standardLabels } from "../../lib/labels";
+import { jobAdmission } from "../../platform/jobAdmission";
 import { httpProbes } from "../../lib/probes";
 import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
 import { hasPublicHosts, publicOrigin, serviceHost } from "../../platform/exposure";
@@ -169,6 +170,12 @@ export class CodeExecutorSuite extends pulumi.ComponentResource {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: NAMES.role },
         subjects: [{ kind: "ServiceAccount", name: NAMES.serviceAccount, namespace: ctx.namespaceName }],
       },
+      childOpts(ctx),
+    );
+    // What executor-service may create: heavy Jobs that run the user's code, restricted, reading no Secret. The
+    // seed's heavy Jobs name no ServiceAccount (the namespace's default, which no Role binds).
+    jobAdmission(
+      { namespace: ctx.namespaceName, instance: INSTANCE, creators: [NAMES.serviceAccount], executorServiceAccount: "default", workloadNames: [NAMES.llm, NAMES.executor], secrets: [], restricted: true },
       childOpts(ctx),
     );
     return sa;

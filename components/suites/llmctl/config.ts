@@ -1,12 +1,13 @@
 /** The llmctl suite's config slice: its namespace, NodePorts, sizes, studio knobs and operator credentials. */
 import type * as pulumi from "@pulumi/pulumi";
-import { EMAIL } from "../../config/patterns";
+import { DNS_SUBDOMAIN, EMAIL } from "../../config/patterns";
 import type { PlatformConfig } from "../../config/platform";
 import type { Reader } from "../../config/reader";
 import type { KeySpec } from "../../config/schema";
 import { hasPublicHosts } from "../../platform/exposure";
 import { NGINX_CLASS } from "../../platform/edge/routes";
 import type { ParsedSlice } from "../types";
+import { CHROMA_AUTH, NAMES, REDIS_AUTH } from "./names";
 
 const g = {
   platform: "Platform",
@@ -77,6 +78,13 @@ export const LLMCTL_SCHEMA = {
   },
   llmctlExecutorJobTtlSeconds: { type: "integer", group: g.executor, default: 1800, description: "Seconds a finished executor Job is kept before cleanup." },
   llmctlExecutorSmokeTest: { type: "boolean", group: g.executor, default: false, description: "Run the llmctl-executor-smoke Job (on a GPU node when gpuEnabled)." },
+  llmctlExecutorJobsMax: { type: "integer", group: g.executor, default: 4, description: "Executor Jobs the studio may run at once: sizes llmctl's ResourceQuota (pods, Jobs, GPUs) (1-100)." },
+  llmctlExecutorSecrets: {
+    type: "array",
+    group: g.executor,
+    default: ["llmctl-mcp-secrets"],
+    description: "The only Secrets an executor Job the studio creates may read (volumes, env, envFrom); admission refuses any other (ValidatingAdmissionPolicy llmctl-executor-jobs).",
+  },
   llmctlLiveCode: {
     type: "boolean",
     group: g.executor,
@@ -159,6 +167,10 @@ export interface LlmctlConfig {
     readonly smokeTest: boolean;
     /** Present when live code is on. */
     readonly liveCodeHostPath?: string;
+    /** The Secrets its Jobs may read (admission). */
+    readonly secrets: readonly string[];
+    /** Executor Jobs at once (the quota). */
+    readonly jobsMax: number;
   };
   /** Plain (non-secret) operator settings for the MCP servers. */
   readonly integrations: {
@@ -178,6 +190,18 @@ function replicaPair(r: Reader<LlmctlSchema>, replicasKey: "llmctlBackendReplica
   const maxReplicas = r.intInRange(maxKey, 0, 100);
   if (maxReplicas !== 0 && maxReplicas < replicas) r.problem(maxKey, `must be 0 (no HPA) or at least ${replicasKey} (${replicas}) (got ${maxReplicas})`);
   return { replicas, maxReplicas };
+}
+
+/** llmctlExecutorSecrets: Secret names, never the studio's own (its database and broker passwords). */
+function executorSecrets(r: Reader<LlmctlSchema>): string[] {
+  const names = r.get("llmctlExecutorSecrets");
+  for (const n of names) {
+    if (!DNS_SUBDOMAIN.test(n)) r.problem("llmctlExecutorSecrets", `${JSON.stringify(n)} is not a Secret name`);
+    else if ([NAMES.studioSecret, REDIS_AUTH.brokerSecret, REDIS_AUTH.configSecret, CHROMA_AUTH.proxySecret].includes(n as never)) {
+      r.problem("llmctlExecutorSecrets", `must not list ${n}: it holds the studio's own datastore credentials, which an executor running model code must not read`);
+    }
+  }
+  return names;
 }
 
 export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): ParsedSlice<LlmctlConfig> {
@@ -215,6 +239,8 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
       jobTtlSeconds: r.intInRange("llmctlExecutorJobTtlSeconds", 0, 604800),
       smokeTest: r.get("llmctlExecutorSmokeTest"),
       liveCodeHostPath: liveCode ? hostPath : undefined,
+      secrets: executorSecrets(r),
+      jobsMax: r.intInRange("llmctlExecutorJobsMax", 1, 100),
     },
     integrations: {
       jiraUrl: r.url("jiraUrl"),

@@ -8,15 +8,32 @@ import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
 import { resources } from "../../lib/resources";
 import { ExecutorPlumbing } from "../../platform/executor";
+import { jobAdmission } from "../../platform/jobAdmission";
 import { type GpuPlacement, gpuPlacement } from "../../platform/gpu";
 import { buildPodSpec } from "../../workloads/pod";
 import { childOpts, type SuiteContext, workloadOpts } from "../context";
 import type { LlmctlConfig } from "./config";
 import type { LlmctlImage } from "./images";
+import { MCP_SERVERS } from "./mcp";
 import { NAMES, SIZES } from "./names";
 
-/** Creates the plumbing; returns it (pods that run as its accounts are created after it). */
-export function executorPlumbing(ctx: SuiteContext<LlmctlImage>): ExecutorPlumbing {
+/** Creates the plumbing and the admission of the studio's Jobs; returns it (pods that run as its accounts are created after it). */
+export function executorPlumbing(ctx: SuiteContext<LlmctlImage>, cfg: LlmctlConfig): ExecutorPlumbing {
+  // llmctl runs at Pod Security baseline (the studio builds executor Jobs without a securityContext): the rest holds.
+  jobAdmission(
+    {
+      namespace: ctx.namespaceName,
+      instance: ctx.instance,
+      creators: [NAMES.controllerServiceAccount],
+      executorServiceAccount: NAMES.executorServiceAccount,
+      workloadNames: [NAMES.backend, NAMES.frontend, NAMES.worker, NAMES.beat, NAMES.redis, NAMES.postgres, NAMES.chroma, ...MCP_SERVERS.map((m) => m.name)],
+      secrets: cfg.executor.secrets,
+      secretsKey: "llmctlExecutorSecrets",
+      restricted: false,
+      hostPaths: cfg.executor.liveCodeHostPath ? [cfg.executor.liveCodeHostPath] : [],
+    },
+    childOpts(ctx),
+  );
   return new ExecutorPlumbing(
     NAMES.executor,
     {

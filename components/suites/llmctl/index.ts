@@ -11,6 +11,7 @@ import { defineSuite, type PlatformContext } from "../types";
 import { llmctlDemand } from "./capacity";
 import { LLMCTL_SCHEMA, type LlmctlConfig, parseLlmctl } from "./config";
 import { studioBackups } from "./backups";
+import { quota, type StudioQuota } from "./quota";
 import { datastores } from "./datastores";
 import { mcpEndpoints, mcpPublicEndpoints, portForward, secretsSummary, studioUrls } from "./decisions";
 import { executorPlumbing, smokeJob } from "./executor";
@@ -76,6 +77,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
   readonly nodeIpHint?: string;
   /** Each backed-up store: where it goes, and the commands that back it up or drill it now. */
   readonly backups?: Readonly<Record<string, BackedUpStore>>;
+  readonly quota: StudioQuota;
 
   constructor(name: string, args: LlmctlSuiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-platform:suites:Llmctl", name, {}, opts);
@@ -94,7 +96,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
 
     const secrets = studioSecrets(ctx, cfg);
     const stores = datastores(ctx, cfg, secrets);
-    const plumbing = executorPlumbing(ctx);
+    const plumbing = executorPlumbing(ctx, cfg);
     const shared = studioConfigMap(ctx, cfg, secrets, stores);
     mcpServers(ctx, cfg, shared, stores);
     studioWorkloads(ctx, cfg, shared, stores, plumbing);
@@ -102,6 +104,7 @@ export class LlmctlSuite extends pulumi.ComponentResource {
     studioExposure(ctx);
     studioNetwork(ctx);
     this.backups = studioBackups(ctx, platform.backupTarget);
+    this.quota = quota(ctx, cfg, Object.keys(this.backups ?? {}).length);
 
     const urls = studioUrls(cfg, platform.exposure, cfg.namespace);
     this.frontend = { url: urls.frontend, portForward: portForward(cfg.namespace, NAMES.frontend, PORTS.frontend) };
@@ -143,5 +146,7 @@ export const llmctl = defineSuite({
     nodeIpHint: s.nodeIpHint,
     imagePullSecrets: s.imagePullSecrets,
     backups: s.backups,
+    /** What the studio may run at once (ResourceQuota llmctl-quota; llmctlExecutorJobsMax). */
+    quota: s.quota,
   }),
 });
