@@ -8,7 +8,7 @@ import { portForwards } from "../../components/suites/llmStack/decisions";
 import { SEED_RESOURCES } from "../../components/suites/llmStack/names";
 import { selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
 import { reaches } from "../helpers/reach";
-import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
+import { at, byName, configProblems, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 
 const NS = "llm-stack";
 const inStack = (res: Recorded[], kind: string) => ofType(res, kind).filter((r) => at(r.inputs, "metadata.namespace") === NS);
@@ -200,5 +200,27 @@ describe("llm-stack on the prod stack", () => {
     const sides = (target: string) => ofType(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => k8sName(p).startsWith(`prometheus-to-${target}-`)).map((p) => `${at(p.inputs, "metadata.namespace")}/${k8sName(p)}`).sort();
     expect(sides("llm-stack-qdrant")).toEqual(["llm-stack/prometheus-to-llm-stack-qdrant-ingress", "monitoring/prometheus-to-llm-stack-qdrant-egress"]);
     expect(sides("litellm")).toEqual(["llm-stack/prometheus-to-litellm-ingress", "monitoring/prometheus-to-litellm-egress"]);
+  });
+});
+
+describe("prod runs the stateless services twice, each with a PodDisruptionBudget; what holds a ReadWriteOnce claim runs once", () => {
+  test("LiteLLM, R2R and the React client (llm-stack) and MLflow (mlops): 2 replicas spread over nodes, PDB maxUnavailable 1", async () => {
+    const { resources } = await renderStack("prod");
+    const pdbs = ofType(resources, "policy/v1:PodDisruptionBudget");
+    for (const [ns, name] of [["llm-stack", "litellm"], ["llm-stack", "r2r"], ["llm-stack", "react-client"], ["mlops", "mlflow"]]) {
+      const d = ofType(resources, "apps/v1:Deployment").find((x) => k8sName(x) === name && at(x.inputs, "metadata.namespace") === ns)!;
+      expect({ name, replicas: at(d.inputs, "spec.replicas") }).toEqual({ name, replicas: 2 });
+      expect(at(d.inputs, "spec.template.spec.topologySpreadConstraints.0.topologyKey")).toBe("kubernetes.io/hostname");
+      const pdb = pdbs.find((p) => at(p.inputs, "metadata.namespace") === ns && JSON.stringify(at(p.inputs, "spec.selector")) === JSON.stringify(at(d.inputs, "spec.selector")));
+      expect({ name, pdb: pdb && at(pdb.inputs, "spec.maxUnavailable") }).toEqual({ name, pdb: 1 });
+    }
+    for (const name of ["qdrant", "openwebui"]) expect(at(ofType(resources, "apps/v1:Deployment").find((x) => k8sName(x) === name)!.inputs, "spec.replicas")).toBe(1);
+  });
+
+  test("dev keeps one of each, and a replica count out of range is refused", async () => {
+    const { resources } = await renderStack("dev");
+    expect(at(ofType(resources, "apps/v1:Deployment").find((x) => k8sName(x) === "litellm")!.inputs, "spec.replicas")).toBe(1);
+    expect(configProblems("dev", { llmStackGatewayReplicas: 0 })).toEqual([expect.stringMatching(/llmStackGatewayReplicas: must be between 1 and 20/)]);
+    expect(configProblems("dev", { mlopsMlflowReplicas: 50 })).toEqual(expect.arrayContaining([expect.stringMatching(/mlopsMlflowReplicas: must be between 1 and 20/)]));
   });
 });

@@ -49,10 +49,12 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
   const providerEnv: EnvMap = Object.fromEntries(
     (Object.keys(cfg.keys) as Array<keyof typeof PROVIDER_ENV>).map((p) => [PROVIDER_ENV[p], { secretKeyRef: { name: NAMES.litellmSecret, key: p === "openai" ? KEYS.openai : KEYS.anthropic } }]),
   );
+  const scaled = (replicas: number) => ({ replicas, podDisruptionBudget: ctx.podDisruptionBudgets });
   new WebService(
     NAMES.litellm,
     {
       ...common,
+      ...scaled(cfg.replicas.litellm),
       component: "gateway",
       port: { port: PORTS.litellm, nodePort: nodePort(cfg.nodePorts.litellm) },
       volumes: [{ name: "config", configMap: { name: NAMES.litellmConfig } }, emptyDir("tmp"), dbGate.volume],
@@ -112,6 +114,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
     NAMES.r2r,
     {
       ...common,
+      ...scaled(cfg.replicas.r2r),
       component: "rag",
       port: { port: PORTS.r2r },
       volumes: [emptyDir("tmp", "1Gi"), { name: "config", configMap: { name: NAMES.r2rConfig } }],
@@ -220,6 +223,7 @@ export function apps(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, secr
     NAMES.reactClient,
     {
       ...common,
+      ...scaled(cfg.replicas.reactClient),
       component: "web",
       port: { port: PORTS.reactClient, nodePort: nodePort(cfg.nodePorts.reactClient) },
       volumes: [emptyDir("tmp")],

@@ -15,16 +15,16 @@ import { NAMES, SEED_RESOURCES } from "./names";
 export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): WorkloadDemand[] {
   const ns = cfg.namespace;
   const gate = resources(platform.resourceProfile, GATE_SIZE);
-  const d = (workload: string, kind: string, containers: Parameters<typeof workloadDemand>[0]["containers"], initContainers: Parameters<typeof workloadDemand>[0]["initContainers"] = []) =>
-    workloadDemand({ namespace: ns, workload, kind, containers, initContainers, gpuResourceName: platform.gpu.resourceName });
+  const d = (workload: string, kind: string, containers: Parameters<typeof workloadDemand>[0]["containers"], initContainers: Parameters<typeof workloadDemand>[0]["initContainers"] = [], pods = 1) =>
+    workloadDemand({ namespace: ns, workload, kind, containers, initContainers, pods, gpuResourceName: platform.gpu.resourceName });
   return [
     d(NAMES.postgres, "StatefulSet", [resources(platform.resourceProfile, "medium")]),
     d(NAMES.redis, "StatefulSet", [resources(platform.resourceProfile, "small")]),
     d(NAMES.qdrant, "Deployment", [SEED_RESOURCES.qdrant]),
-    d(NAMES.litellm, "Deployment", [SEED_RESOURCES.litellm], [gate]),
-    d(NAMES.r2r, "Deployment", [SEED_RESOURCES.r2r], [gate]),
+    d(NAMES.litellm, "Deployment", [SEED_RESOURCES.litellm], [gate], cfg.replicas.litellm),
+    d(NAMES.r2r, "Deployment", [SEED_RESOURCES.r2r], [gate], cfg.replicas.r2r),
     d(NAMES.openwebui, "Deployment", [SEED_RESOURCES.openwebui], [gate]),
-    d(NAMES.reactClient, "Deployment", [SEED_RESOURCES.reactClient]),
+    d(NAMES.reactClient, "Deployment", [SEED_RESOURCES.reactClient], [], cfg.replicas.reactClient),
     // LiteLLM's database and keys Jobs (each counted once).
     d(NAMES.gatewayDb, "Job", [resources(platform.resourceProfile, "tiny")]),
     d(NAMES.gatewayKeys, "Job", [resources(platform.resourceProfile, "tiny")]),

@@ -20,6 +20,9 @@ export type Provider = (typeof PROVIDERS)[number];
 
 export const LLM_STACK_SCHEMA = {
   llmStackNamespace: { type: "string", group: g.stack, default: "llm-stack", description: "Namespace of the LLM stack (the seed's DNS names resolve inside it)." },
+  llmStackGatewayReplicas: { type: "integer", group: g.stack, default: 1, description: "LiteLLM replicas (stateless: its keys and spend in Postgres, its cache in Redis); 2+ get a PodDisruptionBudget (podDisruptionBudgets) (1-20)." },
+  llmStackR2rReplicas: { type: "integer", group: g.stack, default: 1, description: "R2R replicas (stateless: Postgres and Qdrant hold its data) (1-20)." },
+  llmStackClientReplicas: { type: "integer", group: g.stack, default: 1, description: "React client replicas (static files) (1-20)." },
   llmStackPostgresStorageSize: { type: "string", group: g.stack, default: "20Gi", description: "PVC size of postgres (the seed's example: 20Gi)." },
   llmStackRedisStorageSize: { type: "string", group: g.stack, default: "1Gi", description: "PVC size of redis." },
   llmStackQdrantStorageSize: { type: "string", group: g.stack, default: "10Gi", description: "PVC size of qdrant's storage." },
@@ -86,6 +89,8 @@ export interface LlmStackConfig {
   readonly gatewayKeys: Readonly<Record<string, ConsumerLimits>>;
   readonly webuiAuth: boolean;
   readonly nodePorts: { readonly openwebui: number; readonly reactClient: number; readonly litellm: number };
+  /** The stateless workloads' replicas (Qdrant and OpenWebUI hold ReadWriteOnce claims: one each). */
+  readonly replicas: { readonly litellm: number; readonly r2r: number; readonly reactClient: number };
   readonly hosts: { readonly openwebui?: string; readonly reactClient?: string; readonly litellm?: string };
   readonly keys: Partial<Record<Provider, pulumi.Output<string>>>;
 }
@@ -185,6 +190,7 @@ export function parseLlmStack(r: Reader<LlmStackSchema>, platform: PlatformConfi
     gatewayKeys,
     webuiAuth,
     nodePorts: { openwebui: r.nodePort("llmStackOpenWebuiNodePort"), reactClient: r.nodePort("llmStackReactClientNodePort"), litellm: r.nodePort("llmStackLitellmNodePort") },
+    replicas: { litellm: r.intInRange("llmStackGatewayReplicas", 1, 20), r2r: r.intInRange("llmStackR2rReplicas", 1, 20), reactClient: r.intInRange("llmStackClientReplicas", 1, 20) },
     hosts: { openwebui: host(r, "llmStackOpenWebuiHost", isPublic), reactClient: host(r, "llmStackReactClientHost", isPublic), litellm: host(r, "llmStackLitellmHost", false) },
     keys,
   };

@@ -14,6 +14,7 @@ const g = { mlops: "MLOps", sizes: "MLOps sizes" } as const;
 
 export const MLOPS_SCHEMA = {
   mlopsNamespace: { type: "string", group: g.mlops, default: "mlops", description: "Namespace of MinIO, PostgreSQL and MLflow (the seed's)." },
+  mlopsMlflowReplicas: { type: "integer", group: g.mlops, default: 1, description: "MLflow replicas (stateless: runs and logins in PostgreSQL, artifacts in MinIO); 2+ get a PodDisruptionBudget (podDisruptionBudgets) (1-20)." },
   mlopsMinioStorageSize: { type: "string", group: g.mlops, default: "100Gi", description: "minio-storage claim size (ReadWriteOnce)." },
   mlopsPostgresStorageSize: { type: "string", group: g.mlops, default: "20Gi", description: "postgresql-storage claim size (ReadWriteOnce)." },
   mlopsExtraBuckets: {
@@ -51,6 +52,7 @@ export interface MlopsConfig {
   readonly nodePorts: { readonly console: number; readonly mlflow: number };
   readonly hosts: { readonly console?: string; readonly mlflow?: string };
   readonly sizes: { readonly minio: Size; readonly postgres: Size; readonly mlflow: Size };
+  readonly mlflowReplicas: number;
 }
 
 /** S3's bucket naming rules (the subset MinIO enforces): 3-63 of a-z 0-9 . -, starting and ending alphanumeric, not an IP. */
@@ -80,6 +82,7 @@ export function parseMlops(r: Reader<MlopsSchema>, platform: PlatformConfig): Pa
     nodePorts: { console: r.nodePort("mlopsMinioConsoleNodePort"), mlflow: r.nodePort("mlopsMlflowNodePort") },
     hosts: { console: host("mlopsMinioConsoleHost"), mlflow: host("mlopsMlflowHost") },
     sizes: { minio: size("mlopsMinioCpu", "mlopsMinioMemory"), postgres: size("mlopsPostgresCpu", "mlopsPostgresMemory"), mlflow: size("mlopsMlflowCpu", "mlopsMlflowMemory") },
+    mlflowReplicas: r.intInRange("mlopsMlflowReplicas", 1, 20),
   };
   const publicHosts = enabled && hasPublicHosts(platform.exposure);
   return {

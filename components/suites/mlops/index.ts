@@ -43,7 +43,7 @@ export function mlopsDemand(cfg: MlopsConfig, platform: PlatformConfig): Workloa
   return [
     d(NAMES.minio, "Deployment", [sized(cfg.sizes.minio, p)]),
     d(NAMES.postgres, "StatefulSet", [sized(cfg.sizes.postgres, p)]),
-    d(NAMES.mlflow, "Deployment", [sized(cfg.sizes.mlflow, p)], { initContainers: [resources(p, "tiny")] }),
+    d(NAMES.mlflow, "Deployment", [sized(cfg.sizes.mlflow, p)], { initContainers: [resources(p, "tiny")], pods: cfg.mlflowReplicas }),
     d(NAMES.buckets, "Job", [resources(p, "tiny")]),
   ];
 }

@@ -98,6 +98,8 @@ export function mlflow(ctx: Ctx, cfg: MlopsConfig, credentials: { database: Gene
       namespace: ctx.namespace,
       instance: ctx.instance,
       component: "tracking",
+      replicas: cfg.mlflowReplicas,
+      podDisruptionBudget: ctx.podDisruptionBudgets,
       profile: ctx.profile,
       imagePullSecrets: ctx.imagePullSecrets,
       uid: 1000,
