@@ -45,13 +45,17 @@ describe("mlops on the dev stack (nodePort, small profile)", () => {
     ({ resources: res, registered, outputs } = await renderStack("dev"));
   });
 
-  test("the seed's MinIO: Deployment and Service minio (API 9000, console 9001), claim minio-storage, Recreate", () => {
+  test("the seed's MinIO: Deployment and Service minio (API 9000, console 9001), the console alone on a NodePort, claim minio-storage, Recreate", () => {
     const svc = byName(res, "core/v1:Service", "minio");
     expect(at(svc.inputs, "metadata.namespace")).toBe(NS);
     expect((at(svc.inputs, "spec.ports") as JsonObject[]).map((p) => [p.name, p.port, p.nodePort])).toEqual([
       ["api", 9000, undefined],
-      ["console", 9001, 30901],
+      ["console", 9001, undefined],
     ]);
+    // The console alone on the nodes (a Service of its own): a NodePort Service would open the S3 API there too.
+    expect(at(svc.inputs, "spec.type")).toBe("ClusterIP");
+    const consoleSvc = byName(res, "core/v1:Service", "minio-console");
+    expect(at(consoleSvc.inputs, "spec")).toEqual({ type: "NodePort", selector: at(svc.inputs, "spec.selector"), ports: [{ name: "console", port: 9001, targetPort: "console", nodePort: 30901 }] });
     const minio = byName(res, "apps/v1:Deployment", "minio");
     expect(at(minio.inputs, "spec.strategy.type")).toBe("Recreate");
     const c = containersOf(minio)[0];

@@ -48,7 +48,7 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
     childOpts(ctx),
   );
   const storage = dataVolume(ctx, { claim: NAMES.minioStorage, size: cfg.storage.minio });
-  new WebService(
+  const server = new WebService(
     NAMES.minio,
     {
       namespace: ctx.namespace,
@@ -61,7 +61,9 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
       // One server on a ReadWriteOnce claim: never two at once.
       strategy: "Recreate",
       port: { port: PORTS.minioApi, name: "api" },
-      extraPorts: [{ port: PORTS.minioConsole, name: "console", nodePort: ctx.exposure.mode === "nodePort" ? cfg.nodePorts.console : undefined }],
+      // In-cluster, the API and the console (port-forwards, the edge's route); the console's NodePort is a Service
+      // of its own below, so the S3 API gets no NodePort (a NodePort Service opens one for every port it has).
+      extraPorts: [{ port: PORTS.minioConsole, name: "console" }],
       volumes: [storage, emptyDir("home", "64Mi")],
       checksums: { credentials: credentials.checksum },
       container: {
@@ -86,10 +88,23 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
     },
     workloadOpts(ctx, [credentials]),
   );
+  if (ctx.exposure.mode === "nodePort") consoleNodePort(ctx, cfg, server.selector);
   // The Job waits for MinIO in its script, not on the Deployment: nothing in the first `up` waits a wave for it.
   return { credentials, buckets: bucketJob(ctx, cfg, buckets, [credentials]) };
 }
 
+
+/** dev (exposure nodePort): the MinIO console on its planned NodePort, and nothing else of MinIO on the nodes. */
+function consoleNodePort(ctx: Ctx, cfg: MlopsConfig, selector: Readonly<Record<string, string>>): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(
+    NAMES.minioConsole,
+    {
+      metadata: { name: NAMES.minioConsole, namespace: ctx.namespace, labels: standardLabels(NAMES.minioConsole, ctx.instance, "object-store") },
+      spec: { type: "NodePort", selector: { ...selector }, ports: [{ name: "console", port: PORTS.minioConsole, targetPort: "console", nodePort: cfg.nodePorts.console }] },
+    },
+    childOpts(ctx),
+  );
+}
 
 /**
  * minio-create-buckets. Its template holds only the bucket list and references, so it changes exactly when the

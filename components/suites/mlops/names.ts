@@ -4,6 +4,8 @@ import type { Resources, ResourceProfile } from "../../lib/resources";
 export const INSTANCE = "mlops";
 export const NAMES = {
   minio: "minio",
+  /** dev only: the console's NodePort Service (the S3 API stays off the nodes). */
+  minioConsole: "minio-console",
   minioStorage: "minio-storage",
   minioCredentials: "minio-credentials",
   buckets: "minio-create-buckets",
