@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
+import { CRONJOB_RUN_POLICY } from "../../workloads/cronJob";
 import type { ResourceProfile, Size } from "../../lib/resources";
 import { buildPodSpec, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
 import { allowFlow, type NetworkConfig, type PodGroup } from "../flows";
@@ -171,11 +172,7 @@ export function cronJob(
       spec: {
         schedule: job.schedule,
         suspend: job.suspend ?? false,
-        concurrencyPolicy: "Forbid",
-        // A run missed by more than an hour (controller down, node drained) is skipped, not started late in a burst.
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
+        ...CRONJOB_RUN_POLICY,
         jobTemplate: {
           spec: {
             backoffLimit: 2,

@@ -22,6 +22,7 @@ import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
 import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, snapshotPrefix } from "./names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
+import { CRONJOB_RUN_POLICY } from "../../workloads/cronJob";
 import { qdrantUrl } from "./workloads";
 
 type Ctx = SuiteContext<ContextEngineImage>;
@@ -199,11 +200,7 @@ function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, dep
       spec: {
         schedule: job.schedule,
         suspend: job.suspend,
-        concurrencyPolicy: "Forbid",
-        // A run missed by more than an hour (controller down, node drained) is skipped, not started late in a burst.
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
+        ...CRONJOB_RUN_POLICY,
         jobTemplate: {
           spec: {
             backoffLimit: 2,

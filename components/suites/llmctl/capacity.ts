@@ -14,7 +14,8 @@ import { runningMcpServers } from "./decisions";
 import { MCP_SERVERS } from "./mcp";
 import { NAMES, SIZES } from "./names";
 
-export function llmctlDemand(cfg: LlmctlConfig, platform: PlatformConfig): WorkloadDemand[] {
+/** The sizes come from the resource profile, the GPUs from the GPU settings: nothing else of the platform. */
+export function llmctlDemand(cfg: LlmctlConfig, platform: Pick<PlatformConfig, "resourceProfile" | "gpu">): WorkloadDemand[] {
   const r = (size: Size) => resources(platform.resourceProfile, size);
   const ns = cfg.namespace;
   const gate = r(GATE_SIZE);
