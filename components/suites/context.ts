@@ -6,6 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 import { type NamespaceBackUp, namespaceBackups } from "../platform/backups/jobs";
+import { serviceHost } from "../platform/exposure";
+import { type PodGroup, workloadPods } from "../platform/flows";
 import type { BackupTarget } from "../platform/backups/target";
 import { Namespace, type NamespaceArgs } from "../platform/namespace";
 import { generatedPullSecret, podPullSecrets } from "../platform/pullSecret";
@@ -120,6 +122,11 @@ export type BackUp = NamespaceBackUp;
  * The backups of the suite's datastores, to `target` (the platform's: external bucket or object store): none without
  * a target, or without persistence (nothing outlives a pod then).
  */
+/** One of the suite's own stores, as its backup reaches it: the Service's host (`service`, else the workload's name) and its pods. */
+export function ownStore<I extends string>(ctx: SuiteContext<I>, workload: string, service = workload): { host: string; pods: PodGroup } {
+  return { host: serviceHost(service, ctx.namespaceName), pods: workloadPods(workload, ctx.instance, ctx.namespaceName, ctx.namespace) };
+}
+
 export function suiteBackups<I extends string>(ctx: SuiteContext<I>, target: BackupTarget | undefined): BackUp | undefined {
   if (!target || !ctx.persistence) return undefined;
   const args = { namespace: ctx.namespace, namespaceName: ctx.namespaceName, instance: ctx.instance, target, network: ctx.network, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets, curlImage: ctx.images["wait-for"] };

@@ -8,9 +8,7 @@ import { selectorLabels } from "../../lib/labels";
 import type { BackedUpStore } from "../../platform/backups/jobs";
 import { claimBackup, postgresBackup, qdrantBackup } from "../../platform/backups/stores";
 import type { BackupTarget } from "../../platform/backups/target";
-import { serviceHost } from "../../platform/exposure";
-import { workloadPods } from "../../platform/flows";
-import { type SuiteContext, suiteBackups } from "../context";
+import { ownStore, type SuiteContext, suiteBackups } from "../context";
 import type { LlmStackImage } from "./images";
 import { APP_UID } from "./apps";
 import { INSTANCE, KEYS, NAMES, PORTS, POSTGRES } from "./names";
@@ -18,16 +16,14 @@ import { INSTANCE, KEYS, NAMES, PORTS, POSTGRES } from "./names";
 export function stackBackups(ctx: SuiteContext<LlmStackImage>, target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
   const backUp = suiteBackups(ctx, target);
   if (!backUp) return undefined;
-  const ns = ctx.namespaceName;
-  const pods = (name: string) => workloadPods(name, INSTANCE, ns, ctx.namespace);
+  const qdrant = ownStore(ctx, NAMES.qdrant);
   return {
     [NAMES.postgres]: backUp(
       postgresBackup(NAMES.postgres, {
+        ...ownStore(ctx, NAMES.postgres),
         image: ctx.images.pgvector,
-        host: serviceHost(NAMES.postgres, ns),
         user: POSTGRES.user,
         password: { name: NAMES.stackSecret, key: POSTGRES.passwordKey },
-        pods: pods(NAMES.postgres),
         what: "the LLM stack's PostgreSQL (R2R's and LiteLLM's databases, the roles)",
       }),
     ),
@@ -35,9 +31,9 @@ export function stackBackups(ctx: SuiteContext<LlmStackImage>, target: BackupTar
       qdrantBackup(NAMES.qdrant, {
         image: ctx.images.qdrant,
         curlImage: ctx.images["wait-for"],
-        url: `http://${serviceHost(NAMES.qdrant, ns)}:${PORTS.qdrant}`,
+        url: `http://${qdrant.host}:${PORTS.qdrant}`,
         apiKey: { name: NAMES.stackSecret, key: KEYS.qdrantApiKey },
-        pods: pods(NAMES.qdrant),
+        pods: qdrant.pods,
         port: PORTS.qdrant,
         uid: APP_UID,
         what: "Qdrant's collections (a snapshot of each)",

@@ -9,29 +9,24 @@ import { selectorLabels } from "../../lib/labels";
 import type { BackedUpStore } from "../../platform/backups/jobs";
 import { claimBackup, postgresBackup, redisBackup } from "../../platform/backups/stores";
 import type { BackupTarget } from "../../platform/backups/target";
-import { serviceHost } from "../../platform/exposure";
-import { workloadPods } from "../../platform/flows";
-import { type SuiteContext, suiteBackups } from "../context";
+import { ownStore, type SuiteContext, suiteBackups } from "../context";
 import type { LlmctlImage } from "./images";
 import { INSTANCE, NAMES, POSTGRES, REDIS_AUTH } from "./names";
 
 export function studioBackups(ctx: SuiteContext<LlmctlImage>, target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
   const backUp = suiteBackups(ctx, target);
   if (!backUp) return undefined;
-  const ns = ctx.namespaceName;
-  const pods = (name: string) => workloadPods(name, INSTANCE, ns, ctx.namespace);
   return {
     [NAMES.postgres]: backUp(
       postgresBackup(NAMES.postgres, {
+        ...ownStore(ctx, NAMES.postgres),
         image: ctx.images.postgres,
-        host: serviceHost(NAMES.postgres, ns),
         user: POSTGRES.user,
         password: { name: NAMES.studioSecret, key: POSTGRES.passwordKey },
-        pods: pods(NAMES.postgres),
         what: "the studio's PostgreSQL (every database, and the roles)",
       }),
     ),
-    [NAMES.redis]: backUp(redisBackup(NAMES.redis, { image: ctx.images.redis, host: serviceHost(NAMES.redis, ns), configSecret: REDIS_AUTH.configSecret, pods: pods(NAMES.redis), what: "the studio's Redis (RDB)", statefulSet: NAMES.redis })),
+    [NAMES.redis]: backUp(redisBackup(NAMES.redis, { ...ownStore(ctx, NAMES.redis), image: ctx.images.redis, configSecret: REDIS_AUTH.configSecret, what: "the studio's Redis (RDB)", statefulSet: NAMES.redis })),
     [NAMES.dataClaim]: backUp(
       claimBackup(NAMES.dataClaim, { image: ctx.images["wait-for"], claim: NAMES.dataClaim, uid: DEFAULT_UID, besidePods: selectorLabels(NAMES.backend, INSTANCE), owner: `deployment/${NAMES.backend}`, what: "the studio's data claim (the backend's files)" }),
     ),

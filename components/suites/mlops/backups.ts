@@ -6,13 +6,11 @@
 import type { BackedUpStore } from "../../platform/backups/jobs";
 import { postgresBackup } from "../../platform/backups/stores";
 import type { BackupTarget } from "../../platform/backups/target";
-import { serviceHost } from "../../platform/exposure";
-import { workloadPods } from "../../platform/flows";
-import { type SuiteContext, suiteBackups } from "../context";
+import { ownStore, type SuiteContext, suiteBackups } from "../context";
 import type { MlopsImage } from "./images";
 import type { MlopsConfig } from "./config";
 import { MINIO_UID, minioEndpoint } from "./minio";
-import { INSTANCE, KEYS, NAMES, PORTS, POSTGRES_ADMIN } from "./names";
+import { KEYS, NAMES, PORTS, POSTGRES_ADMIN } from "./names";
 
 const MIRROR = "minio-buckets";
 
@@ -23,11 +21,10 @@ export function mlopsBackups(ctx: SuiteContext<MlopsImage>, cfg: MlopsConfig, bu
   return {
     [NAMES.postgres]: backUp(
       postgresBackup(NAMES.postgres, {
+        ...ownStore(ctx, NAMES.postgres, NAMES.postgresExternal),
         image: ctx.images.postgres,
-        host: serviceHost(NAMES.postgresExternal, ns),
         user: POSTGRES_ADMIN.user,
         password: { name: NAMES.postgresCredentials, key: KEYS.postgresPassword },
-        pods: workloadPods(NAMES.postgres, INSTANCE, ns, ctx.namespace),
         what: "MLOps' PostgreSQL (MLflow's tracking and registry data, every database, the roles)",
       }),
     ),
@@ -41,7 +38,7 @@ export function mlopsBackups(ctx: SuiteContext<MlopsImage>, cfg: MlopsConfig, bu
             serverImage: ctx.images.minio,
             uid: MINIO_UID,
             space: cfg.storage.minio,
-            source: { url: minioEndpoint(ns), secret: NAMES.minioCredentials, accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, buckets, pods: workloadPods(NAMES.minio, INSTANCE, ns, ctx.namespace), port: PORTS.minioApi },
+            source: { url: minioEndpoint(ns), secret: NAMES.minioCredentials, accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, buckets, pods: ownStore(ctx, NAMES.minio).pods, port: PORTS.minioApi },
           }),
         }
       : {}),
