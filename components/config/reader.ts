@@ -145,22 +145,21 @@ export class Reader<S extends Schema> {
 
   /** A CPU quantity: required, above zero, at most 1024 CPUs. `fallback` keeps the parse going after a problem. */
   cpu(key: StringKey<S>, example: string, fallback = "500m"): string {
-    const value = this.get(key) as string;
-    if (!CPU_QUANTITY.test(value)) {
-      this.problem(key, `must be a CPU quantity such as ${example} (got ${JSON.stringify(value)})`);
-      return fallback;
-    }
-    return this.bounded(key, parseCpu(value), QUANTITY_LIMITS.cpuMilli, "1024 CPUs") ? value : fallback;
+    return this.amount(key, { pattern: CPU_QUANTITY, what: "a CPU quantity", parse: parseCpu, max: QUANTITY_LIMITS.cpuMilli, maxShown: "1024 CPUs" }, example, fallback);
   }
 
   /** A memory quantity: required, above zero, at most 64Ti. */
   memory(key: StringKey<S>, example: string, fallback = "1Gi"): string {
+    return this.amount(key, { pattern: MEMORY_QUANTITY, what: "a memory quantity", parse: parseMemory, max: QUANTITY_LIMITS.memoryBytes, maxShown: "64Ti" }, example, fallback);
+  }
+
+  private amount(key: StringKey<S>, kind: { pattern: RegExp; what: string; parse: (q: string) => number; max: number; maxShown: string }, example: string, fallback: string): string {
     const value = this.get(key) as string;
-    if (!MEMORY_QUANTITY.test(value)) {
-      this.problem(key, `must be a memory quantity such as ${example} (got ${JSON.stringify(value)})`);
+    if (!kind.pattern.test(value)) {
+      this.problem(key, `must be ${kind.what} such as ${example} (got ${JSON.stringify(value)})`);
       return fallback;
     }
-    return this.bounded(key, parseMemory(value), QUANTITY_LIMITS.memoryBytes, "64Ti") ? value : fallback;
+    return this.bounded(key, kind.parse(value), kind.max, kind.maxShown) ? value : fallback;
   }
 
   /** A schedule for a CronJob: five cron fields in range, or a macro such as @daily (patterns.ts cronProblem). */

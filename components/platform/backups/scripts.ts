@@ -111,6 +111,12 @@ echo "$stamp" > "$RESTORE_DIR/.stamp"
 echo "fetched backup $stamp of s3://$S3_BUCKET/$BACKUP_PREFIX"
 `.trim();
 
+/** A drill's last lines: its verdict on the backup it restored, from $fail (0: every check passed). */
+const DRILL_VERDICT = `
+[ "$fail" = 0 ] && echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") restores" || echo "drill FAILED: backup $(cat "$RESTORE_DIR/.stamp")"
+exit "$fail"
+`.trim();
+
 /**
  * PostgreSQL (the server's image): the roles, without passwords (every password comes from its Secret at the
  * server's start, sync-passwords; none is copied into the bucket), and every database with its table count, which
@@ -148,8 +154,7 @@ while read -r db want; do
   if [ "$got" = "$want" ]; then echo "$db: $got tables restored, as backed up"; else echo "$db: $got tables restored, $want backed up"; fail=1; fi
 done < "$RESTORE_DIR/tables.txt"
 pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
-[ "$fail" = 0 ] && echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") restores" || echo "drill FAILED: backup $(cat "$RESTORE_DIR/.stamp")"
-exit "$fail"
+${DRILL_VERDICT}
 `.trim();
 
 /**
@@ -349,8 +354,7 @@ while read -r c want; do
   got=$(curl -fsS -X POST -H 'content-type: application/json' -d '{"exact":true}' "$QDRANT_URL/collections/$c/points/count" | sed -n 's/.*"count":\\([0-9]*\\).*/\\1/p')
   if [ -z "$got" ] || { [ "$want" -gt 0 ] && [ "$got" -eq 0 ]; }; then echo "$c: \${got:-no collection}, $want points backed up"; fail=1; else echo "$c: $got points restored ($want counted before the snapshot)"; fi
 done < "$RESTORE_DIR/collections.txt"
-[ "$fail" = 0 ] && echo "drill passed: backup $(cat "$RESTORE_DIR/.stamp") restores" || echo "drill FAILED: backup $(cat "$RESTORE_DIR/.stamp")"
-exit "$fail"
+${DRILL_VERDICT}
 `.trim();
 
 /** Restore into the live Qdrant (with its key): each collection replaced by its snapshot while the server runs. */
