@@ -221,6 +221,8 @@ describe("prod runs the stateless services twice, each with a PodDisruptionBudge
     const { resources } = await renderStack("dev");
     expect(at(ofType(resources, "apps/v1:Deployment").find((x) => k8sName(x) === "litellm")!.inputs, "spec.replicas")).toBe(1);
     expect(configProblems("dev", { llmStackGatewayReplicas: 0 })).toEqual([expect.stringMatching(/llmStackGatewayReplicas: must be between 1 and 20/)]);
+    expect(configProblems("dev", { llmStackR2rReplicas: 0 })).toEqual([expect.stringMatching(/llmStackR2rReplicas: must be between 1 and 20/)]);
+    expect(configProblems("dev", { llmStackClientReplicas: 0 })).toEqual([expect.stringMatching(/llmStackClientReplicas: must be between 1 and 20/)]);
     expect(configProblems("dev", { mlopsMlflowReplicas: 50 })).toEqual(expect.arrayContaining([expect.stringMatching(/mlopsMlflowReplicas: must be between 1 and 20/)]));
   });
 });

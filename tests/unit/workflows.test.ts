@@ -3,84 +3,8 @@
 // and drift-checked, forks skipped cleanly). Each invariant is a checker returning its violations; the last block
 // feeds each checker a mutated copy of the workflows to prove it can fail.
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
-
-// The project root, also when the tests run compiled from bin/.
-const ROOT = findRoot(__dirname);
-function findRoot(dir: string): string {
-  return fs.existsSync(path.join(dir, "package.json")) ? dir : findRoot(path.dirname(dir));
-}
-const WORKFLOW_DIR = path.join(ROOT, ".github/workflows");
-const PROJECT = "llm-platform";
-
-type Dict = Record<string, unknown>;
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Dict;
-  env?: Dict;
-  "continue-on-error"?: boolean;
-}
-interface Job {
-  name?: string;
-  needs?: string | string[];
-  if?: string;
-  environment?: string | { name: string };
-  permissions?: string | Dict;
-  concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
-  strategy?: { "fail-fast"?: boolean; matrix?: { include?: Dict[]; stack?: string[] } };
-  outputs?: Dict;
-  env?: Dict;
-  uses?: string;
-  steps?: Step[];
-}
-interface Workflow {
-  name?: string;
-  on?: Dict;
-  permissions?: string | Dict;
-  env?: Dict;
-  jobs: Record<string, Job>;
-}
-interface Loaded {
-  file: string;
-  text: string;
-  doc: Workflow;
-}
-type Workflows = Record<string, Loaded>;
-
-function loadWorkflows(): Workflows {
-  const out: Workflows = {};
-  for (const file of fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
-    out[file.replace(/\.ya?ml$/, "")] = { file, text, doc: yaml.load(text) as Workflow };
-  }
-  return out;
-}
-
-/** The stacks: one per Pulumi.<stack>.yaml at the project root. */
-function stackFiles(): string[] {
-  return fs
-    .readdirSync(ROOT)
-    .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
-}
-
-const jobsOf = (w: Workflow): [string, Job][] => Object.entries(w.jobs ?? {});
-const stepsOf = (j: Job): Step[] => j.steps ?? [];
-const actionOf = (uses: string | undefined): string | undefined => uses?.split("@")[0];
-const usesAction = (j: Job, action: string) => stepsOf(j).some((s) => actionOf(s.uses) === action);
-const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
-const needsOf = (j: Job): string[] => (j.needs === undefined ? [] : Array.isArray(j.needs) ? j.needs : [j.needs]);
-const matrixStacks = (j: Job): string[] =>
-  [...(j.strategy?.matrix?.stack ?? []), ...(j.strategy?.matrix?.include ?? []).map((e) => str(e.stack))].sort();
-const LOGIN = "pulumi/auth-actions";
-const ESC = "pulumi/esc-action";
-const PULUMI = "pulumi/actions";
+import { actionOf, type Dict, ESC, type Job, jobsOf, loadWorkflows, LOGIN, matrixStacks, needsOf, PROJECT, PULUMI, ROOT, stackFiles, type Step, stepsOf, str, upStack, usesAction, type Workflows } from "../helpers/workflows";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Checkers: each returns human-readable violations (empty when the invariant holds).
@@ -192,11 +116,6 @@ function checkCredentials(wfs: Workflows, cliVersion: string | undefined): strin
   return problems;
 }
 
-/** A job's stack from its pulumi/actions stack-name (a literal stack, or the matrix one). */
-function upStack(job: Job): string | undefined {
-  const s = stepsOf(job).find((x) => actionOf(x.uses) === PULUMI && ["up", "update"].includes(str(x.with?.command)));
-  return s ? new RegExp(`/${PROJECT}/([^/]+)$`).exec(str(s.with?.["stack-name"]))?.[1] : undefined;
-}
 
 /** deploy: on push to main, one `up` job per stack, each in its own concurrency group with cancel-in-progress false;
  *  prod needs dev and runs in the `production` environment. */
@@ -338,53 +257,6 @@ function checkDrift(wfs: Workflows, stacks: string[]): string[] {
   return problems;
 }
 
-/** The data-loss check (scripts/data-loss.ts): it runs `pulumi preview --json` of the job's stack and the check. */
-function dataLossSteps(job: Job): Step[] {
-  return stepsOf(job).filter((s) => /\bpulumi preview\b[^\n]*--json/.test(str(s.run)) && str(s.run).includes("npm run --silent data-loss --"));
-}
-
-/** Data loss: every stack's preview reports it (one comment per stack), prod's refuses without the label, and adding
- *  the label re-runs the preview; prod's `up` is preceded by the same check, gated, with the commit's labels. */
-function checkDataLoss(wfs: Workflows): string[] {
-  const problems: string[] = [];
-  const types = (wfs.preview?.doc.on?.pull_request as { types?: string[] } | null | undefined)?.types;
-  for (const t of ["opened", "synchronize", "reopened", "labeled", "unlabeled"]) {
-    if (types !== undefined && !types.includes(t)) problems.push(`preview: pull_request types lack ${t} (a label added must re-run the data-loss check)`);
-  }
-  if (types === undefined) problems.push("preview: pull_request without types: adding the allow-data-loss label would not re-run the check");
-  const preview = wfs.preview?.doc.jobs.preview;
-  const check = preview ? dataLossSteps(preview) : [];
-  if (check.length !== 1) problems.push(`preview: ${check.length} data-loss steps (one per matrix stack expected)`);
-  else {
-    const run = str(check[0].run);
-    for (const arg of ['--stack "$STACK_NAME"', '--comment "$PR_NUMBER"', '--labels "$PR_LABELS"', '"${gate[@]}"']) if (!run.includes(arg)) problems.push(`preview: the data-loss step does not pass ${arg}`);
-    if (str(check[0].env?.GATE) !== "${{ matrix.data-loss-gate }}") problems.push("preview: the data-loss step's GATE is not the matrix's data-loss-gate");
-    if (!str(check[0].if).includes("steps.gate.outputs.enabled == 'true'")) problems.push("preview: the data-loss step is not gated");
-  }
-  for (const e of preview?.strategy?.matrix?.include ?? []) {
-    const want = str(e.stack) === "prod";
-    if (e["data-loss-gate"] !== want) problems.push(`preview: ${str(e.stack)}'s data-loss-gate should be ${String(want)}`);
-  }
-  const deploy = wfs.deploy?.doc;
-  const prod = deploy && jobsOf(deploy).find(([, j]) => upStack(j) === "prod")?.[1];
-  if (!prod) return [...problems, "deploy: no prod up job"];
-  const steps = stepsOf(prod);
-  const gate = steps.findIndex((s) => dataLossSteps({ steps: [s] }).length === 1);
-  const up = steps.findIndex((s) => actionOf(s.uses) === PULUMI && str(s.with?.command) === "up");
-  if (gate < 0) problems.push("deploy/prod: no data-loss check before the up");
-  else {
-    const run = str(steps[gate].run);
-    if (gate > up) problems.push("deploy/prod: the data-loss check runs after the up");
-    if (!run.includes("--gate") || !run.includes('--labels-of-commit "$GITHUB_SHA"')) problems.push("deploy/prod: the data-loss check is not gated on the commit's pull-request labels");
-    if (!run.includes("--stack prod") || !str(steps[gate].env?.STACK).endsWith(`/${PROJECT}/prod`)) problems.push("deploy/prod: the data-loss check previews another stack than prod");
-    const installed = steps.findIndex((s) => actionOf(s.uses) === PULUMI);
-    if (installed < 0 || installed > gate) problems.push("deploy/prod: the Pulumi CLI is not installed before the data-loss check");
-  }
-  const perms = prod.permissions;
-  if (typeof perms !== "object" || !["read", "write"].includes(str(perms["pull-requests"]))) problems.push("deploy/prod: pull-requests: read is needed to read the labels");
-  return problems;
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 
 const WFS = loadWorkflows();
@@ -423,11 +295,6 @@ describe("GitHub Actions workflows", () => {
     expect(checkDrift(WFS, STACKS)).toEqual([]);
   });
 
-  test("data loss: every preview reports it, prod's fails without allow-data-loss (a label re-runs it), prod's up is refused the same way", () => {
-    expect(checkDataLoss(WFS)).toEqual([]);
-    const pkgScripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    expect(pkgScripts["data-loss"]).toBe("tsc -p . && node bin/scripts/data-loss.js");
-  });
 });
 
 describe("the workflow checks can fail", () => {
@@ -495,26 +362,6 @@ describe("the workflow checks can fail", () => {
     ).not.toEqual([]);
   });
 
-  test("a prod up without the data-loss check, with it after the up or ungated; a preview a label does not re-run", () => {
-    const prodSteps = (w: Workflows) => stepsOf(w.deploy.doc.jobs.prod);
-    const without = mutated((w) => (w.deploy.doc.jobs.prod.steps = prodSteps(w).filter((s) => !str(s.run).includes("data-loss"))));
-    expect(checkDataLoss(without).join("\n")).toMatch(/no data-loss check before the up/);
-    const after = mutated((w) => {
-      const steps = prodSteps(w);
-      const i = steps.findIndex((s) => str(s.run).includes("data-loss"));
-      steps.push(...steps.splice(i, 1));
-    });
-    expect(checkDataLoss(after).join("\n")).toMatch(/runs after the up/);
-    const ungated = mutated((w) => {
-      const s = prodSteps(w).find((x) => str(x.run).includes("data-loss"))!;
-      s.run = str(s.run).replace("--gate ", "");
-    });
-    expect(checkDataLoss(ungated).join("\n")).toMatch(/not gated on the commit's pull-request labels/);
-    const noLabelRerun = mutated((w) => ((w.preview.doc.on!.pull_request as { types: string[] }).types = ["opened", "synchronize"]));
-    expect(checkDataLoss(noLabelRerun).join("\n")).toMatch(/lack labeled/);
-    const devGated = mutated((w) => (w.preview.doc.jobs.preview.strategy!.matrix!.include![0]["data-loss-gate"] = true));
-    expect(checkDataLoss(devGated).join("\n")).toMatch(/dev's data-loss-gate should be false/);
-  });
 
   test("a job opening another stack's ESC environment than the one it deploys", () => {
     const other = mutated((w) => (step(w, "deploy", "prod", ESC).with!.environment = "${{ vars.PULUMI_ORG }}/llm-platform/dev"));
