@@ -63,8 +63,8 @@ export function readsEnv(contract: ImageContract, name: string, c?: ContainerVie
   if (!c) return false;
   const line = commandLine(contract, c);
   const script = shellScript(line);
-  // $NAME, ${NAME}, or psql's \getenv <variable> NAME inside the script's SQL.
-  if (script !== undefined) return new RegExp(`\\$\\{?${name}\\b|\\\\getenv \\w+ ${name}\\b`).test(script);
+  // $NAME, ${NAME}, NAME inside an arithmetic expansion $((...)), or psql's \getenv <variable> NAME inside the script's SQL.
+  if (script !== undefined) return new RegExp(`\\$\\{?${name}\\b|\\$\\(\\([^)]*\\b${name}\\b|\\\\getenv \\w+ ${name}\\b`).test(script);
   // A Python program of ours (`python3 -c <script>`) that reads it: os.environ["NAME"], os.environ.get("NAME"), os.getenv("NAME").
   const py = pythonScript(line);
   return py !== undefined && new RegExp(`os\\.(environ\\[|environ\\.get\\(|getenv\\()"${name}"`).test(py);

@@ -3,6 +3,7 @@
  * outside a chart (components/lib/contracts.ts).
  */
 import type { ImageContract } from "./contracts";
+import { LIBPQ_ENV } from "../workloads/storeContracts";
 import type { PlatformImage } from "./images";
 
 /**
@@ -35,6 +36,20 @@ const ENVOY_GATEWAY_CONTRACT: ImageContract = {
 };
 
 /** Add-on images the program runs itself (not through a chart), recognised by their reference. */
+/**
+ * goharbor/harbor-db v2.14.2 (make/photon/db/Dockerfile and Dockerfile.base, docker-entrypoint.sh, initdb.sh): photon
+ * with PostgreSQL 14 and 15, ENTRYPOINT ["/docker-entrypoint.sh", "14", "15"] (upgrades pg14 data once, serves
+ * $PGDATA/pg15), user postgres (999); initdb, pg_ctl and psql on the PATH. Harbor's backups run its clients.
+ */
+const HARBOR_DB_CONTRACT: ImageContract = {
+  source: { repo: "goharbor/harbor", ref: "v2.14.2", files: ["make/photon/db/Dockerfile", "make/photon/db/Dockerfile.base", "make/photon/db/docker-entrypoint.sh", "make/photon/db/initdb.sh"] },
+  runs: ["/docker-entrypoint.sh", "14", "15"],
+  env: ["PGDATA", "POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_INITDB_ARGS", "POSTGRES_MAX_CONNECTIONS", "POSTGRES_PARAMETER", ...LIBPQ_ENV],
+  listens: () => [5432],
+  user: 999,
+};
+
 export const ADDON_IMAGE_CONTRACTS: ReadonlyArray<{ readonly key: string; readonly matches: (image: string) => boolean; readonly contract: ImageContract }> = [
   { key: "envoy-gateway", matches: (image) => image.startsWith("docker.io/envoyproxy/gateway:"), contract: ENVOY_GATEWAY_CONTRACT },
+  { key: "harbor-db", matches: (image) => image.startsWith("docker.io/goharbor/harbor-db:"), contract: HARBOR_DB_CONTRACT },
 ];

@@ -9,6 +9,12 @@ import { type ContainerView, flagValue, type ImageContract } from "../lib/contra
  * CMD postgres; file_env reads each of these or its _FILE twin (the value is exported into the server's own
  * environment, entrypoint:9-25); init scripts run only on an empty data directory; uid 999.
  */
+/**
+ * The environment libpq reads (PostgreSQL's client library, "Environment Variables" of its manual), so every client
+ * in a PostgreSQL image (psql, pg_dump, pg_restore, pg_isready) takes its server and login from these.
+ */
+export const LIBPQ_ENV = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGPASSFILE"];
+
 export const POSTGRES_CONTRACT: ImageContract = {
   source: { repo: "docker-library/postgres", ref: "16.6 (16/bookworm)", files: ["16/bookworm/Dockerfile", "16/bookworm/docker-entrypoint.sh"] },
   runs: ["docker-entrypoint.sh", "postgres"],
@@ -23,7 +29,7 @@ export const POSTGRES_CONTRACT: ImageContract = {
     "POSTGRES_INITDB_WALDIR",
     "POSTGRES_HOST_AUTH_METHOD",
     "PGDATA",
-    "PGPORT",
+    ...LIBPQ_ENV,
   ],
   listens: (c: ContainerView) => [Number(c.args.map((a) => /^port=(\d+)$/.exec(a)?.[1]).find(Boolean) ?? c.env.PGPORT ?? 5432)],
   user: 999,

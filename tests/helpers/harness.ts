@@ -171,4 +171,4 @@ export function envOf(container: JsonObject): Record<string, JsonObject> {
   return Object.fromEntries(((container.env ?? []) as JsonObject[]).map((e) => [String(e.name), e]));
 }
 
-export const WORKLOAD_KINDS = ["apps/v1:Deployment", "apps/v1:StatefulSet", "batch/v1:Job"] as const;
+export const WORKLOAD_KINDS = ["apps/v1:Deployment", "apps/v1:StatefulSet", "batch/v1:Job", "batch/v1:CronJob"] as const;

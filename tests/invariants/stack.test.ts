@@ -23,6 +23,7 @@ import {
   type StackName,
 } from "../helpers/harness";
 import { longestChain } from "../../scripts/lib/chain";
+import { keptOnDestroy } from "../../scripts/lib/kept";
 
 const OPERATOR_SECRET = OPERATOR_TOKEN;
 
@@ -123,7 +124,9 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
   test("every secretKeyRef, configMapKeyRef, envFrom, volume and service account resolves (or is explicitly optional)", () => {
     const secrets = new Map(ofType(res, "core/v1:Secret").map((s) => [`${namespaceOf(s)}/${k8sName(s)}`, Object.keys((s.inputs.stringData ?? s.inputs.data ?? {}) as JsonObject)]));
     const configMaps = new Map(ofType(res, "core/v1:ConfigMap").map((c) => [`${namespaceOf(c)}/${k8sName(c)}`, Object.keys((c.inputs.data ?? {}) as JsonObject)]));
-    const claims = new Set(ofType(res, "core/v1:PersistentVolumeClaim").map((c) => `${namespaceOf(c)}/${k8sName(c)}`));
+    // Every data claim the stack makes: its PVCs, its StatefulSets' templates and its charts' (kept.ts lists them all).
+    const made = keptOnDestroy(res, registered);
+    const claims = new Set([...made.claims, ...made.lost].map((c) => `${c.namespace}/${c.claim}`));
     const accounts = new Set(ofType(res, "core/v1:ServiceAccount").map((a) => `${namespaceOf(a)}/${k8sName(a)}`));
     let checked = 0;
     for (const w of workloads(res)) {
@@ -227,7 +230,7 @@ describe.each(CASES)("stack %s", (name, stack, options) => {
 
   test("every container has cpu, memory and ephemeral-storage requests and limits; every long-running container has readiness and liveness probes", () => {
     for (const w of workloads(res)) {
-      const longRunning = w.type !== "kubernetes:batch/v1:Job";
+      const longRunning = w.type !== "kubernetes:batch/v1:Job" && w.type !== "kubernetes:batch/v1:CronJob";
       for (const { c, init } of allContainers(w)) {
         const id = `${k8sName(w)}/${c.name}`;
         for (const k of ["requests.cpu", "requests.memory", "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage"]) {

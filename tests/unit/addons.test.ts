@@ -1,4 +1,5 @@
 import { HARBOR_GENERATED } from "../../components/addons/harbor";
+import { HARBOR_DB_IMAGE } from "../../components/addons/harbor/backups";
 import { PLATFORM_IMAGES } from "../../components/lib/images";
 import { LLMCTL_IMAGES, LLMCTL_THIRD_PARTY_IMAGES } from "../../components/suites/llmctl/images";
 import { LLM_STACK_THIRD_PARTY } from "../../components/suites/llmStack/images";
@@ -165,7 +166,7 @@ describe("registry wiring", () => {
     const prefix = "harbor.llmctl-harbor.svc.cluster.local/llmctl/";
     const images = WORKLOAD_KINDS.flatMap((k) => ofType(resources, k)).flatMap((w) => [...containersOf(w), ...containersOf(w, true)].map((c) => String(c.image)));
     const rewritten = new Set(images.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length).split(":")[0]));
-    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(LLM_STACK_THIRD_PARTY), ...Object.values(CONTEXT_ENGINE_THIRD_PARTY), ...Object.values(MLOPS_THIRD_PARTY), ...Object.values(PLATFORM_IMAGES.thirdParty)]);
+    const thirdParty = new Set<string>([...Object.values(LLMCTL_THIRD_PARTY_IMAGES), ...Object.values(LLM_STACK_THIRD_PARTY), ...Object.values(CONTEXT_ENGINE_THIRD_PARTY), ...Object.values(MLOPS_THIRD_PARTY), ...Object.values(PLATFORM_IMAGES.thirdParty), HARBOR_DB_IMAGE]);
     for (const image of images) expect({ image, ok: image.startsWith(prefix) || thirdParty.has(image) }).toMatchObject({ ok: true });
     // Every running llmctl image is rewritten; the executor images go through the ConfigMap.
     expect([...rewritten].sort()).toEqual([

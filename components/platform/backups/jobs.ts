@@ -77,8 +77,8 @@ export const TARGET_DIR = "/etc/backup-target";
  * Where this store's backups are, for the curl containers; the target's keys are files of the mounted backup-target
  * Secret (TARGET_VOLUME), read by the scripts, so nothing secret is in the pod's env.
  */
-export function transferEnv(prefix: string, retention: number): EnvMap {
-  return { BACKUP_TARGET_DIR: TARGET_DIR, BACKUP_PREFIX: prefix, RETENTION: String(retention) };
+function transferEnv(prefix: string): EnvMap {
+  return { BACKUP_TARGET_DIR: TARGET_DIR, BACKUP_PREFIX: prefix };
 }
 export const TARGET_VOLUME: Volume = { name: "backup-target", secret: { secretName: BACKUP_TARGET_SECRET, defaultMode: 0o440 } };
 export const TARGET_MOUNT: VolumeMount = { name: "backup-target", mountPath: TARGET_DIR, readOnly: true };
@@ -93,14 +93,14 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
       allowFlow({ name: `backup-${store.name}`, from: { pods: clients }, to: { pods: store.reach.pods }, ports: [{ port: store.reach.port }], why: `backup-${store.name} dumps ${store.what}, restore-${store.name} restores it` }, args.instance, opts);
     }
     const prefix = `${pulumi.getStack()}/${args.namespaceName}/${store.name}/`;
-    const transfer = transferEnv(prefix, args.target.settings.retention);
+    const transfer = transferEnv(prefix);
     const space = store.space ?? "10Gi";
     cronJob(args, store.uid, secret, opts, {
       name: `backup-${store.name}`,
       schedule: args.target.settings.schedule,
       volumes: [emptyDir("backup", space), emptyDir("tmp", "64Mi"), TARGET_VOLUME, ...(store.dump.volumes ?? [])],
       first: { name: "dump", image: store.dump.image ?? store.image, size: store.dump.size ?? "small", command: ["/bin/sh", "-c", store.dump.script], env: { ...store.dump.env, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, { name: "tmp", mountPath: "/tmp" }, ...(store.dump.mounts ?? [])] },
-      then: { name: "upload", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", UPLOAD_SCRIPT], env: { ...transfer, BACKUP_DIR: DIRS.backup }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, TARGET_MOUNT] },
+      then: { name: "upload", image: args.curlImage, size: "tiny", command: ["/bin/sh", "-c", UPLOAD_SCRIPT], env: { ...transfer, BACKUP_DIR: DIRS.backup, RETENTION: String(args.target.settings.retention) }, volumeMounts: [{ name: "backup", mountPath: DIRS.backup }, TARGET_MOUNT] },
       besidePods: store.besidePods,
     });
     cronJob(args, store.uid, secret, opts, {
@@ -116,8 +116,9 @@ export function namespaceBackups(args: NamespaceBackupsArgs, opts: pulumi.Custom
         image: store.drill.image ?? store.image,
         size: store.drill.size ?? "small",
         command: ["/bin/sh", "-c", store.drill.script],
-        env: { ...store.drill.env, RESTORE_DIR: DIRS.restore, SCRATCH: DIRS.scratch },
-        volumeMounts: [{ name: "restore", mountPath: DIRS.restore, readOnly: true }, { name: "scratch", mountPath: DIRS.scratch }, { name: "tmp", mountPath: "/tmp" }],
+        // The scratch copy is the check's own, or, with a scratch server, the server's (the check talks to its API).
+        env: { ...store.drill.env, RESTORE_DIR: DIRS.restore, ...(store.drill.server ? {} : { SCRATCH: DIRS.scratch }) },
+        volumeMounts: [{ name: "restore", mountPath: DIRS.restore, readOnly: true }, ...(store.drill.server ? [] : [{ name: "scratch", mountPath: DIRS.scratch }]), { name: "tmp", mountPath: "/tmp" }],
       },
     });
     cronJob(args, store.uid, secret, opts, {

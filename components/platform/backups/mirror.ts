@@ -11,9 +11,9 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { emptyDir } from "../../workloads/pod";
+import { emptyDir, type EnvMap } from "../../workloads/pod";
 import { allowFlow, type PodGroup } from "../flows";
-import { type BackedUpStore, cronJob, type NamespaceBackupsArgs, type Step, TARGET_MOUNT, TARGET_VOLUME, transferEnv } from "./jobs";
+import { type BackedUpStore, cronJob, type NamespaceBackupsArgs, type Step, TARGET_DIR, TARGET_MOUNT, TARGET_VOLUME } from "./jobs";
 import { TARGET_FROM_FILES } from "./scripts";
 
 export interface BucketMirror {
@@ -115,25 +115,28 @@ export function bucketMirror(args: NamespaceBackupsArgs, targetSecret: k8s.core.
   const clients: PodGroup = { name: `backup-${m.name}`, namespace: ns, own: args.namespace, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [`backup-${m.name}`, `restore-${m.name}`] }] } };
   allowFlow({ name: `backup-${m.name}`, from: { pods: clients }, to: { pods: m.source.pods }, ports: [{ port: m.source.port }], why: `backup-${m.name} mirrors ${m.what} to the backup target, restore-${m.name} mirrors it back` }, args.instance, opts);
   const prefix = `${pulumi.getStack()}/${ns}/${m.name}/`;
-  const env = { ...transferEnv(prefix, args.target.settings.retention), BUCKETS: m.source.buckets.join(" ") };
+  // Each step gets the env its script reads, nothing more (a mirror has no retention: the target keeps the latest).
+  const where = { BACKUP_PREFIX: prefix, BUCKETS: m.source.buckets.join(" ") };
+  const live = { ...where, SOURCE_URL: m.source.url, SOURCE_DIR };
   const source = { name: "source", secret: { secretName: m.source.secret, items: [{ key: m.source.accessKey, path: "accesskey" }, { key: m.source.secretKey, path: "secretkey" }], defaultMode: 0o440 } };
   const sourceMount = { name: "source", mountPath: SOURCE_DIR, readOnly: true };
-  const mc = (name: string, script: string, extra: Step["volumeMounts"] = []): Step => ({
+  const mc = (name: string, script: string, env: EnvMap, extra: Step["volumeMounts"] = []): Step => ({
     name,
     image: m.clientImage,
     size: "small",
     command: ["/bin/sh", "-c", script],
-    env: { ...env, SOURCE_URL: m.source.url, SOURCE_DIR, HOME: "/tmp" },
+    // mc keeps its aliases under $HOME/.mc (MC_CONFIG_DIR, set by the scripts, points it at /tmp/mc).
+    env: { BACKUP_TARGET_DIR: TARGET_DIR, HOME: "/tmp", ...env },
     volumeMounts: [TARGET_MOUNT, { name: "tmp", mountPath: "/tmp" }, ...(extra ?? [])],
   });
   // The mirror and the restore are one step each: the first step is the check that the target is there.
-  const reachable = mc("target", `set -eu\n${ALIASES}\nmc ls "dst/$S3_BUCKET" >/dev/null && echo "target s3://$S3_BUCKET reachable"`);
+  const reachable = mc("target", `set -eu\n${ALIASES}\nmc ls "dst/$S3_BUCKET" >/dev/null && echo "target s3://$S3_BUCKET reachable"`, {});
   cronJob(args, m.uid, targetSecret, opts, {
     name: `backup-${m.name}`,
     schedule: args.target.settings.schedule,
     volumes: [emptyDir("tmp", "64Mi"), TARGET_VOLUME, source],
     first: reachable,
-    then: mc("mirror", MIRROR_SCRIPT, [sourceMount]),
+    then: mc("mirror", MIRROR_SCRIPT, live, [sourceMount]),
   });
   cronJob(args, m.uid, targetSecret, opts, {
     name: `drill-${m.name}`,
@@ -141,7 +144,7 @@ export function bucketMirror(args: NamespaceBackupsArgs, targetSecret: k8s.core.
     volumes: [emptyDir("tmp", "64Mi"), emptyDir("scratch", m.space), TARGET_VOLUME],
     first: reachable,
     server: { name: "scratch-server", image: m.serverImage, size: "small", restartPolicy: "Always", command: ["/bin/sh", "-c", SCRATCH_MINIO_SCRIPT], env: { HOME: "/tmp", ...SCRATCH }, volumeMounts: [{ name: "scratch", mountPath: "/scratch" }, { name: "tmp", mountPath: "/tmp" }] },
-    then: { ...mc("verify", MIRROR_DRILL_SCRIPT, [{ name: "scratch", mountPath: "/scratch", readOnly: true }]), env: { ...env, HOME: "/tmp", ...SCRATCH } },
+    then: mc("verify", MIRROR_DRILL_SCRIPT, { ...where, ...SCRATCH }, [{ name: "scratch", mountPath: "/scratch", readOnly: true }]),
   });
   cronJob(args, m.uid, targetSecret, opts, {
     name: `restore-${m.name}`,
@@ -149,7 +152,7 @@ export function bucketMirror(args: NamespaceBackupsArgs, targetSecret: k8s.core.
     suspend: true,
     volumes: [emptyDir("tmp", "64Mi"), TARGET_VOLUME, source],
     first: reachable,
-    then: mc("restore", MIRROR_RESTORE_SCRIPT, [sourceMount]),
+    then: mc("restore", MIRROR_RESTORE_SCRIPT, live, [sourceMount]),
   });
   return {
     what: m.what,

@@ -49,9 +49,6 @@ if [ -n "\${BACKUP_TARGET_DIR:-}" ]; then
 fi
 `.trim();
 
-/** A secret a store's client reads from a mounted file: \`from_file VAR\` sets VAR from $VAR_FILE when that is set. */
-const FROM_FILE = `from_file() { eval "f=\\\${$1_FILE:-}"; [ -z "$f" ] || { v=$(cat "$f"); export "$1=$v"; }; }`;
-
 /**
  * Upload what the dump wrote to $BACKUP_DIR under a new stamp, COMPLETE last, then keep the newest $RETENTION
  * complete backups: older ones, and interrupted ones older than this, are deleted. Any failure fails the Job.
@@ -124,8 +121,7 @@ exit "$fail"
  */
 export const PG_DUMP_SCRIPT = `
 set -eu
-${FROM_FILE}
-from_file PGPASSWORD
+[ -z "\${PGPASSWORD_FILE:-}" ] || { PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; }
 cd "$BACKUP_DIR"
 pg_dumpall --globals-only --no-role-passwords -f globals.sql
 : > tables.txt
@@ -164,8 +160,7 @@ ${DRILL_VERDICT}
  */
 export const PG_RESTORE_SCRIPT = `
 set -eu
-${FROM_FILE}
-from_file PGPASSWORD
+[ -z "\${PGPASSWORD_FILE:-}" ] || { PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; }
 psql -d postgres -q -v ON_ERROR_STOP=0 -f "$RESTORE_DIR/globals.sql" 2>&1 | grep -v 'already exists' || true
 while read -r db want; do
   [ -n "$(psql -d postgres -Atc "select 1 from pg_database where datname = '$db'")" ] || createdb "$db"
@@ -312,8 +307,7 @@ echo "$DATA_DIR restored from backup $(cat "$RESTORE_DIR/.stamp")"
  */
 export const QDRANT_DUMP_SCRIPT = `
 set -eu
-${FROM_FILE}
-from_file QDRANT_API_KEY
+[ -z "\${QDRANT_API_KEY_FILE:-}" ] || QDRANT_API_KEY=$(cat "$QDRANT_API_KEY_FILE")
 h="api-key: $QDRANT_API_KEY"
 list=$(curl -fsS -H "$h" "$QDRANT_URL/collections")
 { printf '%s' "$list" | tr -d '\\n'; echo; } | sed 's/"name":"/\\n/g' | sed -n '2,$s/^\\([^"]*\\)".*/\\1/p' > "$BACKUP_DIR/.names"
@@ -360,8 +354,7 @@ ${DRILL_VERDICT}
 /** Restore into the live Qdrant (with its key): each collection replaced by its snapshot while the server runs. */
 export const QDRANT_RESTORE_SCRIPT = `
 set -eu
-${FROM_FILE}
-from_file QDRANT_API_KEY
+[ -z "\${QDRANT_API_KEY_FILE:-}" ] || QDRANT_API_KEY=$(cat "$QDRANT_API_KEY_FILE")
 ${QDRANT_UPLOAD}
 upload_all
 echo "restored from backup $(cat "$RESTORE_DIR/.stamp")"
