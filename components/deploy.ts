@@ -11,7 +11,9 @@ import type { MonitoringAccess } from "./platform/metrics";
 import type { RegistryAccess } from "./platform/pullSecret";
 import type { StackConfig } from "./stack";
 import type { DeployedSuite, PlatformContext } from "./suites/types";
-import { BACKUP_BUCKET, backupTarget } from "./platform/backups/target";
+import { kserveGrant } from "./addons/kserve/config";
+import { BACKUP_GRANT, backupTarget } from "./platform/backups/target";
+import { mergeGrants, type ObjectStoreGrant } from "./platform/objectStore";
 
 /** Pull credentials for built images: Harbor's generated admin, or the operator's, or none. */
 export function registryAccess(stack: StackConfig, harbor: Harbor | undefined): RegistryAccess | undefined {
@@ -36,14 +38,13 @@ export function deploySuites(
   // Providers first (the object store, then the gateway), so their users are handed what they provide.
   const rank = (s: (typeof stack.suites)[number]) => (s.providesObjectStore ? 0 : s.providesGateway ? 1 : 2);
   const ordered = [...stack.suites].sort((a, b) => rank(a) - rank(b));
-  // Without an external bucket the backups go to the object store's platform-backups.
-  const requestedBuckets = [...stack.suites.flatMap((s) => s.buckets), ...(stack.backups.external ? [] : [BACKUP_BUCKET])];
+  const objectStoreGrants = storeGrants(stack);
   const gatewayConsumers = stack.suites.filter((s) => s.usesGateway).map((s) => s.name);
   const deployed: DeployedSuite[] = [];
   for (const suite of ordered) {
     const gateway = suite.usesGateway ? deployed.find((d) => d.gateway)?.gateway : undefined;
     const provided = deployed.find((d) => d.objectStore)?.objectStore;
-    const objectStore = suite.buckets.length > 0 ? provided : undefined;
+    const objectStore = suite.grants.length > 0 ? provided : undefined;
     const target = backupTarget(stack.backups, provided);
     const context: PlatformContext = {
       exposure: p.exposure,
@@ -63,11 +64,21 @@ export function deploySuites(
       ...(gateway ? { modelGateway: gateway } : {}),
       ...(monitoring ? { monitoring } : {}),
       ...(objectStore ? { objectStore } : {}),
-      ...(suite.providesObjectStore ? { requestedBuckets } : {}),
+      ...(suite.providesObjectStore ? { objectStoreGrants } : {}),
       ...(suite.providesGateway ? { gatewayConsumers } : {}),
     };
     deployed.push(suite.deploy(context, opts));
   }
   // In the order `suites` lists them, as the outputs show them.
   return stack.suites.map((s) => deployed.find((d) => d.name === s.name) as DeployedSuite);
+}
+
+/**
+ * Every user the object store's provider creates for others: each enabled suite's, the backups' (when they go to
+ * the store: no external bucket) and KServe's example's. Known before any suite is deployed, so the provider's user
+ * step is complete in the first `up`.
+ */
+export function storeGrants(stack: StackConfig): ObjectStoreGrant[] {
+  const kserve = kserveGrant(stack.kserve);
+  return mergeGrants([...stack.suites.flatMap((s) => s.grants), ...(stack.backups.external ? [] : [BACKUP_GRANT]), ...(kserve ? [kserve] : [])]);
 }

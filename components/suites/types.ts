@@ -18,7 +18,7 @@ import type { GpuConfig } from "../platform/gpu";
 import type { MonitoringAccess } from "../platform/metrics";
 import type { ModelGateway } from "../platform/modelGateway";
 import type { BackupSettings, BackupTarget } from "../platform/backups/target";
-import type { ObjectStore } from "../platform/objectStore";
+import type { ObjectStore, ObjectStoreGrant } from "../platform/objectStore";
 import type { RegistryAccess } from "../platform/pullSecret";
 
 /** What the platform hands every suite: shared settings, resolved images, registry access. */
@@ -57,8 +57,8 @@ export interface PlatformContext<I extends string = string> {
   readonly backupTarget?: BackupTarget;
   /** For the model gateway's provider: the enabled suites that use it (each gets a key of its own). */
   readonly gatewayConsumers?: readonly string[];
-  /** For the object store's provider: the buckets the other enabled suites asked for. */
-  readonly requestedBuckets?: readonly string[];
+  /** For the object store's provider: the other consumers' grants (a user each, its buckets, its access). */
+  readonly objectStoreGrants?: readonly ObjectStoreGrant[];
 }
 
 export interface ParsedSlice<C> {
@@ -87,8 +87,11 @@ export interface SuiteModule<S extends Schema, C, I extends string, R> {
   readonly usesGateway?: boolean;
   /** The S3 store this suite provides to the others (deployed before its users, creating their buckets). */
   objectStore?(resource: R): ObjectStore;
-  /** The buckets this suite wants in the platform's object store; it gets `objectStore` when a provider is enabled. */
-  objectStoreBuckets?(config: C): readonly string[];
+  /**
+   * The users this suite wants in the platform's object store (each with its buckets, read-write or read-only); it
+   * gets `objectStore` when a provider is enabled, and from it only those users' keys.
+   */
+  objectStoreGrants?(config: C): readonly ObjectStoreGrant[];
 }
 
 /** A suite whose slice has been parsed: ready to deploy when enabled. */
@@ -102,8 +105,8 @@ export interface ParsedSuite {
   readonly providesGateway: boolean;
   readonly usesGateway: boolean;
   readonly providesObjectStore: boolean;
-  /** Buckets it wants in the platform's object store (empty: it uses none). */
-  readonly buckets: readonly string[];
+  /** Its users in the platform's object store (empty: it uses none). */
+  readonly grants: readonly ObjectStoreGrant[];
 }
 
 export interface DeployedSuite {
@@ -139,7 +142,7 @@ export function defineSuite<S extends Schema, C, I extends string, R>(m: SuiteMo
         providesGateway: m.gateway !== undefined,
         usesGateway: m.usesGateway ?? false,
         providesObjectStore: m.objectStore !== undefined,
-        buckets: m.objectStoreBuckets?.(config) ?? [],
+        grants: m.objectStoreGrants?.(config) ?? [],
         deploy(context, opts) {
           // The platform resolves every image of this suite's catalogue, so the narrowing holds.
           const resource = m.create(config, context as PlatformContext<I>, opts);

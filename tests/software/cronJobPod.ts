@@ -24,16 +24,29 @@ export interface PodRun {
  * sidecar (an init container with restartPolicy Always) runs in the background from its place in the order until
  * the pod's last container has exited, as the kubelet runs it.
  */
-export function runCronJobPod(res: readonly Recorded[], cronJob: string, opts: { hosts: readonly string[]; user?: string; env?: Record<string, string>; root?: string; path?: readonly string[] }): PodRun {
-  const w = res.find((r) => r.type === "kubernetes:batch/v1:CronJob" && k8sName(r) === cronJob);
-  if (!w) throw new Error(`no CronJob ${cronJob} in the render`);
+export function runCronJobPod(res: readonly Recorded[], cronJob: string, opts: PodRunOptions): PodRun {
+  return runJobPod(res, "batch/v1:CronJob", cronJob, opts);
+}
+
+export interface PodRunOptions {
+  readonly hosts: readonly string[];
+  readonly user?: string;
+  readonly env?: Record<string, string>;
+  readonly root?: string;
+  readonly path?: readonly string[];
+}
+
+/** A rendered Job's or CronJob's pod, run here as runCronJobPod says. */
+export function runJobPod(res: readonly Recorded[], kind: "batch/v1:CronJob" | "batch/v1:Job", cronJob: string, opts: PodRunOptions): PodRun {
+  const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === cronJob);
+  if (!w) throw new Error(`no ${kind} ${cronJob} in the render`);
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `sw-${cronJob}-`));
   let output = "";
   let code = 0;
   const sidecars: { child: ChildProcess; log: string }[] = [];
   for (const spec of [...containersOf(w, true), ...containersOf(w)]) {
     const step = String(spec.name);
-    const c = localContainer(res, "batch/v1:CronJob", cronJob, step, root);
+    const c = localContainer(res, kind, cronJob, step, root);
     // Service names in mounted Secrets and ConfigMaps (the backup target's endpoint) point at loopback too.
     for (const m of (spec.volumeMounts ?? []) as JsonObject[]) {
       const v = ((podSpecOf(w).volumes ?? []) as JsonObject[]).find((x) => x.name === m.name);

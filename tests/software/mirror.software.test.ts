@@ -11,10 +11,9 @@ import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { renderStack, type Recorded } from "../helpers/harness";
 import { runShell } from "../helpers/s3server";
-import { runCronJobPod } from "./cronJobPod";
+import { runCronJobPod, runJobPod } from "./cronJobPod";
 import { statusOf } from "./http";
 import { type LocalMinio, localMinio, minioBin } from "./minio";
-import { localContainer } from "./pod";
 import { launch, stop, tail, waitUntil } from "./processes";
 
 const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software");
@@ -47,8 +46,8 @@ beforeAll(async () => {
   }));
   source = localMinio(res);
   await source.start();
-  const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
-  expect(await runShell(job.command[2], { ...job.env, S3_ENDPOINT_URL: source.endpoint })).toMatchObject({ code: 0 });
+  // The buckets and users (the mirror's own among them), made by the rendered setup pod.
+  expect(runJobPod(res, "batch/v1:Job", "minio-create-buckets", { hosts, path: TOOLS })).toMatchObject({ code: 0 });
   // The "external" bucket: a second MinIO with keys of its own, and the bucket the stack names.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sw-external-"));
   const log = path.join(dir, "minio.log");

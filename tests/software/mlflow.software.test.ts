@@ -1,27 +1,42 @@
 /**
  * MLflow for real: PyPI mlflow 3.17.2 (what the mlflow image installs) with the rendered command line and env
  * (basic auth on, as in both stacks), against the MLOps PostgreSQL started as rendered (its init script makes
- * MLflow's database and user) and a local S3 API on MinIO's port (s3rver with signature checks, keyed with the
- * generated minio-credentials; MinIO itself has no build here: the module proxy refuses its release). The
- * buckets come from the rendered minio-create-buckets Job's own script. The one change: the Service names in
- * the args, env and the mounted basic_auth.ini point at loopback.
+ * MLflow's database and user) and MinIO as rendered (tests/software/minio.ts), whose buckets and users the rendered
+ * minio-create-buckets pod makes with mc: MLflow stores its artifacts with its own user (minio-user-mlflow), not the
+ * root keys. The one change: the Service names in the args, env and the mounted basic_auth.ini point at loopback.
  */
 import { type ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack, type Recorded } from "../helpers/harness";
-import { type LocalS3, runShell, startLocalS3 } from "../helpers/s3server";
+import * as os from "os";
+import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
+import { runShell } from "../helpers/s3server";
+import { runJobPod } from "./cronJobPod";
+import { type LocalMinio, localMinio } from "./minio";
 import { request } from "./http";
 import { localContainer, type LocalContainer, onLoopback, renderedData } from "./pod";
 import { type LocalPostgres, startPostgres } from "./postgres";
 import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
 const NS = "mlops";
+const MC = path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software"), "mc", "bin");
+/** The status of a listing of a bucket with MinIO's root keys (the operator's view), and the keys in it. */
+const listing = async (bucket: string) => {
+  const env = localContainer(res, "apps/v1:Deployment", "minio").env;
+  const run = await runShell(`set -eu\n${S3_SHELL_FUNCTION}\nS3_OUT=$(mktemp); printf '%s ' "$(s3 GET '${bucket}?list-type=2')"; cat "$S3_OUT"; rm -f "$S3_OUT"`, {
+    S3_ENDPOINT_URL: minio.endpoint,
+    AWS_ACCESS_KEY_ID: env.MINIO_ROOT_USER,
+    AWS_SECRET_ACCESS_KEY: env.MINIO_ROOT_PASSWORD,
+    AWS_REGION: "us-east-1",
+  });
+  return { status: run.output.split(" ")[0], keys: [...run.output.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]) };
+};
 const SERVICES = ["postgresql-external.mlops.svc.cluster.local", "minio.mlops.svc.cluster.local"];
 
 let res: Recorded[];
 let pg: LocalPostgres;
-let s3: LocalS3;
+let minio: LocalMinio;
 let mlflow: LocalContainer;
 let child: ChildProcess;
 let admin: string;
@@ -36,14 +51,12 @@ const call = (p: string, opts: { host?: string; auth?: string; method?: string; 
 beforeAll(async () => {
   ({ resources: res } = await renderStack("dev"));
   pg = await startPostgres(res, "postgresql");
-  // The S3 API with MinIO's generated keys, on MinIO's port.
-  const creds = localContainer(res, "apps/v1:Deployment", "minio").env;
-  s3 = await startLocalS3({ accessKey: creds.MINIO_ROOT_USER, secretKey: creds.MINIO_ROOT_PASSWORD }, 9000);
-  // The bucket Job's container, as rendered: its script creates every bucket.
-  const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
-  expect(job.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
-  const made = await runShell(job.command[2], onLoopback(job.env, SERVICES));
-  expect(made).toMatchObject({ code: 0 });
+  minio = localMinio(res);
+  await minio.start();
+  // The bucket and user Job's pod, as rendered: every bucket, MLflow's user among the others.
+  const made = runJobPod(res, "batch/v1:Job", "minio-create-buckets", { hosts: SERVICES, path: [MC] });
+  expect(made.output).toContain("user mlflow: policy llm-platform-mlflow");
+  expect(made.code).toBe(0);
   ({ mlflow, child, admin } = await startMlflow(res));
 }, 180_000);
 
@@ -66,12 +79,14 @@ async function startMlflow(rendered: Recorded[]): Promise<{ mlflow: LocalContain
 afterAll(async () => {
   await stop(child);
   pg?.stop();
-  await s3?.close();
+  await minio?.stop();
 });
 
-test("the bucket Job's script made every rendered bucket with the generated keys", () => {
+test("the bucket Job made every rendered bucket", async () => {
   const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
-  expect(s3.buckets()).toEqual(job.env.BUCKETS.split(" ").sort());
+  const buckets = job.env.BUCKETS.split(" ");
+  expect(buckets.length).toBeGreaterThan(4);
+  for (const b of buckets) expect(`${b}: ${(await listing(b)).status}`).toBe(`${b}: 200`);
 });
 
 test("opens the Service's port; /health answers without a login, the API only with the generated admin password", async () => {
@@ -94,7 +109,7 @@ test("a run's artifact goes through the server into the artifacts bucket, and it
   const artifactPath = info.artifact_uri.replace(/^mlflow-artifacts:\/?/, "").replace(/^\/+/, "");
   const put = await call(`/api/2.0/mlflow-artifacts/artifacts/${artifactPath}/model.txt`, { auth: admin, method: "PUT", body: "weights", type: "application/octet-stream" });
   expect(put.status).toBe(200);
-  expect(s3.objects("mlflow-artifacts").some((k) => k.endsWith(`${info.run_id}/artifacts/model.txt`))).toBe(true);
+  expect((await listing("mlflow-artifacts")).keys.some((k) => k.endsWith(`${info.run_id}/artifacts/model.txt`))).toBe(true);
   // The experiment is a row in MLflow's own database, under its own login.
   const mlflowPassword = mlflow.env.PGPASSWORD;
   expect(pg.psql("mlflow", mlflowPassword, "mlflow", "select name from experiments where name = 'software-tier'").stdout.trim()).toBe("software-tier");

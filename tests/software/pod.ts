@@ -61,7 +61,12 @@ export function localContainer(res: readonly Recorded[], kind: string, workload:
       if (!source) continue;
       const data = objectData(res, s.secret ? "Secret" : "ConfigMap", ns, String(source.secretName ?? source.name), source.optional === true);
       const items = ((source.items as JsonObject[] | undefined) ?? Object.keys(data).map((key) => ({ key, path: key }))).filter((i) => data[String(i.key)] !== undefined);
-      for (const item of items) fs.writeFileSync(path.join(dir, String(item.path)), data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
+      for (const item of items) {
+        // An item's path may name a subdirectory (a projected volume's users/<name>/key).
+        const file = path.join(dir, String(item.path));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, data[String(item.key)], { mode: Number(source.defaultMode ?? 0o644) });
+      }
     }
   }
   const env: Record<string, string> = {};

@@ -148,7 +148,7 @@ describe("where backups go", () => {
     const bucketsOf = (c: JsonObject) => String(envOf(c).BUCKETS.value).split(" ");
     expect(bucketsOf(mirror)).toEqual(String(envOf(containersOf(byName(res, "batch/v1:Job", "minio-create-buckets"))[0]).BUCKETS.value).split(" "));
     expect(envOf(mirror).SOURCE_URL.value).toBe("http://minio.mlops.svc.cluster.local:9000");
-    expect(podSpecOf(byName(res, "batch/v1:CronJob", "backup-minio-buckets")).volumes).toContainEqual({ name: "source", secret: { secretName: "minio-credentials", items: [{ key: "accesskey", path: "accesskey" }, { key: "secretkey", path: "secretkey" }], defaultMode: 0o440 } });
+    expect(podSpecOf(byName(res, "batch/v1:CronJob", "backup-minio-buckets")).volumes).toContainEqual({ name: "source", secret: { secretName: "minio-user-minio-mirror", items: [{ key: "accesskey", path: "accesskey" }, { key: "secretkey", path: "secretkey" }], defaultMode: 0o440 } });
     // The drill's scratch MinIO is a native sidecar on loopback, as large as MinIO's claim; the restore waits to be run.
     const drill = podSpecOf(byName(res, "batch/v1:CronJob", "drill-minio-buckets"));
     const server = (drill.initContainers as JsonObject[]).find((c) => c.name === "scratch-server")!;

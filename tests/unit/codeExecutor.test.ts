@@ -6,7 +6,7 @@
  */
 import { PROMETHEUS_POD_LABELS } from "../../components/addons/monitoring/values";
 import type { CodeExecutorConfig } from "../../components/suites/codeExecutor/config";
-import { executorBuckets, executorQuota, s3Source } from "../../components/suites/codeExecutor/decisions";
+import { executorGrants, executorQuota, s3Source } from "../../components/suites/codeExecutor/decisions";
 import { EXECUTOR_RULES } from "../../components/suites/codeExecutor/names";
 import { reaches as reachesIn } from "../helpers/reach";
 import { selectorMatches, type LabelSelector, type PodInfo } from "../../scripts/lib/netpol";
@@ -142,8 +142,9 @@ describe("code-executor on the prod stack", () => {
     const secret = inNs(res, "core/v1:Secret").find((s) => k8sName(s) === "object-store")!;
     expect(isSecretValue(secret.raw.stringData)).toBe(true);
     expect(secret.inputs.stringData).toEqual({
-      AWS_ACCESS_KEY_ID: "generated-minio-credentials-accesskey",
-      AWS_SECRET_ACCESS_KEY: "generated-minio-credentials-secretkey",
+      // Its own user (read-write on its bucket alone), not MinIO's root keys.
+      AWS_ACCESS_KEY_ID: "code-executor",
+      AWS_SECRET_ACCESS_KEY: "generated-minio-user-code-executor-secretkey",
       AWS_REGION: "us-east-1",
       S3_ENDPOINT_URL: "http://minio.mlops.svc.cluster.local:9000",
       S3_BUCKET: BUCKET,
@@ -203,7 +204,9 @@ test("where S3 comes from: the operator's keys first, then the platform's store;
   const operator = { s3: {} } as unknown as CodeExecutorConfig;
   const none = {} as CodeExecutorConfig;
   expect([s3Source(operator, true), s3Source(none, true), s3Source(none, false)]).toEqual(["operator", "object-store", "none"]);
-  expect([executorBuckets(operator), executorBuckets(none)]).toEqual([[], [BUCKET]]);
+  expect(executorGrants(operator)).toEqual([]);
+  // Its own user, read-write on its bucket alone.
+  expect(executorGrants(none)).toEqual([expect.objectContaining({ user: "code-executor", buckets: [BUCKET], access: "readwrite" })]);
 });
 
 test("without the LLM stack: the endpoint and key come from config, and both services reach the internet for it", async () => {

@@ -1,12 +1,12 @@
 /**
  * The mlops suite (seed mlops-base.md): the seed's names and ports, generated credentials under the seed's keys,
- * the bucket Job (its script run for real against a local S3 API that checks signatures), PostgreSQL's MLflow
+ * the bucket and user Job (its script runs against a real MinIO in tests/software/minioUsers.software.test.ts), PostgreSQL's MLflow
  * database, MLflow's wiring and login, the flows, sizes per profile, URLs and secret outputs, and bad input.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BUCKETS_SCRIPT, POSTGRES_INIT_SCRIPT } from "../../components/suites/mlops/scripts";
+import { POSTGRES_INIT_SCRIPT } from "../../components/suites/mlops/scripts";
 import { manifestSet } from "../../scripts/lib/manifests";
 import {
   at,
@@ -25,7 +25,7 @@ import {
   type RenderOptions,
   type StackName,
 } from "../helpers/harness";
-import { runShell, S3_KEYS, startLocalS3, type LocalS3 } from "../helpers/s3server";
+import { runShell } from "../helpers/s3server";
 
 const NS = "mlops";
 const SEED_BUCKETS = ["mlflow-artifacts", "models", "datasets", "experiments"];
@@ -134,8 +134,8 @@ describe("mlops on the dev stack (nodePort, small profile)", () => {
     expect(envOf(c)).toMatchObject({
       PGPASSWORD: secretRef("postgresql-credentials", "mlflow-password"),
       MLFLOW_S3_ENDPOINT_URL: { value: "http://minio.mlops.svc.cluster.local:9000" },
-      AWS_ACCESS_KEY_ID: secretRef("minio-credentials", "accesskey"),
-      AWS_SECRET_ACCESS_KEY: secretRef("minio-credentials", "secretkey"),
+      AWS_ACCESS_KEY_ID: secretRef("minio-user-mlflow", "accesskey"),
+      AWS_SECRET_ACCESS_KEY: secretRef("minio-user-mlflow", "secretkey"),
       MLFLOW_AUTH_ADMIN_PASSWORD: secretRef("mlflow-auth", "admin-password"),
     });
     const hosts = String((c.command as string[]).find((a) => a.startsWith("--allowed-hosts=")));
@@ -153,17 +153,54 @@ describe("mlops on the dev stack (nodePort, small profile)", () => {
     expect(at(byName(res, "core/v1:Service", "mlflow").inputs, "spec.ports.0")).toMatchObject({ port: 5000, nodePort: 30500 });
   });
 
-  test("minio-create-buckets: the seed's four buckets and every suite's, replaced (deleted first) only when the list changes, kept when done", () => {
+  test("minio-create-buckets: mc with the root keys as files, the seed's four buckets and every consumer's, a user per consumer; replaced (deleted first) when a bucket, policy or key changes", () => {
     const job = byName(res, "batch/v1:Job", "minio-create-buckets");
-    const env = envOf(containersOf(job)[0]);
+    const c = containersOf(job)[0];
+    expect(c.image).toBe("quay.io/minio/mc:RELEASE.2025-03-12T17-29-24Z");
+    const env = envOf(c);
     const buckets = String(env.BUCKETS.value).split(" ");
     expect(buckets.slice(0, 4)).toEqual(SEED_BUCKETS);
-    expect(env).toMatchObject({ S3_ENDPOINT_URL: { value: "http://minio.mlops.svc.cluster.local:9000" }, AWS_ACCESS_KEY_ID: secretRef("minio-credentials", "accesskey") });
+    expect(buckets).toEqual(expect.arrayContaining(["context-engine-snapshots", "code-executor-artifacts", "platform-backups"]));
+    // No key in the env: the root keys are files of minio-credentials, each user's files of its own Secret.
+    expect(Object.values(env).some((v) => JSON.stringify(v).includes("secretKeyRef"))).toBe(false);
+    const volumes = podSpecOf(job).volumes as JsonObject[];
+    expect(volumes.find((v) => v.name === "root")).toMatchObject({ secret: { secretName: "minio-credentials", items: [{ key: "accesskey", path: "accesskey" }, { key: "secretkey", path: "secretkey" }] } });
+    const sources = at(volumes.find((v) => v.name === "users") as JsonObject, "projected.sources") as JsonObject[];
+    const users = sources.filter((x) => x.secret).map((x) => at(x, "secret.name"));
+    expect(users.sort()).toEqual(["minio-user-backups", "minio-user-code-executor", "minio-user-context-engine", "minio-user-mlflow"]);
+    expect(sources.filter((x) => x.configMap).map((x) => at(x, "configMap.items.0"))).toContainEqual({ key: "mlflow.json", path: "mlflow/policy.json" });
     expect(at(job.inputs, "spec.ttlSecondsAfterFinished")).toBeUndefined();
-    expect(at(job.inputs, "metadata.annotations")).toHaveProperty(["llm-platform/buckets"]);
+    expect(Object.keys(at(job.inputs, "spec.template.metadata.annotations") as JsonObject).sort()).toEqual(["llm-platform/buckets", "llm-platform/policies", "llm-platform/users"]);
     expect(registered.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "minio-create-buckets")?.deleteBeforeReplace).toBe(true);
     // Nothing waits a wave for the MinIO Deployment: the script waits for the server itself.
     expect(registered.find((r) => r.name === "minio-create-buckets")?.dependencies.some((d) => d.includes("Deployment"))).toBe(false);
+  });
+
+  test("each consumer's policy opens its own buckets and nothing else, read-only where it only reads; no consumer holds the root keys", () => {
+    const data = byName(res, "core/v1:ConfigMap", "minio-policies").inputs.data as Record<string, string>;
+    const statements = (user: string) => (JSON.parse(data[`${user}.json`]) as { Statement: { Action: string[]; Resource: string[] }[] }).Statement;
+    expect(statements("mlflow").flatMap((st) => st.Resource)).toEqual(["arn:aws:s3:::mlflow-artifacts", "arn:aws:s3:::mlflow-artifacts/*"]);
+    expect(statements("backups").flatMap((st) => st.Resource)).toEqual(["arn:aws:s3:::platform-backups", "arn:aws:s3:::platform-backups/*"]);
+    expect(statements("code-executor")[1].Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]));
+    for (const user of Object.keys(data).map((k) => k.replace(/\.json$/, ""))) {
+      const actions = statements(user).flatMap((st) => st.Action);
+      expect(actions.every((a) => a.startsWith("s3:"))).toBe(true);
+      expect(statements(user).flatMap((st) => st.Resource).some((r) => r === "arn:aws:s3:::*" || r === "*")).toBe(false);
+    }
+    // The user Secrets: the access key is the user's name, the secret key generated (not in git, not in the program).
+    const mlflowUser = byName(res, "core/v1:Secret", "minio-user-mlflow").inputs.stringData as Record<string, string>;
+    expect(mlflowUser.accesskey).toBe("mlflow");
+    expect(mlflowUser.secretkey).toMatch(/^generated-/);
+    // minio-credentials is read by MinIO and the setup Job only.
+    const readers = res
+      .filter((r) => /(Deployment|StatefulSet|Job|CronJob)$/.test(r.type))
+      .filter((r) => JSON.stringify(r.inputs).includes('"minio-credentials"'))
+      .map((r) => `${at(r.inputs, "metadata.namespace")}/${k8sName(r)}`);
+    expect(readers.sort()).toEqual(["mlops/minio", "mlops/minio-create-buckets"]);
+    const stores = ofType(res, "core/v1:Secret").filter((r) => k8sName(r) === "object-store" || k8sName(r) === "backup-target");
+    const rootKey = (byName(res, "core/v1:Secret", "minio-credentials").inputs.stringData as Record<string, string>).accesskey;
+    expect(stores.length).toBeGreaterThan(2);
+    for (const st of stores) expect((st.inputs.stringData as Record<string, string>).AWS_ACCESS_KEY_ID).not.toBe(rootKey);
   });
 
   test("flows from the wiring: MLflow -> PostgreSQL and MinIO, the bucket Job -> MinIO, NodePorts; default deny both ways", () => {
@@ -261,41 +298,6 @@ describe("mlops on prod (gateway, standard profile, monitoring on)", () => {
     const policies = ofType(resources, "gateway.envoyproxy.io/v1alpha1:SecurityPolicy").filter((p) => at(p.inputs, "metadata.namespace") === NS);
     expect(policies.map((p) => at(p.inputs, "spec.targetRefs.0.name"))).toEqual(["mlflow"]);
     expect(inNs(resources, "monitoring.coreos.com/v1:ServiceMonitor")).toEqual([]);
-  });
-});
-
-describe("the bucket Job's script against a local S3 API (s3rver, signatures checked)", () => {
-  let s3: LocalS3;
-  const env = () => ({ S3_ENDPOINT_URL: s3.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: S3_KEYS.accessKey, AWS_SECRET_ACCESS_KEY: S3_KEYS.secretKey });
-  beforeEach(async () => {
-    s3 = await startLocalS3();
-  });
-  afterEach(async () => {
-    await s3.close();
-  });
-
-  test("creates every bucket, and a second run over existing buckets succeeds", async () => {
-    const buckets = [...SEED_BUCKETS, "context-engine-snapshots"];
-    const first = await runShell(BUCKETS_SCRIPT, { ...env(), BUCKETS: buckets.join(" ") });
-    expect(first).toMatchObject({ code: 0 });
-    expect(s3.buckets()).toEqual([...buckets].sort());
-    const again = await runShell(BUCKETS_SCRIPT, { ...env(), BUCKETS: [...buckets, "extra-bucket"].join(" ") });
-    expect(again.code).toBe(0);
-    expect(again.output).toContain("bucket extra-bucket ready");
-    expect(s3.buckets()).toEqual([...buckets, "extra-bucket"].sort());
-  });
-
-  test("wrong keys fail the Job, naming the bucket and the status", async () => {
-    const run = await runShell(BUCKETS_SCRIPT, { ...env(), AWS_SECRET_ACCESS_KEY: "not-the-secret-key-at-all-0123456789", BUCKETS: "models" });
-    expect(run.output).toMatch(/creating bucket models: HTTP 403/);
-    expect(run.code).not.toBe(0);
-    expect(s3.buckets()).toEqual([]);
-  });
-
-  test("an invalid bucket name fails instead of being skipped", async () => {
-    const run = await runShell(BUCKETS_SCRIPT, { ...env(), BUCKETS: "models x" });
-    expect(run.code).not.toBe(0);
-    expect(run.output).toMatch(/creating bucket x: HTTP 400/);
   });
 });
 

@@ -277,9 +277,11 @@ describe("KServe", () => {
     const store: ObjectStore = {
       endpoint: "http://minio.mlops.svc.cluster.local:9000",
       region: "us-east-1",
-      accessKey: pulumi.secret("access-id"),
-      secretKey: pulumi.secret("secret-key"),
       provider: "mlops",
+      keys: (user) => {
+        if (user !== "kserve-models") throw new Error(`no grant for ${user}`);
+        return { accessKey: user, secretKey: pulumi.secret("secret-key") };
+      },
       pods: { name: "minio", namespace: "mlops", own: "mlops", selector: { matchLabels: { "app.kubernetes.io/name": "minio" } } },
       port: 9000,
     };
@@ -301,7 +303,7 @@ describe("KServe", () => {
       "serving.kserve.io/s3-region": "us-east-1",
     });
     expect(isSecretValue(secret.raw.stringData)).toBe(true);
-    expect(secret.inputs.stringData).toEqual({ AWS_ACCESS_KEY_ID: "access-id", AWS_SECRET_ACCESS_KEY: "secret-key" });
+    expect(secret.inputs.stringData).toEqual({ AWS_ACCESS_KEY_ID: "kserve-models", AWS_SECRET_ACCESS_KEY: "secret-key" });
     expect(enforced(res, "kserve-models")).toBe("baseline");
     expect(at(nsLabels(res, "kserve-models"), "annotations.llm-platform/pod-security-reason")).toMatch(/storage-initializer/);
     expect(policy(res, "kserve-models", "default-deny").inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });

@@ -24,7 +24,7 @@ const { at, byName, configProblems, containersOf, k8sName, parsedStack, podSpecO
 /** Readers that need not roll, by workload and Secret, with the reason. */
 const EXEMPT: Record<string, string> = {
   "harbor-create-project/harbor-credentials": "reads only the admin password, which Harbor keeps from its first start (not rotatable by config)",
-  "minio-create-buckets/minio-credentials": "creates the buckets once; they stay whatever keys come later (it is replaced when the bucket list changes)",
+  "minio-create-buckets/minio-credentials": "signs in with the root keys to create the buckets and users once; they stay whatever root keys come later (it is replaced when a bucket, a policy or a user's key changes)",
   "litellm-database/llm-stack-secrets": "logs in as the superuser only to set LiteLLM's role; it runs again whenever that role's password changes",
 };
 

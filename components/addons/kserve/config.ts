@@ -7,6 +7,7 @@ import type { Claims } from "../../config/claims";
 import type { PlatformConfig } from "../../config/platform";
 import type { ChartConfig, Reader } from "../../config/reader";
 import { chartAddonKeys, type KeySpec } from "../../config/schema";
+import type { ObjectStoreGrant } from "../../platform/objectStore";
 import type { CertManagerConfig } from "../certManager/config";
 
 const group = "KServe";
@@ -47,6 +48,15 @@ export interface KserveConfig {
   readonly namespace: string;
   /** The example InferenceService, when on (kserveEnabled and the mlops suite). */
   readonly example?: { readonly namespace: string; readonly storageUri: string };
+}
+
+export const KSERVE_USER = "kserve-models";
+
+/** The example's user in the object store: the model's bucket, read-only (the storage-initializer only downloads). */
+export function kserveGrant(cfg: KserveConfig): ObjectStoreGrant | undefined {
+  if (!cfg.example) return undefined;
+  const bucket = cfg.example.storageUri.slice("s3://".length).split("/")[0];
+  return { user: KSERVE_USER, buckets: [bucket], access: "readonly", holder: `KServe's storage-initializer in ${cfg.example.namespace} (Secret kserve-s3)` };
 }
 
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/;

@@ -12,7 +12,7 @@ import { Namespace } from "../../platform/namespace";
 import type { PlatformApis } from "../../platform/apis";
 import type { ObjectStore } from "../../platform/objectStore";
 import { chartNamespace, chartRelease } from "../shared";
-import type { KserveConfig } from "./config";
+import { KSERVE_USER, type KserveConfig } from "./config";
 import { exampleInferenceServiceSpec, KSERVE, kserveValues, s3Annotations, sklearnRuntimeSpec } from "./values";
 
 export interface KserveArgs {
@@ -85,13 +85,15 @@ export class Kserve extends pulumi.ComponentResource {
       { parent: this },
     );
     const labels = (n: string, component: string) => standardLabels(n, name, component);
+    // Its own user, read-only on the model's bucket (kserveGrant), not the store's root keys.
+    const keys = store.keys(KSERVE_USER);
     const secret = new k8s.core.v1.Secret(
       `${name}-s3`,
       {
         metadata: { name: e.secret, namespace: ns.name, labels: labels(e.secret, "config"), annotations: s3Annotations(store.endpoint, store.region) },
         type: "Opaque",
-        // The store's generated keys, by reference: the same values the store accepts, a secret in state.
-        stringData: pulumi.secret(pulumi.all([store.accessKey, store.secretKey]).apply(([id, key]) => ({ AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: key }))),
+        // The user's generated keys, by reference: the same values the store's user step set, a secret in state.
+        stringData: pulumi.secret(pulumi.all([keys.accessKey, keys.secretKey]).apply(([id, key]) => ({ AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: key }))),
       },
       { parent: this },
     );

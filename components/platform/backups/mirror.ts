@@ -36,6 +36,8 @@ export interface BucketMirror {
     readonly buckets: readonly string[];
     readonly pods: PodGroup;
     readonly port: number;
+    /** How the operator makes the store's buckets and users again (a store that lost its volume lost both). */
+    readonly setup: string;
   };
 }
 
@@ -96,13 +98,17 @@ done
 echo "drill passed: $total objects"
 `.trim();
 
-/** The target's copy of each bucket in $BUCKETS mirrored back into the live store (made again if it is gone). */
+/**
+ * The target's copy of each bucket in $BUCKETS mirrored back into the live store. The source's keys are a user that
+ * may read and write the buckets but not make them: a store that lost its buckets lost its users too (MinIO keeps
+ * them on the same volume), so its own setup ($SETUP) runs first and makes both.
+ */
 export const MIRROR_RESTORE_SCRIPT = `
 set -eu
 ${ALIASES}
 ${SOURCE_ALIAS}
 for b in $BUCKETS; do
-  mc mb --ignore-existing "src/$b" >/dev/null
+  mc ls "src/$b" >/dev/null 2>&1 || { echo "$b: the store has no such bucket, or these keys cannot open it: $SETUP, then run this again"; exit 1; }
   n=$(mc cat "dst/$S3_BUCKET/$BACKUP_PREFIX.counts/$b" 2>/dev/null) || { echo "$b: never mirrored, nothing to restore"; continue; }
   [ "$n" -gt 0 ] || { echo "$b: empty when mirrored"; continue; }
   mc mirror --overwrite --quiet "dst/$S3_BUCKET/$BACKUP_PREFIX$b" "src/$b" >/dev/null
@@ -152,7 +158,7 @@ export function bucketMirror(args: NamespaceBackupsArgs, targetSecret: k8s.core.
     suspend: true,
     volumes: [emptyDir("tmp", "64Mi"), TARGET_VOLUME, source],
     first: reachable,
-    then: mc("restore", MIRROR_RESTORE_SCRIPT, live, [sourceMount]),
+    then: mc("restore", MIRROR_RESTORE_SCRIPT, { ...live, SETUP: m.source.setup }, [sourceMount]),
   });
   return {
     what: m.what,

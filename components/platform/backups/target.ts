@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checksum } from "../../lib/checksum";
 import { standardLabels } from "../../lib/labels";
 import { allowFlow, type NetworkConfig, type PodGroup } from "../flows";
-import type { ObjectStore } from "../objectStore";
+import type { ObjectStore, ObjectStoreGrant } from "../objectStore";
 
 export interface ExternalBucket {
   readonly endpoint: string;
@@ -29,6 +29,8 @@ export interface BackupSettings {
 
 /** The bucket the platform's object store keeps backups in when no external one is configured. */
 export const BACKUP_BUCKET = "platform-backups";
+/** The object store's user every backup and drill pod uses: platform-backups, read-write (a drill reads, a prune deletes). */
+export const BACKUP_GRANT: ObjectStoreGrant = { user: "backups", buckets: [BACKUP_BUCKET], access: "readwrite", holder: "every namespace's backup, drill and restore pods (Secret backup-target)" };
 export const BACKUP_TARGET_SECRET = "backup-target";
 /** Every backup and drill pod carries it: the flows to the target and to the stores select on it. */
 export const BACKUP_POD_LABEL = "llm-platform/backup";
@@ -38,7 +40,7 @@ export interface BackupTarget {
   readonly endpoint: string;
   readonly bucket: string;
   readonly region: string;
-  readonly accessKey: pulumi.Output<string>;
+  readonly accessKey: pulumi.Input<string>;
   readonly secretKey: pulumi.Output<string>;
   /** The object store's pods when the target is in the cluster; absent for an external endpoint (internet egress). */
   readonly store?: { readonly pods: PodGroup; readonly port: number; readonly provider: string };
@@ -56,8 +58,7 @@ export function backupTarget(settings: BackupSettings, objectStore: ObjectStore 
     endpoint: objectStore.endpoint,
     bucket: BACKUP_BUCKET,
     region: objectStore.region,
-    accessKey: objectStore.accessKey,
-    secretKey: objectStore.secretKey,
+    ...objectStore.keys(BACKUP_GRANT.user),
     store: { pods: objectStore.pods, port: objectStore.port, provider: objectStore.provider },
     location: `s3://${BACKUP_BUCKET} in the platform's object store (${objectStore.provider})`,
   };

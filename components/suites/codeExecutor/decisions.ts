@@ -5,6 +5,7 @@
  */
 import { parseCpu, parseMemory } from "../../lib/capacity";
 import type { GpuPlacement } from "../../platform/gpu";
+import type { ObjectStoreGrant } from "../../platform/objectStore";
 import type { CodeExecutorConfig } from "./config";
 import { BUCKET, NAMES, PORTS, SEED_RESOURCES } from "./names";
 
@@ -82,10 +83,13 @@ export function s3Source(cfg: Pick<CodeExecutorConfig, "s3">, objectStoreOffered
   return objectStoreOffered ? "object-store" : "none";
 }
 
+/** The suite's user in the platform's object store: its bucket, read-write. */
+export const EXECUTOR_STORE_USER = "code-executor";
+
 /**
- * The buckets the suite asks the platform's object store for. None when the operator brings S3 keys: the
+ * The user the suite asks the platform's object store for. None when the operator brings S3 keys: the
  * services would never use a MinIO bucket then (and without a request the platform hands over no store).
  */
-export function executorBuckets(cfg: Pick<CodeExecutorConfig, "s3">): readonly string[] {
-  return cfg.s3 ? [] : [BUCKET];
+export function executorGrants(cfg: Pick<CodeExecutorConfig, "s3">): readonly ObjectStoreGrant[] {
+  return cfg.s3 ? [] : [{ user: EXECUTOR_STORE_USER, buckets: [BUCKET], access: "readwrite", holder: `llm-service and executor-service (Secret object-store in the code executor's namespace)` }];
 }

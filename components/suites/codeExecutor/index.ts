@@ -22,7 +22,7 @@ import { WebService } from "../../workloads/webService";
 import { childOpts, openSuite, type SuiteContext, workloadOpts } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { CODE_EXECUTOR_SCHEMA, type CodeExecutorConfig, parseCodeExecutor } from "./config";
-import { executorBuckets, executorConfigData, executorQuota, portForwards, type Quota } from "./decisions";
+import { executorGrants, executorConfigData, executorQuota, portForwards, type Quota } from "./decisions";
 import { CODE_EXECUTOR_CATALOGUE, type CodeExecutorImage } from "./images";
 import { codeExecutorDemand } from "./capacity";
 import { EXECUTOR_RULES, HEALTH_PATH, INSTANCE, NAMES, PORTS, SEED_RESOURCES, UID } from "./names";
@@ -246,5 +246,5 @@ export const codeExecutor = defineSuite({
   create: (config: CodeExecutorConfig, platform: PlatformContext<CodeExecutorImage>, opts) => new CodeExecutorSuite(INSTANCE, { config, platform }, opts),
   outputs: (s: CodeExecutorSuite) => ({ namespace: s.namespace, url: s.url, portForward: s.portForwards, quota: s.quota, llmBaseUrl: s.llmBaseUrl }),
   usesGateway: true,
-  objectStoreBuckets: executorBuckets,
+  objectStoreGrants: executorGrants,
 });

@@ -11,7 +11,7 @@ import { type MonitoringAccess, scrape } from "../../platform/metrics";
 import { OBJECT_STORE_SECRET, type ObjectStore, useObjectStore } from "../../platform/objectStore";
 import { childOpts, type SuiteContext } from "../context";
 import type { CodeExecutorConfig } from "./config";
-import { s3Source } from "./decisions";
+import { EXECUTOR_STORE_USER, s3Source } from "./decisions";
 import type { CodeExecutorImage } from "./images";
 import { BUCKET, INSTANCE, METRICS_PATH, NAMES, PORTS } from "./names";
 
@@ -28,11 +28,11 @@ export interface ObjectStoreUse {
  * The platform's object store, when it was handed over and the operator brought no S3 keys of their own
  * (theirs win: they stay in llm-executor-secrets, as the seed has them). `callers` are the pods whose env
  * carries the keys: llm-service and executor-service. The heavy Jobs are not among them: they run untrusted
- * code, and the store's keys open every bucket, so they get neither the Secret nor the flow.
+ * code, so they get neither the Secret nor the flow (the suite's user could still overwrite the services' objects).
  */
 export function useExecutorObjectStore(ctx: Ctx, cfg: CodeExecutorConfig, store: ObjectStore | undefined, callers: PodGroup): ObjectStoreUse | undefined {
   if (s3Source(cfg, store !== undefined) !== "object-store" || !store) return undefined;
-  const { secret, checksum } = useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: BUCKET, callers }, childOpts(ctx));
+  const { secret, checksum } = useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, user: EXECUTOR_STORE_USER, bucket: BUCKET, callers }, childOpts(ctx));
   // New keys or another endpoint roll the services.
   return { envFrom: { secretRef: { name: OBJECT_STORE_SECRET } }, secret, checksum };
 }

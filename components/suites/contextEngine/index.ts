@@ -13,7 +13,7 @@ import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
 import { CONTEXT_ENGINE_SCHEMA, type ContextEngineConfig, parseContextEngine } from "./config";
 import { CONTEXT_ENGINE_CATALOGUE, type ContextEngineImage } from "./images";
-import { INSTANCE, MCP, NAMES, PORTS, scaled, SEED_RESOURCES, SNAPSHOT_BUCKET } from "./names";
+import { INSTANCE, MCP, NAMES, PORTS, scaled, SEED_RESOURCES, SNAPSHOT_GRANT } from "./names";
 import { backups, basics, contextMetrics, network } from "./ops";
 import { workloads } from "./workloads";
 
@@ -71,7 +71,7 @@ export const contextEngine = defineSuite({
   parse: parseContextEngine,
   demand: contextDemand,
   // Always asked for: the object store's provider creates it when enabled, and only then does create() get `objectStore`.
-  objectStoreBuckets: () => [SNAPSHOT_BUCKET],
+  objectStoreGrants: () => [SNAPSHOT_GRANT],
   create: (config: ContextEngineConfig, platform: PlatformContext<ContextEngineImage>, opts) => new ContextEngineSuite(INSTANCE, { config, platform }, opts),
   outputs: (s: ContextEngineSuite) => ({
     namespace: s.namespace,

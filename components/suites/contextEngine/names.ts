@@ -1,6 +1,7 @@
 /** Names, ports and sizes the context-engine seed fixes. */
 import { parseCpu, parseMemory } from "../../lib/capacity";
 import type { Resources, ResourceProfile } from "../../lib/resources";
+import type { ObjectStoreGrant } from "../../platform/objectStore";
 
 export const INSTANCE = "context-engine";
 export const NAMES = {
@@ -45,6 +46,8 @@ export const PORTS = { qdrant: 6333, llamacpp: 8080 } as const;
 
 /** The bucket the snapshot job copies each snapshot to when the platform has an object store (the off-cluster copy). */
 export const SNAPSHOT_BUCKET = "context-engine-snapshots";
+/** The suite's user in the object store: its snapshot bucket, read-write (copies, prunes, restores). */
+export const SNAPSHOT_GRANT: ObjectStoreGrant = { user: "context-engine", buckets: [SNAPSHOT_BUCKET], access: "readwrite", holder: "the context engine's snapshot and restore pods (Secret object-store in its namespace)" };
 /** One prefix per collection, so a renamed collection never prunes or restores another's snapshots. */
 export const snapshotPrefix = (collection: string): string => `qdrant/${collection}/`;
 export const MODELS_DIR = "/models";

@@ -20,7 +20,7 @@ import { buildPodSpec, type EnvMap, type Volume } from "../../workloads/pod";
 import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
-import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, snapshotPrefix } from "./names";
+import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, SNAPSHOT_GRANT, snapshotPrefix } from "./names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
 import { CRONJOB_RUN_POLICY } from "../../workloads/cronJob";
 import { qdrantUrl } from "./workloads";
@@ -251,7 +251,7 @@ function snapshotCronJob(ctx: Ctx, cfg: ContextEngineConfig, volume: Volume, dep
 export function backups(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resource[], store: ObjectStore | undefined): string | undefined {
   const volume = dataVolume(ctx, { claim: NAMES.backups, size: cfg.storage.backups });
   const secret = store
-    ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx)).secret
+    ? useObjectStore(INSTANCE, { namespace: ctx.namespace, instance: INSTANCE, store, user: SNAPSHOT_GRANT.user, bucket: SNAPSHOT_BUCKET, callers: backupPods(cfg.namespace, ctx.namespace) }, childOpts(ctx)).secret
     : undefined;
   const s3 = secret ? objectStoreEnv(cfg.index.collection) : {};
   const jobDeps = secret ? [...deps, secret] : deps;

@@ -16,7 +16,7 @@ import { llmStackDemand } from "./capacity";
 import { LLM_STACK_SCHEMA, type LlmStackConfig, parseLlmStack } from "./config";
 import { portForwards, providerKeyHelp, stackUrls, url } from "./decisions";
 import { LLM_STACK_CATALOGUE, type LlmStackImage } from "./images";
-import { modelServers, weightBuckets, weightsStore } from "./modelServers";
+import { modelServers, weightGrants, weightsStore } from "./modelServers";
 import { gatewayConsumers } from "./consumers";
 import { gatewayDatabase } from "./gatewayDb";
 import { CONSUMER_KEY, consumerKeys, registerKeys } from "./gatewayKeys";
@@ -110,5 +110,5 @@ export const llmStack = defineSuite({
     backups: s.backups,
   }),
   gateway: (s: LlmStackSuite) => s.gateway,
-  objectStoreBuckets: weightBuckets,
+  objectStoreGrants: weightGrants,
 });

@@ -8,7 +8,7 @@ import { httpProbes } from "../../lib/probes";
 import type { Resources } from "../../lib/resources";
 import { gpuPlacement } from "../../platform/gpu";
 import type { PodGroup } from "../../platform/flows";
-import { OBJECT_STORE_SECRET, type ObjectStore, type StoreSecret, useObjectStore } from "../../platform/objectStore";
+import { OBJECT_STORE_SECRET, type ObjectStore, type ObjectStoreGrant, type StoreSecret, useObjectStore } from "../../platform/objectStore";
 import { modelDownload } from "../../workloads/llamacpp";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
@@ -20,8 +20,16 @@ import { MODEL_RESOURCES, MODELS_DIR, NAMES } from "./names";
 import type { StackSecrets } from "./secrets";
 import { VLLM_COMMAND, WEIGHTS_SYNC_SCRIPT } from "./vllm";
 
-/** The buckets the vLLM models' weights are in (the suite asks the object store for them). */
+/** The buckets the vLLM models' weights are in. */
 export const weightBuckets = (cfg: LlmStackConfig): string[] => [...new Set(cfg.localModels.flatMap((m) => (m.weights ? [m.weights.bucket] : [])))];
+
+export const WEIGHTS_USER = "llm-stack-models";
+
+/** The suite's user in the object store: the weights' buckets, read-only (the copiers only download). */
+export const weightGrants = (cfg: LlmStackConfig): ObjectStoreGrant[] => {
+  const buckets = weightBuckets(cfg);
+  return buckets.length === 0 ? [] : [{ user: WEIGHTS_USER, buckets, access: "readonly", holder: "the vLLM model servers' weight copiers (Secret object-store in the LLM stack's namespace)" }];
+};
 
 /** The object store's keys (Secret object-store) and the flow to it, for the vLLM models that copy their weights from it. */
 export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, store: ObjectStore | undefined): StoreSecret | undefined {
@@ -33,7 +41,7 @@ export function weightsStore(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConf
     own: ctx.namespace,
     selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: cfg.localModels.filter((m) => m.weights).map(modelWorkload) }] },
   };
-  return useObjectStore(ctx.instance, { namespace: ctx.namespace, instance: ctx.instance, store, bucket: buckets[0], callers: copiers }, childOpts(ctx));
+  return useObjectStore(ctx.instance, { namespace: ctx.namespace, instance: ctx.instance, store, user: WEIGHTS_USER, bucket: buckets[0], callers: copiers }, childOpts(ctx));
 }
 
 /** `store`: the object-store Secret in this namespace (vLLM models copy their weights with its keys). */

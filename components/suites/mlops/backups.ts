@@ -11,8 +11,11 @@ import type { MlopsImage } from "./images";
 import type { MlopsConfig } from "./config";
 import { MINIO_UID, minioEndpoint } from "./minio";
 import { KEYS, NAMES, PORTS, POSTGRES_ADMIN } from "./names";
+import { mirrorGrant, userSecretName } from "./users";
 
 const MIRROR = "minio-buckets";
+/** The setup Job runs again when it is gone: what a MinIO that lost its volume (and its buckets and users) needs first. */
+const setupAgain = (ns: string) => `make them again with \`kubectl -n ${ns} delete job ${NAMES.buckets}\` and \`pulumi up\``;
 
 export function mlopsBackups(ctx: SuiteContext<MlopsImage>, cfg: MlopsConfig, buckets: readonly string[], target: BackupTarget | undefined): Record<string, BackedUpStore> | undefined {
   const backUp = suiteBackups(ctx, target);
@@ -38,7 +41,7 @@ export function mlopsBackups(ctx: SuiteContext<MlopsImage>, cfg: MlopsConfig, bu
             serverImage: ctx.images.minio,
             uid: MINIO_UID,
             space: cfg.storage.minio,
-            source: { url: minioEndpoint(ns), secret: NAMES.minioCredentials, accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, buckets, pods: ownStore(ctx, NAMES.minio).pods, port: PORTS.minioApi },
+            source: { url: minioEndpoint(ns), secret: userSecretName(mirrorGrant(buckets).user), accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, buckets, pods: ownStore(ctx, NAMES.minio).pods, port: PORTS.minioApi, setup: setupAgain(ns) },
           }),
         }
       : {}),

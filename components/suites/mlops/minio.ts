@@ -1,21 +1,18 @@
 /**
- * Section: MinIO (the seed's Deployment, Service, claim and generated credentials) and the Job that creates the
- * buckets: the seed's four, mlopsExtraBuckets, and every bucket another enabled suite asked for.
+ * Section: MinIO (the seed's Deployment, Service, claim and generated root credentials). Its buckets and users are
+ * users.ts's.
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import { checksum } from "../../lib/checksum";
 import { standardLabels } from "../../lib/labels";
 import { httpProbes } from "../../lib/probes";
 import { serviceHost } from "../../platform/exposure";
 import { GeneratedSecret } from "../../platform/generatedSecret";
-import { buildPodSpec, emptyDir } from "../../workloads/pod";
+import { emptyDir } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
 import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { MlopsConfig } from "./config";
 import type { MlopsImage } from "./images";
-import { KEYS, NAMES, PORTS, S3_REGION, sized } from "./names";
-import { BUCKETS_SCRIPT } from "./scripts";
+import { KEYS, NAMES, PORTS, sized } from "./names";
 
 type Ctx = SuiteContext<MlopsImage>;
 
@@ -24,23 +21,9 @@ export const MINIO_UID = 1000;
 
 export const minioEndpoint = (namespace: string): string => `http://${serviceHost(NAMES.minio, namespace)}:${PORTS.minioApi}`;
 
-export interface Minio {
-  readonly credentials: GeneratedSecret;
-  /** The Job that created every bucket: a bucket's user waits for it. */
-  readonly buckets: k8s.batch.v1.Job;
-}
 
-/** The env the S3 scripts read, with the keys by reference to minio-credentials. */
-export function s3Env(endpoint: string) {
-  return {
-    S3_ENDPOINT_URL: endpoint,
-    AWS_REGION: S3_REGION,
-    AWS_ACCESS_KEY_ID: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.accessKey } },
-    AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: NAMES.minioCredentials, key: KEYS.secretKey } },
-  };
-}
-
-export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): Minio {
+/** MinIO and its root keys (minio-credentials): the server's and the operator's, no consumer's (users.ts). */
+export function minio(ctx: Ctx, cfg: MlopsConfig): GeneratedSecret {
   // The seed's key names; MinIO reads them as its root user (generated: no SecurePassword123! anywhere).
   const credentials = new GeneratedSecret(
     NAMES.minioCredentials,
@@ -89,8 +72,7 @@ export function minio(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[]): M
     workloadOpts(ctx, [credentials]),
   );
   if (ctx.exposure.mode === "nodePort") consoleNodePort(ctx, cfg, server.selector);
-  // The Job waits for MinIO in its script, not on the Deployment: nothing in the first `up` waits a wave for it.
-  return { credentials, buckets: bucketJob(ctx, cfg, buckets, [credentials]) };
+  return credentials;
 }
 
 
@@ -103,44 +85,5 @@ function consoleNodePort(ctx: Ctx, cfg: MlopsConfig, selector: Readonly<Record<s
       spec: { type: "NodePort", selector: { ...selector }, ports: [{ name: "console", port: PORTS.minioConsole, targetPort: "console", nodePort: cfg.nodePorts.console }] },
     },
     childOpts(ctx),
-  );
-}
-
-/**
- * minio-create-buckets. Its template holds only the bucket list and references, so it changes exactly when the
- * list does; a Job's template is immutable, so that change replaces it (deleted first: the name is the seed's).
- * No TTL: a finished Job stays, and the next `up` finds it unchanged.
- */
-function bucketJob(ctx: Ctx, cfg: MlopsConfig, buckets: readonly string[], deps: pulumi.Resource[]): k8s.batch.v1.Job {
-  const labels = standardLabels(NAMES.buckets, ctx.instance, "object-store-setup");
-  return new k8s.batch.v1.Job(
-    NAMES.buckets,
-    {
-      metadata: { name: NAMES.buckets, namespace: ctx.namespace, labels, annotations: { "llm-platform/buckets": checksum(buckets) } },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels },
-          spec: buildPodSpec({
-            profile: ctx.profile,
-            uid: MINIO_UID,
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            imagePullSecrets: ctx.imagePullSecrets,
-            containers: [
-              {
-                name: "create-buckets",
-                image: ctx.images["wait-for"],
-                size: "tiny",
-                command: ["/bin/sh", "-c", BUCKETS_SCRIPT],
-                env: { ...s3Env(minioEndpoint(cfg.namespace)), BUCKETS: buckets.join(" ") },
-              },
-            ],
-          }),
-        },
-      },
-    },
-    { ...workloadOpts(ctx, deps), deleteBeforeReplace: true },
   );
 }

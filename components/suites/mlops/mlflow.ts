@@ -17,6 +17,7 @@ import type { MlopsConfig } from "./config";
 import type { MlopsImage } from "./images";
 import { minioEndpoint } from "./minio";
 import { KEYS, MLFLOW_DB, NAMES, PORTS, SEED_BUCKETS, sized } from "./names";
+import { MLFLOW_GRANT, userSecretName } from "./users";
 import { serviceHost } from "../../platform/exposure";
 
 type Ctx = SuiteContext<MlopsImage>;
@@ -65,7 +66,7 @@ export interface Mlflow {
   readonly auth?: GeneratedSecret;
 }
 
-/** `credentials`: the database's and MinIO's generated Secrets MLflow reads (new values roll it). */
+/** `credentials`: the database's and its MinIO user's generated Secrets MLflow reads (new values roll it). */
 export function mlflow(ctx: Ctx, cfg: MlopsConfig, credentials: { database: GeneratedSecret; store: GeneratedSecret }): Mlflow {
   const deps = [credentials.store, credentials.database];
   const auth = cfg.mlflowAuth
@@ -81,8 +82,9 @@ export function mlflow(ctx: Ctx, cfg: MlopsConfig, credentials: { database: Gene
   const env: EnvMap = {
     PGPASSWORD: secretRef(NAMES.postgresCredentials, KEYS.mlflowDbPassword),
     MLFLOW_S3_ENDPOINT_URL: minioEndpoint(cfg.namespace),
-    AWS_ACCESS_KEY_ID: secretRef(NAMES.minioCredentials, KEYS.accessKey),
-    AWS_SECRET_ACCESS_KEY: secretRef(NAMES.minioCredentials, KEYS.secretKey),
+    // Its own user (users.ts): the artifacts bucket and nothing else.
+    AWS_ACCESS_KEY_ID: secretRef(userSecretName(MLFLOW_GRANT.user), KEYS.accessKey),
+    AWS_SECRET_ACCESS_KEY: secretRef(userSecretName(MLFLOW_GRANT.user), KEYS.secretKey),
     HOME: "/tmp",
     ...(auth
       ? {

@@ -9,6 +9,8 @@ export const NAMES = {
   minioStorage: "minio-storage",
   minioCredentials: "minio-credentials",
   buckets: "minio-create-buckets",
+  /** Each consumer's IAM policy (users.ts). */
+  minioPolicies: "minio-policies",
   postgres: "postgresql",
   postgresExternal: "postgresql-external",
   postgresStorage: "postgresql-storage",

@@ -1,22 +1,52 @@
 /** The shell the mlops suite's jobs run (curl image, /bin/sh), kept here so tests run them for real. */
-import { S3_SHELL_FUNCTION } from "../../lib/s3Shell";
 import { KEYS, MLFLOW_DB } from "./names";
 
 /**
- * Create every bucket in $BUCKETS, idempotently: a bucket that exists already (409) is fine, and each bucket must
- * then answer HEAD with these keys, so a bucket owned by someone else, or wrong keys, fail the Job.
+ * minio-create-buckets, with MinIO's client (mc) and the root keys mounted as files (ROOT_DIR; the secret key on
+ * stdin, never on a command line): waits for MinIO, creates every bucket in $BUCKETS (kept when it exists), then
+ * for each consumer directory under USERS_DIR (accesskey, secretkey, policy.json) creates or updates the policy
+ * $POLICY_PREFIX<user>, adds the user or sets its secret key (a rotation), and attaches the policy (mc treats an
+ * attached one as done). A user that carries a $POLICY_PREFIX policy but has no directory any more (its consumer was
+ * turned off) is removed with its policy; users an operator made by hand carry no such policy and are left alone.
+ * Wrong root keys fail at once, naming the cause; an unreachable MinIO is waited for (the Job's deadline bounds it).
  */
-export const BUCKETS_SCRIPT = `
+export const STORE_SETUP_SCRIPT = `
 set -eu
-${S3_SHELL_FUNCTION}
-until curl -s -o /dev/null --connect-timeout 2 "$S3_ENDPOINT_URL/"; do echo "waiting for $S3_ENDPOINT_URL"; sleep 2; done
+export MC_CONFIG_DIR=/tmp/mc
+tries=0
+until mc alias set store "$S3_ENDPOINT_URL" "$(cat "$ROOT_DIR/accesskey")" <"$ROOT_DIR/secretkey" >/tmp/alias.log 2>&1; do
+  case "$(cat /tmp/alias.log)" in
+    *"Access Key Id"*|*"signature"*|*"Signature"*|*"Access Denied"*) echo "MinIO refused the root keys in $ROOT_DIR: $(cat /tmp/alias.log)"; exit 1 ;;
+  esac
+  tries=$((tries + 1))
+  [ $((tries % 15)) -ne 1 ] || echo "waiting for $S3_ENDPOINT_URL"
+  sleep 2
+done
 for b in $BUCKETS; do
-  code=$(s3 PUT "$b")
-  case "$code" in 200|409) ;; *) echo "creating bucket $b: HTTP $code"; exit 1 ;; esac
-  code=$(s3 HEAD "$b")
-  [ "$code" = 200 ] || { echo "bucket $b is not usable with these keys: HTTP $code"; exit 1; }
+  mc mb --ignore-existing "store/$b" >/dev/null
   echo "bucket $b ready"
 done
+wanted=" "
+for dir in "$USERS_DIR"/*/; do
+  [ -f "$dir/accesskey" ] || continue
+  user=$(cat "$dir/accesskey")
+  mc admin policy create store "$POLICY_PREFIX$user" "$dir/policy.json" >/dev/null
+  mc admin user add store "$user" <"$dir/secretkey" >/dev/null
+  mc admin policy attach store "$POLICY_PREFIX$user" --user "$user" >/dev/null
+  wanted="$wanted$user "
+  echo "user $user: policy $POLICY_PREFIX$user"
+done
+mc admin user list --json store >/tmp/users.json
+q='"'
+while read -r line; do
+  case "$line" in *"\${q}policyName\${q}:\${q}$POLICY_PREFIX"*) ;; *) continue ;; esac
+  user=\${line#*\${q}accessKey\${q}:\${q}}
+  user=\${user%%\${q}*}
+  case "$wanted" in *" $user "*) continue ;; esac
+  mc admin user remove store "$user" >/dev/null
+  mc admin policy remove store "$POLICY_PREFIX$user" >/dev/null
+  echo "user $user: removed (no consumer has it now)"
+done </tmp/users.json
 `.trim();
 
 /**
