@@ -15,6 +15,7 @@ import { deploySuites, registryAccess } from "./deploy";
 import { deployEdge } from "./edge";
 import { PLATFORM_IMAGES, resolveImages } from "./lib/images";
 import { PlatformApis } from "./platform/apis";
+import { resolveApiServer } from "./platform/apiServer";
 import { backupTarget } from "./platform/backups/target";
 import * as path from "path";
 import { enableGitopsRender } from "./platform/gitops";
@@ -24,13 +25,15 @@ import { loadStackConfig, type StackConfig } from "./stack";
 import { llmctl as llmctlModule } from "./suites/llmctl";
 import { deployedResource } from "./suites/types";
 
-export function deployPlatform(stack: StackConfig = loadStackConfig()) {
-  const p = stack.platform;
-  configureRotation(p.credentialRotation);
+export function deployPlatform(parsed: StackConfig = loadStackConfig()) {
+  configureRotation(parsed.platform.credentialRotation);
   // Render mode first: its transform must see every resource registered after it.
   const root = process.cwd();
-  if (stack.gitops) enableGitopsRender(stack.gitops, root);
-  const opts = { providers: { kubernetes: kubernetesProvider(p.kubeContext, stack.gitops && path.join(root, stack.gitops.directory)) } };
+  if (parsed.gitops) enableGitopsRender(parsed.gitops, root);
+  const opts = { providers: { kubernetes: kubernetesProvider(parsed.platform.kubeContext, parsed.gitops && path.join(root, parsed.gitops.directory)) } };
+  // The API server's addresses: configured, or read from the cluster (every flow to or from it uses these).
+  const stack: StackConfig = { ...parsed, platform: { ...parsed.platform, network: resolveApiServer(parsed.platform.network, { provider: opts.providers.kubernetes }) } };
+  const p = stack.platform;
   const platformImages = resolveImages(PLATFORM_IMAGES, stack.images);
   // What each add-on supplies to the cluster (CRDs, webhooks): every object and chart that uses a kind waits for its supplier.
   const apis = new PlatformApis();

@@ -26,7 +26,8 @@ import { EDGE_SCHEMA } from "./config/edge";
 import { GITOPS_SCHEMA, parseGitops } from "./config/gitops";
 import type { BackupSettings } from "./platform/backups/target";
 import type { GitopsConfig } from "./platform/gitops";
-import { parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
+import { checkApiServerPeer, parsePlatform, PLATFORM_SCHEMA, type PlatformConfig } from "./config/platform";
+import { configuredCidrs } from "./platform/flows";
 import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
 import { mergeSchemas, type Schema } from "./config/schema";
 import { checkFit, profileProblems, type WorkloadDemand } from "./lib/capacity";
@@ -162,6 +163,10 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
   const monitoring = parseMonitoring(new Reader(MONITORING_SCHEMA, raw, problems), platform);
   const kserve = parseKserve(new Reader(KSERVE_SCHEMA, raw, problems), platform, certManager.config);
   const gitops = parseGitops(new Reader(GITOPS_SCHEMA, raw, problems));
+  checkApiServerPeer(platform, problems);
+  if (gitops && configuredCidrs(platform.network.apiServer).length === 0) {
+    problems.add("networkApiServerCidrs", "is required with gitopsRenderDirectory: a render reads nothing from a cluster, so list the API server's addresses (kubectl get endpointslice kubernetes -n default -o jsonpath='{.endpoints[*].addresses[*]}', each as <ip>/32)");
+  }
   const backups = parseBackups(new Reader(BACKUP_SCHEMA, raw, problems));
   const active = parsed.filter((p) => enabled.some((e) => e.name === p.name));
   const claims = [

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterProfile } from "../lib/capacity";
-import { DEFAULT_EXCLUDED_CIDRS, type NetworkConfig } from "../platform/flows";
+import { configuredCidrs, DEFAULT_EXCLUDED_CIDRS, type NetworkConfig } from "../platform/flows";
 import { isValidRegistry, isValidTag, parseImage } from "../lib/images";
 import { RESOURCE_PROFILES, type ResourceProfile } from "../lib/resources";
 import type { ExposureConfig } from "../platform/exposure";
@@ -137,8 +137,9 @@ export const PLATFORM_SCHEMA = {
   networkApiServerCidrs: {
     type: "array",
     group: g.network,
-    default: ["0.0.0.0/0"],
-    description: "Where the Kubernetes API server's endpoints are, for the pods that call it (the studio backend, the edge controllers). Narrow it to the control plane's addresses.",
+    default: [],
+    description:
+      "Where the Kubernetes API server's endpoints are, for the pods that call it and the webhooks it calls. Empty: read at deploy time from the kubernetes EndpointSlice in default (`kubectl get endpointslice kubernetes -n default`). 0.0.0.0/0 only where set explicitly, and never on a production-like stack.",
   },
   networkApiServerPorts: { type: "array", group: g.network, default: ["443", "6443", "8443"], description: "Ports of the API server's endpoints (after the kubernetes Service's DNAT)." },
   edgeProxyNamespace: {
@@ -300,14 +301,13 @@ function parseNetwork(r: Reader<PlatformSchema>): NetworkConfig {
     r.problem("networkExcludedCidrs", `must cover the cloud metadata address ${METADATA_ADDRESS} (e.g. 169.254.0.0/16): every internet egress rule excludes these, and the metadata service hands out the node's cloud credentials`);
   }
   const apiCidrs = cidrs("networkApiServerCidrs");
-  if (apiCidrs.length === 0) r.problem("networkApiServerCidrs", "needs at least one CIDR: the backend creates executor Jobs through the API server");
   const apiPorts = r.get("networkApiServerPorts").map((p) => Number(p));
   if (apiPorts.length === 0 || apiPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) r.problem("networkApiServerPorts", "must be a non-empty list of port numbers (1-65535)");
   const proxyNs = r.get("edgeProxyNamespace");
   if (proxyNs !== "" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(proxyNs)) r.problem("edgeProxyNamespace", `must be a namespace name (got ${JSON.stringify(proxyNs)})`);
   return {
     internet: { name: "internet", cidrs: ["0.0.0.0/0"], except: excluded },
-    // Never the metadata range, whatever the API server CIDRs say.
+    // Never the metadata range, whatever the API server CIDRs say. None: discovered (platform/apiServer.ts).
     apiServer: { name: "api-server", cidrs: apiCidrs, except: apiCidrs.includes("0.0.0.0/0") ? ["169.254.0.0/16"] : [] },
     apiServerPorts: apiPorts,
     edgeProxyNamespace: proxyNs || undefined,
@@ -331,4 +331,23 @@ export function parsePlatform(raw: RawConfig, problems: Problems, imageNames: re
     cluster: parseCluster(r),
     network: parseNetwork(r),
   };
+}
+
+/** Why a stack counts as production-like (empty: it does not): what hostile-config checks refuse dev-only settings on. */
+export function productionSignals(platform: Pick<PlatformConfig, "dataProtection" | "images" | "exposure">): string[] {
+  return [platform.dataProtection && "dataProtection is on", platform.images.requirePinned && "requirePinnedImages is on", platform.exposure.mode !== "nodePort" && `exposure is ${platform.exposure.mode}`].filter(
+    (x): x is string => Boolean(x),
+  );
+}
+
+/** The API server as "everywhere" is a choice a dev stack may make, never a production-like one. */
+export function checkApiServerPeer(platform: PlatformConfig, problems: Problems): void {
+  const wide = configuredCidrs(platform.network.apiServer).filter((c) => Number(c.split("/")[1]) < 8);
+  const production = productionSignals(platform);
+  if (wide.length > 0 && production.length > 0) {
+    problems.add(
+      "networkApiServerCidrs",
+      `${wide.join(", ")} opens the API server rules to the internet (443, 6443, 8443 anywhere) on a production-like stack (${production.join(", ")}): leave it empty to read the addresses from the cluster at deploy time, or list them: kubectl get endpointslice kubernetes -n default -o jsonpath='{.endpoints[*].addresses[*]}' (each as <ip>/32)`,
+    );
+  }
 }

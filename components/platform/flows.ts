@@ -8,7 +8,7 @@
  * blocked.
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../lib/labels";
 
 /** Cluster, private and link-local (cloud metadata) ranges: never "internet" egress. */
@@ -17,9 +17,13 @@ export const DEFAULT_EXCLUDED_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0
 export interface ExternalPeer {
   /** Names the policy rule: internet, api-server. */
   readonly name: string;
-  readonly cidrs: readonly string[];
+  /** As configured, or read from the cluster at deploy time (the API server's addresses: platform/apiServer.ts). */
+  readonly cidrs: readonly string[] | pulumi.Output<readonly string[]>;
   readonly except: readonly string[];
 }
+
+/** The CIDRs known before deploy time (none for a peer read from the cluster). */
+export const configuredCidrs = (peer: ExternalPeer): readonly string[] => (pulumi.Output.isInstance(peer.cidrs) ? [] : peer.cidrs);
 
 /** The platform's network settings (config: the Network keys). */
 export interface NetworkConfig {
@@ -78,9 +82,13 @@ export interface FlowPolicy {
 
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
-function peerOf(peer: Peer, policyNamespace: string): NetworkPolicyPeer[] | undefined {
+function peerOf(peer: Peer, policyNamespace: string): pulumi.Input<NetworkPolicyPeer[]> | undefined {
   if ("anywhere" in peer) return undefined;
-  if ("external" in peer) return peer.external.cidrs.map((cidr) => ({ ipBlock: { cidr, ...(peer.external.except.length > 0 ? { except: [...peer.external.except] } : {}) } }));
+  if ("external" in peer) {
+    const { cidrs, except } = peer.external;
+    const blocks = (list: readonly string[]): NetworkPolicyPeer[] => list.map((cidr) => ({ ipBlock: { cidr, ...(except.length > 0 ? { except: [...except] } : {}) } }));
+    return pulumi.Output.isInstance(cidrs) ? cidrs.apply(blocks) : blocks(cidrs);
+  }
   const g = peer.pods;
   const podSelector = plainSelector(g.selector);
   if (g.namespace === policyNamespace) return [{ podSelector }];

@@ -72,6 +72,19 @@ export interface GeneratedValue {
   readonly value: string;
 }
 
+/** The API server's address in the mocked cluster: minikube's (docker driver) first node, on 8443. */
+export const MOCK_API_SERVER = { ip: "192.168.49.2", port: 8443 } as const;
+
+/** What the mocked cluster answers to a read (Resource.get), by type and id. */
+const CLUSTER_OBJECTS: Readonly<Record<string, Record<string, unknown>>> = {
+  "kubernetes:discovery.k8s.io/v1:EndpointSlice/default/kubernetes": {
+    metadata: { name: "kubernetes", namespace: "default" },
+    addressType: "IPv4",
+    endpoints: [{ addresses: [MOCK_API_SERVER.ip], conditions: { ready: true } }],
+    ports: [{ name: "https", port: MOCK_API_SERVER.port, protocol: "TCP" }],
+  },
+};
+
 /** Records resources; echoes inputs back as state, with Kubernetes metadata.name defaulted. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: Recorded[] = [];
@@ -81,6 +94,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   constructor(readonly preview = false) {}
 
   async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
+    // A read of an object the cluster already has (Resource.get): answered, not recorded (the program makes nothing).
+    if (args.id) {
+      const read = CLUSTER_OBJECTS[`${args.type}/${args.id}`];
+      if (!read) throw new Error(`unmocked read of ${args.type} ${args.id}: add it to CLUSTER_OBJECTS`);
+      return { id: args.id, state: read };
+    }
     const raw = args.inputs as JsonObject;
     const inputs = unwrapSecrets(raw) as JsonObject;
     this.resources.push({ type: args.type, name: args.name, raw, inputs });

@@ -22,6 +22,14 @@ const CHART_PODS: PodInfo[] = [
   { namespace: "llmctl-pgadmin", labels: { "app.kubernetes.io/name": "pgadmin4", "app.kubernetes.io/instance": "llmctl-pgadmin" }, name: "pgadmin" },
   { namespace: "envoy-gateway-system", labels: { "app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy", "app.kubernetes.io/managed-by": "envoy-gateway" }, name: "envoy" },
   { namespace: "cert-manager", labels: { "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "controller" }, name: "cert-manager" },
+  { namespace: "cert-manager", labels: { "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook" }, name: "cert-manager-webhook" },
+  { namespace: "envoy-gateway-system", labels: { "control-plane": "envoy-gateway", "app.kubernetes.io/name": "gateway-helm" }, name: "envoy-gateway" },
+  // kube-prometheus-stack's pods, with the labels its templates (and the operator, for Prometheus) give them.
+  { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" }, name: "prometheus" },
+  { namespace: "monitoring", labels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "kps" }, name: "grafana" },
+  { namespace: "monitoring", labels: { app: "kube-prometheus-stack-operator", "app.kubernetes.io/component": "prometheus-operator" }, name: "prometheus-operator" },
+  { namespace: "monitoring", labels: { "app.kubernetes.io/name": "kube-state-metrics" }, name: "kube-state-metrics" },
+  { namespace: "kserve", labels: { "control-plane": "kserve-controller-manager" }, name: "kserve-controller" },
 ];
 const IP = { client: "203.0.113.7", internet: "140.82.112.3", metadata: "169.254.169.254", privateHost: "10.0.0.5", apiServer: "192.168.49.2" };
 const MCP: Array<[string, number]> = [
@@ -275,9 +283,38 @@ test("under ingress the controller's namespace (edgeProxyNamespace) reaches the 
   expect(check(withController, [["controller", "llmctl-postgres", 5432], ["stranger", "llmctl-studio-backend", 5155]]).filter((r) => r.allowed)).toEqual([]);
 });
 
-test("the default networkApiServerCidrs (anywhere) lets the backend reach any address on the API ports, never the metadata range", async () => {
-  // Documented in docs/security.md: narrow networkApiServerCidrs to the control plane's addresses.
+test("the API server's addresses are read from the cluster by default: the backend reaches them and nothing else on the API ports", async () => {
+  // The mocked cluster's kubernetes EndpointSlice says 192.168.49.2:8443 (scripts/lib/render.ts, MOCK_API_SERVER).
   const w = await world("dev", {});
+  expect(check(w, [["llmctl-studio-backend", `ip:${IP.apiServer}`, 8443]])[0].allowed).toBe(true);
+  expect(check(w, [["llmctl-studio-backend", `ip:${IP.internet}`, 443], ["llmctl-studio-backend", `ip:${IP.metadata}`, 443], ["llmctl-studio-backend", `ip:${IP.privateHost}`, 6443]]).map((r) => r.allowed)).toEqual([false, false, false]);
+});
+
+test("0.0.0.0/0 set explicitly on a dev stack opens the API ports anywhere (its choice), never the metadata range", async () => {
+  const w = await world("dev", { set: { networkApiServerCidrs: ["0.0.0.0/0"] } });
   expect(check(w, [["llmctl-studio-backend", `ip:${IP.internet}`, 443]])[0].allowed).toBe(true);
   expect(check(w, [["llmctl-studio-backend", `ip:${IP.metadata}`, 443], ["llmctl-studio-backend", `ip:${IP.internet}`, 80]]).map((r) => r.allowed)).toEqual([false, false]);
+});
+
+describe("the API server: its callers reach its addresses alone, the public pods never, and only it calls the webhooks (prod)", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world("prod", {});
+  });
+  const api = `ip:${IP.apiServer}`;
+
+  test("the controllers and scrapers that call it reach it, on its port and nowhere else on the API ports", () => {
+    const callers = ["envoy-gateway", "cert-manager", "cert-manager-webhook", "prometheus", "prometheus-operator", "kube-state-metrics", "grafana", "kserve-controller", "llmctl-studio-backend"];
+    expect(check(w, callers.map((c): Case => [c, api, 8443])).filter((r) => !r.allowed)).toEqual([]);
+    expect(check(w, callers.map((c): Case => [c, `ip:${IP.internet}`, 8443])).filter((r) => r.allowed)).toEqual([]);
+  });
+
+  test("the public Envoy proxies do not reach the API server; Grafana, which serves the public UI, reaches nothing else on 443", () => {
+    expect(check(w, [["envoy", api, 8443], ["envoy", api, 443], ["grafana", `ip:${IP.internet}`, 443], ["grafana", `ip:${IP.metadata}`, 443]]).filter((r) => r.allowed)).toEqual([]);
+  });
+
+  test("the webhooks admit the API server's address and nobody else: no pod, no other host", () => {
+    expect(check(w, [[api, "cert-manager-webhook", 10250], [api, "kserve-controller", 9443]]).filter((r) => !r.allowed)).toEqual([]);
+    expect(check(w, [["stranger", "cert-manager-webhook", 10250], [`ip:${IP.client}`, "cert-manager-webhook", 10250], ["stranger", "kserve-controller", 9443], [`ip:${IP.privateHost}`, "kserve-controller", 9443]]).filter((r) => r.allowed)).toEqual([]);
+  });
 });

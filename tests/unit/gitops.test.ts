@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EXTERNAL_SECRETS_DIR, externalSecret, gitopsSecretTransform, SECRET_SOURCE_ANNOTATION, type GitopsConfig } from "../../components/platform/gitops";
 import { configProblems, parsedStack, renderStack, type Recorded } from "../helpers/harness";
 
-const RENDER = { gitopsRenderDirectory: "rendered/dev", gitopsSecretStore: "vault-backend" };
+const RENDER = { gitopsRenderDirectory: "rendered/dev", gitopsSecretStore: "vault-backend", networkApiServerCidrs: ["192.168.49.2/32"] };
 const CFG: GitopsConfig = { directory: "rendered/dev", store: { kind: "ClusterSecretStore", name: "vault-backend" }, keyPrefix: "llm-platform" };
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -120,8 +120,9 @@ describe("render-mode config", () => {
     });
   });
 
-  test.each<[string, Record<string, string>, string, RegExp]>([
+  test.each<[string, Record<string, string | string[]>, string, RegExp]>([
     ["no store: refused, never plaintext", { gitopsRenderDirectory: "out" }, "gitopsSecretStore", /is required with gitopsRenderDirectory.*never writes a secret to disk/],
+    ["no API server addresses: a render cannot read them from a cluster", { ...RENDER, networkApiServerCidrs: [] }, "networkApiServerCidrs", /is required with gitopsRenderDirectory: a render reads nothing from a cluster/],
     ["a directory outside the project", { ...RENDER, gitopsRenderDirectory: "../elsewhere" }, "gitopsRenderDirectory", /inside the project, relative and without '\.\.'/],
     ["an absolute directory", { ...RENDER, gitopsRenderDirectory: "/tmp/out" }, "gitopsRenderDirectory", /relative/],
     ["an unknown store kind", { ...RENDER, gitopsSecretStoreKind: "Vault" }, "gitopsSecretStoreKind", /one of ClusterSecretStore, SecretStore/],

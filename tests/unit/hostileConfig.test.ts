@@ -38,6 +38,10 @@ const HOSTILE: Row[] = [
   ["no excluded ranges at all", "dev", { networkExcludedCidrs: [] }, "networkExcludedCidrs", /must cover the cloud metadata address 169\.254\.169\.254/],
   ["private ranges only, metadata left reachable", "prod", { networkExcludedCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] }, "networkExcludedCidrs", /must cover the cloud metadata address/],
   ["a link-local slice that misses the metadata address", "dev", { networkExcludedCidrs: ["169.254.0.0/24"] }, "networkExcludedCidrs", /must cover the cloud metadata address/],
+  // The API server as "anywhere" (internet egress on 443/6443/8443 for every API caller) only on a laptop's cluster.
+  ["the API server anywhere in prod", "prod", { networkApiServerCidrs: ["0.0.0.0/0"] }, "networkApiServerCidrs", /opens the API server rules to the internet .* production-like stack .* kubectl get endpointslice kubernetes -n default/],
+  ["half the internet as the API server, on protected data", "dev", { networkApiServerCidrs: ["0.0.0.0/1"], dataProtection: true }, "networkApiServerCidrs", /0\.0\.0\.0\/1 opens the API server rules to the internet .*dataProtection is on/],
+  ["an API server address that is not a CIDR", "dev", { networkApiServerCidrs: ["192.168.49.2"] }, "networkApiServerCidrs", /is not an IPv4 CIDR/],
   // Live code (a node path in the studio's pods, llmctl privileged) only on a laptop's cluster.
   ["live code in prod", "prod", { llmctlLiveCode: true }, "llmctlLiveCode", /local development cluster only .* dataProtection is on, requirePinnedImages is on, exposure is gateway/],
   ["live code behind a Gateway", "dev", { llmctlLiveCode: true, exposure: "gateway", ingressHost: "llm.example.com", edgeAuth: "basic" }, "llmctlLiveCode", /not one: exposure is gateway/],
@@ -95,6 +99,8 @@ describe("what is fine stays fine", () => {
     ["a link-local /16 covers the metadata address", "dev", { networkExcludedCidrs: ["169.254.0.0/16"] }],
     ["an office network and a VPN range", "prod", { edgeAuth: "ipAllowList", edgeAllowedCidrs: ["203.0.113.0/24", "10.0.0.0/8", "2001:db8::/32"] }],
     ["live code on the laptop stack", "dev", { llmctlLiveCode: true }],
+    ["the API server anywhere on the laptop stack, said explicitly", "dev", { networkApiServerCidrs: ["0.0.0.0/0"] }],
+    ["the API server's address listed", "prod", { networkApiServerCidrs: ["10.0.0.1/32", "10.0.0.2/32"] }],
     ["large but real sizes", "prod", { mlopsMinioStorageSize: "20Ti", codeExecutorHeavyMemoryLimit: "512Gi", codeExecutorHeavyCpuLimit: "64" }],
   ];
   test.each(accepted)("%s", (_what, stack, values) => {

@@ -178,7 +178,8 @@ describe("monitoring on dev (nodePort)", () => {
     const prom = { matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus" } };
     expect(policy(res, "monitoring", "prometheus-to-nodes-egress").inputs.spec).toMatchObject({
       podSelector: prom,
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }], ports: [{ port: 10250, protocol: "TCP" }, { port: 9100, protocol: "TCP" }] }],
+      // The dev stack's node network (minikube), not anywhere.
+      egress: [{ to: [{ ipBlock: { cidr: "192.168.49.0/24" } }], ports: [{ port: 10250, protocol: "TCP" }, { port: 9100, protocol: "TCP" }] }],
     });
     expect(at(policy(res, "monitoring", "prometheus-to-coredns-egress").inputs.spec, "egress.0.ports")).toEqual([{ port: 9153, protocol: "TCP" }]);
     expect(res.filter((r) => k8sName(r).includes("prometheus-operator-webhook"))).toEqual([]);
@@ -340,7 +341,8 @@ const BAD: Array<[string, StackName, RenderOptions["set"], string, RegExp]> = [
   ["Grafana on a port outside the NodePort range", "dev", { monitoringEnabled: true, monitoringGrafanaNodePort: 3000 }, "monitoringGrafanaNodePort", /between 30000 and 32767/],
   ["Grafana's NodePort taken by Harbor", "dev", { monitoringEnabled: true, harborEnabled: true, monitoringGrafanaNodePort: 30082 }, "monitoringGrafanaNodePort", /duplicates harborNodePort \(30082\)/],
   ["a node CIDR without a prefix", "dev", { monitoringNodeCidrs: ["10.0.0.0"] }, "monitoringNodeCidrs", /not an IPv4 CIDR/],
-  ["no node CIDR", "dev", { monitoringNodeCidrs: [] }, "monitoringNodeCidrs", /at least one CIDR/],
+  ["no node CIDR", "dev", { monitoringEnabled: true, monitoringNodeCidrs: [] }, "monitoringNodeCidrs", /is required with monitoringEnabled: the subnets of the nodes' addresses \(kubectl get nodes -o wide/],
+  ["the nodes anywhere on a production-like stack", "prod", { monitoringNodeCidrs: ["0.0.0.0/0"] }, "monitoringNodeCidrs", /0\.0\.0\.0\/0 lets Prometheus reach the internet on 10250 and 9100 on a production-like stack/],
   ["a retention Prometheus cannot read", "dev", { monitoringPrometheusRetention: "15 days" }, "monitoringPrometheusRetention", /Prometheus duration/],
   ["a TSDB size in GB", "dev", { monitoringPrometheusStorageSize: "20GB" }, "monitoringPrometheusStorageSize", /storage size/],
   ["monitoring in a suite's namespace", "dev", { monitoringEnabled: true, monitoringNamespace: "llmctl" }, "monitoringNamespace", /must differ from the other namespaces/],

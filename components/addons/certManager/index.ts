@@ -67,11 +67,14 @@ export class CertManager extends pulumi.ComponentResource {
         name: component ? `cert-manager-${component}` : "cert-manager",
         namespace: cfg.namespace,
         own: ns.name,
-        selector: component ? { matchLabels: { "app.kubernetes.io/instance": CERT_MANAGER.release, "app.kubernetes.io/component": component } } : {},
+        selector: component
+          ? { matchLabels: { "app.kubernetes.io/instance": CERT_MANAGER.release, "app.kubernetes.io/component": component } }
+          : // The chart's four components, each of which works through the API server (the ACME solver pods run in the edge's namespace).
+            { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["controller", "cainjector", "webhook", "startupapicheck"] }] },
       });
       const flows: Flow[] = [
         { name: "cert-manager-to-api-server", from: { pods: pods(undefined) }, to: { external: args.network.apiServer }, ports: args.network.apiServerPorts.map((port) => ({ port })), why: "every cert-manager component works through the API server" },
-        { name: "api-server-to-cert-manager-webhook", from: { anywhere: true }, to: { pods: pods("webhook") }, ports: [{ port: 10250 }], why: "the API server calls the admission webhook (from the control plane's addresses)" },
+        { name: "api-server-to-cert-manager-webhook", from: { external: args.network.apiServer }, to: { pods: pods("webhook") }, ports: [{ port: 10250 }], why: "the API server calls the admission webhook, from its own addresses" },
         { name: "cert-manager-to-acme", from: { pods: pods("controller") }, to: { external: args.network.internet }, ports: INTERNET_PORTS, why: "ACME orders and challenges' self-checks, Cloudflare's API for DNS-01" },
       ];
       for (const f of flows) allowFlow(f, name, { parent: this });

@@ -46,12 +46,13 @@ export class EnvoyGateway extends pulumi.ComponentResource {
       { apis: args.apis, after: [certgen] },
     );
     this.proxies = { name: "envoy-proxy", namespace: cfg.namespace, own: ns.name, selector: { matchLabels: ENVOY_PROXY_LABELS } };
-    const whole: PodGroup = { name: name, namespace: cfg.namespace, own: ns.name, selector: {} };
+    // Every pod but the proxies (the controller, certgen): the public proxies never talk to the API server.
+    const controllers: PodGroup = { name, namespace: cfg.namespace, own: ns.name, selector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "NotIn", values: [ENVOY_PROXY_LABELS["app.kubernetes.io/component"]] }] } };
     const flows: Flow[] = [
       { name: "public-to-envoy-proxy", from: { anywhere: true }, to: { pods: this.proxies }, ports: ENVOY_PROXY_PORTS.map((port) => ({ port })), why: "public traffic through the LoadBalancer Service" },
       {
         name: "envoy-gateway-to-api-server",
-        from: { pods: whole },
+        from: { pods: controllers },
         to: { external: args.network.apiServer },
         ports: args.network.apiServerPorts.map((port) => ({ port })),
         why: "the controller watches Gateway API objects and manages the proxies",

@@ -52,7 +52,7 @@ export class Kserve extends pulumi.ComponentResource {
       },
       {
         name: "api-server-to-kserve-webhook",
-        from: { anywhere: true },
+        from: { external: args.network.apiServer },
         to: { pods: pods(`${name}-webhook`, {}) },
         ports: [{ port: KSERVE.webhookPort }],
         why: "the API server calls KServe's admission webhooks (InferenceService defaulting and validation, pod mutation for the storage-initializer), from the control plane's addresses",

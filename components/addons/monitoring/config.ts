@@ -1,6 +1,6 @@
 /** The monitoring add-on's slice: kube-prometheus-stack (Prometheus, its operator, Grafana), off by default. */
 import type { Claims } from "../../config/claims";
-import type { PlatformConfig } from "../../config/platform";
+import { type PlatformConfig, productionSignals } from "../../config/platform";
 import type { ChartConfig, Reader } from "../../config/reader";
 import { chartAddonKeys, type KeySpec } from "../../config/schema";
 import type { ExternalPeer } from "../../platform/flows";
@@ -29,8 +29,9 @@ export const MONITORING_SCHEMA = {
   monitoringNodeCidrs: {
     type: "array",
     group,
-    default: ["0.0.0.0/0"],
-    description: "Where the nodes' addresses are, for Prometheus to scrape the kubelets (10250) and node-exporter (9100, host network). Narrow it to the node subnet.",
+    default: [],
+    description:
+      "The nodes' subnets, for Prometheus to scrape the kubelets (10250) and node-exporter (9100, host network); required with monitoringEnabled (`kubectl get nodes -o wide`, INTERNAL-IP). 0.0.0.0/0 only where set explicitly, and never on a production-like stack.",
   },
 } as const satisfies Record<string, KeySpec>;
 
@@ -55,7 +56,12 @@ export function parseMonitoring(r: Reader<typeof MONITORING_SCHEMA>, platform: P
   const namespace = r.dnsLabel("monitoringNamespace");
   const cidrs = r.get("monitoringNodeCidrs");
   for (const c of cidrs) if (!IPV4_CIDR.test(c)) r.problem("monitoringNodeCidrs", `${JSON.stringify(c)} is not an IPv4 CIDR such as 10.0.0.0/16`);
-  if (cidrs.length === 0) r.problem("monitoringNodeCidrs", "needs at least one CIDR: Prometheus scrapes the kubelets on the nodes' addresses");
+  if (enabled && cidrs.length === 0) r.problem("monitoringNodeCidrs", `is required with monitoringEnabled: the subnets of the nodes' addresses (kubectl get nodes -o wide, INTERNAL-IP; e.g. ["10.0.0.0/16"]), which Prometheus scrapes on 10250 and 9100`);
+  const wide = cidrs.filter((c) => IPV4_CIDR.test(c) && Number(c.split("/")[1]) < 8);
+  const production = productionSignals(platform);
+  if (enabled && wide.length > 0 && production.length > 0) {
+    r.problem("monitoringNodeCidrs", `${wide.join(", ")} lets Prometheus reach the internet on 10250 and 9100 on a production-like stack (${production.join(", ")}): list the nodes' subnets (kubectl get nodes -o wide, INTERNAL-IP)`);
+  }
   const retention = r.get("monitoringPrometheusRetention");
   if (!PROMETHEUS_DURATION.test(retention)) r.problem("monitoringPrometheusRetention", `must be a Prometheus duration such as 15d or 12h (got ${JSON.stringify(retention)})`);
   const config: MonitoringConfig = {

@@ -93,14 +93,15 @@ export class Monitoring extends pulumi.ComponentResource {
     this.access = { namespace: ns.name, prometheus, apis: args.edge.apis };
     // Inside the namespace the chart's components talk freely (Grafana -> Prometheus, Prometheus -> its own
     // exporters); across it, flow by flow. The suites' targets declare theirs with `scrape`.
+    // The API server, for the pods that call it, each by the labels its chart gives it (node-exporter runs on the host network).
+    const apiCallers: [PodGroup, string][] = [
+      [prometheus, "Prometheus discovers its targets and scrapes the API server"],
+      [pods("prometheus-operator", { matchLabels: { app: `${MONITORING.chart}-operator` } }), "the operator reconciles Prometheus and the ServiceMonitors"],
+      [pods("kube-state-metrics", { matchLabels: { "app.kubernetes.io/name": "kube-state-metrics" } }), "kube-state-metrics watches every object"],
+      [grafana, "Grafana's sidecars read the dashboard and datasource ConfigMaps"],
+    ];
     const flows: Flow[] = [
-      {
-        name: "monitoring-to-api-server",
-        from: { pods: pods(name, {}) },
-        to: { external: args.network.apiServer },
-        ports: args.network.apiServerPorts.map((port) => ({ port })),
-        why: "Prometheus discovers its targets and scrapes the API server, the operator reconciles, kube-state-metrics watches every object, Grafana's sidecars read dashboard ConfigMaps",
-      },
+      ...apiCallers.map(([group, why]): Flow => ({ name: `${group.name}-to-api-server`, from: { pods: group }, to: { external: args.network.apiServer }, ports: args.network.apiServerPorts.map((port) => ({ port })), why })),
       // Kubelets and node-exporter (host network) listen on the nodes' own addresses, which no pod or namespace
       // selector matches: an ipBlock of the node subnet (monitoringNodeCidrs), on exactly those two ports.
       {

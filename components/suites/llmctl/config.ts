@@ -1,7 +1,7 @@
 /** The llmctl suite's config slice: its namespace, NodePorts, sizes, studio knobs and operator credentials. */
 import type * as pulumi from "@pulumi/pulumi";
 import { DNS_SUBDOMAIN, EMAIL } from "../../config/patterns";
-import type { PlatformConfig } from "../../config/platform";
+import { type PlatformConfig, productionSignals } from "../../config/platform";
 import type { Reader } from "../../config/reader";
 import type { KeySpec } from "../../config/schema";
 import { hasPublicHosts } from "../../platform/exposure";
@@ -212,7 +212,7 @@ export function parseLlmctl(r: Reader<LlmctlSchema>, platform: PlatformConfig): 
   const hostPath = r.get("llmctlLiveCodeHostPath");
   if (liveCode && !/^\/[^\0]*$/.test(hostPath)) r.problem("llmctlLiveCodeHostPath", `must be an absolute path (got ${JSON.stringify(hostPath)})`);
   // A production-grade stack says so by any of these; live code belongs on a laptop's minikube only.
-  const production = [platform.dataProtection && "dataProtection is on", platform.images.requirePinned && "requirePinnedImages is on", platform.exposure.mode !== "nodePort" && `exposure is ${platform.exposure.mode}`].filter((x): x is string => Boolean(x));
+  const production = productionSignals(platform);
   if (liveCode && production.length > 0) {
     r.problem("llmctlLiveCode", `is for a local development cluster only (it mounts a node directory into the studio's pods and puts llmctl at Pod Security privileged); this stack is not one: ${production.join(", ")}`);
   }
