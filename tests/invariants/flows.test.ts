@@ -107,7 +107,8 @@ const WIRED: Case[] = [
   ["litellm-keys", "litellm", 4000],
   ["litellm", "model-local-chat", 8080],
   ["litellm", "model-local-embed", 8080],
-  ["model-local-chat", `ip:${IP.internet}`, 443],
+  // The GGUF downloads run in Jobs of their own (the claims are shared with the servers), not in the servers' pods.
+  ["model-local-chat-download", `ip:${IP.internet}`, 443],
   // The code executor
   ["llm-service", "executor-service", 8001],
   ["executor-service", `ip:${IP.apiServer}`, 8443],
@@ -119,7 +120,7 @@ const WIRED: Case[] = [
   ["mcp-indexer", "context-engine/qdrant", 6333],
   ["watcher-backend", "context-engine/qdrant", 6333],
   ["mcp-indexer", "llamacpp", 8080],
-  ["llamacpp", `ip:${IP.internet}`, 443],
+  ["llamacpp-download", `ip:${IP.internet}`, 443],
   // MLOps
   ["mlflow", "mlops/postgresql", 5432],
   ["mlflow", "minio", 9000],
@@ -130,6 +131,11 @@ const WIRED: Case[] = [
 
 /** Flows nothing wires: each must be blocked, in every mode. */
 const NOT_WIRED: Case[] = [
+  // The model servers themselves have no internet: only their download Jobs do.
+  ["model-local-chat", `ip:${IP.internet}`, 443],
+  ["model-local-embed", `ip:${IP.internet}`, 443],
+  ["llamacpp", `ip:${IP.internet}`, 443],
+  ["model-local-chat-download", `ip:${IP.internet}`, 22],
   ...STORES.map(([s, p]): Case => ["executor", s, p]),
   ...MCP.map(([s, p]): Case => ["executor", s, p]),
   ["executor", `ip:${IP.metadata}`, 80],

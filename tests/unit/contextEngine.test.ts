@@ -15,6 +15,7 @@ import { SNAPSHOT_BUCKET } from "../../components/suites/contextEngine/names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "../../components/suites/contextEngine/scripts";
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, WORKLOAD_KINDS, type JsonObject, type Recorded, type RegisteredResource } from "../helpers/harness";
 import { MODEL_DOWNLOAD_SCRIPT } from "../../components/workloads/llamacpp";
+import { MODEL_WAIT_SCRIPT } from "../../components/workloads/modelFetch";
 import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
 
 const NS = "context-engine";
@@ -91,11 +92,17 @@ describe("context-engine on the dev stack", () => {
     });
   });
 
-  test("llama.cpp: the download runs in an init container into the models claim (never a hostPath); backups run nightly to their claim", () => {
+  test("llama.cpp: the download runs in a Job beside the server into the models claim, the server only waits for it (never a hostPath); backups run nightly to their claim", () => {
     const d = byName(res, "apps/v1:Deployment", "llamacpp");
     const init = containersOf(d, true)[0];
-    expect(init.name).toBe("download-model");
-    expect(init.volumeMounts).toEqual([{ name: "models-storage", mountPath: "/models" }]);
+    expect(init.name).toBe("wait-for-model");
+    expect(init.volumeMounts).toEqual([{ name: "models-storage", mountPath: "/models", readOnly: true }]);
+    const job = byName(res, "batch/v1:Job", "llamacpp-download");
+    expect(containersOf(job)[0]).toMatchObject({ name: "download-model", volumeMounts: [{ name: "models-storage", mountPath: "/models" }] });
+    expect(envOf(containersOf(job)[0]).LLAMACPP_MODEL_URL).toEqual(envOf(init).LLAMACPP_MODEL_URL);
+    // Beside the server (the claim may be ReadWriteOnce), replaced (deleted first) when the model changes, not awaited.
+    expect(at(podSpecOf(job), "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.0")).toMatchObject({ labelSelector: { matchLabels: { "app.kubernetes.io/name": "llamacpp" } }, topologyKey: "kubernetes.io/hostname" });
+    expect(at(job.inputs, "metadata.annotations")).toMatchObject({ "pulumi.com/skipAwait": "true" });
     // No pod of the stack mounts a node path (the admission policies name hostPath in their rules; that is text).
     const pods = res.filter((r) => WORKLOAD_KINDS.some((k) => r.type === `kubernetes:${k}`)).map(podSpecOf);
     expect(pods.length).toBeGreaterThan(10);
@@ -119,9 +126,36 @@ test("internet egress: only the llama.cpp pod by default; the MCP servers and wa
     inNs(res, "networking.k8s.io/v1:NetworkPolicy")
       .filter((p) => JSON.stringify(at(p.inputs, "spec.egress") ?? []).includes("0.0.0.0/0"))
       .map((p) => String(at(p.inputs, "metadata.annotations.llm-platform/flow")));
-  expect(internetFlows((await renderStack("dev")).resources)).toEqual(["LLAMACPP_MODEL_URL download (init container)"]);
+  const job = "LLAMACPP_MODEL_URL download (Job llamacpp-download; the server has no internet)";
+  expect(internetFlows((await renderStack("dev")).resources)).toEqual([job]);
   const { resources } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: true } });
-  expect(internetFlows(resources).sort()).toEqual(["EMBEDDING_MODEL download (contextEngineEmbeddingDownload)", "LLAMACPP_MODEL_URL download (init container)"]);
+  expect(internetFlows(resources).sort()).toEqual(["EMBEDDING_MODEL download (contextEngineEmbeddingDownload)", job]);
+  // Without persistence there is no claim to share: the server's init container downloads, and its pod has the flow.
+  const ephemeral = (await renderStack("dev", { set: { suites: ["context-engine"], persistence: false } })).resources;
+  expect(internetFlows(ephemeral)).toEqual(["LLAMACPP_MODEL_URL download (init container: without a claim it runs in the server's pod)"]);
+  expect(containersOf(byName(ephemeral, "apps/v1:Deployment", "llamacpp"), true)[0].name).toBe("download-model");
+  expect(ephemeral.some((r) => r.type === "kubernetes:batch/v1:Job" && k8sName(r) === "llamacpp-download")).toBe(false);
+});
+
+test("the server's wait for its download Job: done only when the file is there, from this URL, and no download is half-way", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "model-wait-"));
+  const env = { MODELS_DIR: dir, LLAMACPP_MODEL_URL: "https://models.example/m.gguf", LLAMACPP_MODEL_NAME: "m.gguf", DOWNLOAD_JOB: "llamacpp-download" };
+  const file = (name: string, body: string) => fs.writeFileSync(path.join(dir, name), body);
+  // The old model, already recorded under the new URL, while the Job's download is still a .part: keep waiting.
+  file("m.gguf", "old weights");
+  file("m.gguf.url", env.LLAMACPP_MODEL_URL);
+  file("m.gguf.part", "half");
+  const waiting = await runShell(MODEL_WAIT_SCRIPT, env, 1500);
+  expect(waiting.code).not.toBe(0);
+  expect(waiting.output).toContain("waiting for");
+  expect(waiting.output).toContain("(Job llamacpp-download)");
+  // Another URL's file: keep waiting too.
+  fs.rmSync(path.join(dir, "m.gguf.part"));
+  file("m.gguf.url", "https://models.example/other.gguf");
+  expect((await runShell(MODEL_WAIT_SCRIPT, env, 1500)).code).not.toBe(0);
+  file("m.gguf.url", env.LLAMACPP_MODEL_URL);
+  expect(await runShell(MODEL_WAIT_SCRIPT, env)).toMatchObject({ code: 0, output: expect.stringContaining("present") });
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the model download script, for real under /bin/sh with curl", () => {

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config/platform";
 import type { WorkloadDemand } from "../../lib/capacity";
 import { workloadDemand } from "../../lib/demand";
-import { resources } from "../../lib/resources";
+import { type Resources, resources } from "../../lib/resources";
+import { modelFetchDemand } from "../../workloads/modelFetch";
 import { type ExposureConfig, hostOrigin, publicOrigin, serviceHost } from "../../platform/exposure";
 import { openSuite } from "../context";
 import { defineSuite, type PlatformContext } from "../types";
@@ -28,6 +29,12 @@ export function contextUrls(cfg: ContextEngineConfig, exposure: ExposureConfig):
   return { memory: `${node("mcp-memory", 8000, cfg.nodePorts.memory)}/sse`, indexer: `${node("mcp-indexer", 8001, cfg.nodePorts.indexer)}/sse`, qdrant: node(NAMES.qdrant, PORTS.qdrant, cfg.nodePorts.qdrant) };
 }
 
+/** llama.cpp's server (its init container: the download, or the wait for its Job) and, with a claim, the download Job. */
+function llamacppDemand(namespace: string, p: PlatformConfig["resourceProfile"], persistence: boolean, server: (init: Resources) => WorkloadDemand): WorkloadDemand[] {
+  const fetch = modelFetchDemand(namespace, NAMES.llamacpp, p, persistence);
+  return [server(fetch.init), ...fetch.jobs];
+}
+
 export function contextDemand(cfg: ContextEngineConfig, platform: PlatformConfig): WorkloadDemand[] {
   const p = platform.resourceProfile;
   const d = (workload: string, kind: string, c: Parameters<typeof workloadDemand>[0]["containers"], extra: Partial<Parameters<typeof workloadDemand>[0]> = {}) =>
@@ -35,7 +42,7 @@ export function contextDemand(cfg: ContextEngineConfig, platform: PlatformConfig
   return [
     d(NAMES.qdrant, "StatefulSet", [scaled(SEED_RESOURCES.qdrant, p)]),
     ...MCP.map((m) => d(m.name, "Deployment", [scaled(SEED_RESOURCES.mcp, p)], m.name === "mcp-indexer" ? { pods: 1, maxPods: 5 } : {})),
-    ...(cfg.llamacpp ? [d(NAMES.llamacpp, "Deployment", [scaled(SEED_RESOURCES.llamacpp, p)], { initContainers: [resources(p, "small")] })] : []),
+    ...(cfg.llamacpp ? llamacppDemand(cfg.namespace, p, platform.persistence, (init) => d(NAMES.llamacpp, "Deployment", [scaled(SEED_RESOURCES.llamacpp, p)], { initContainers: [init] })) : []),
     // A git= repository's git-sync runs beside its watcher (a native sidecar): its requests count with the watcher's.
     ...cfg.repositories.filter((r) => r.enabled).map((r) => d(`watcher-${r.name}`, "Deployment", [scaled(SEED_RESOURCES.watcher, p), ...(r.git ? [resources(p, "small")] : [])])),
   ];

@@ -20,6 +20,7 @@ import { buildPodSpec, type EnvMap, type Volume } from "../../workloads/pod";
 import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
+import { modelDownloader } from "../../workloads/modelFetch";
 import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, SNAPSHOT_GRANT, snapshotPrefix } from "./names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
 import { CRONJOB_RUN_POLICY } from "../../workloads/cronJob";
@@ -84,7 +85,7 @@ export function backupPods(namespace: string, own?: PodGroup["own"]): PodGroup {
 }
 
 /** The flows of the wiring: MCP and watchers -> Qdrant, MCP -> llama.cpp, the model download -> the internet, the edge in. */
-export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" | "edge" | "exposure">, own?: PodGroup["own"]): Flow[] {
+export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" | "edge" | "exposure" | "persistence">, own?: PodGroup["own"]): Flow[] {
   const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
   const mcp: PodGroup = { name: "mcp", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: MCP.map((m) => m.name) }] } };
   const watchers: PodGroup = { name: "watchers", namespace: cfg.namespace, own, selector: { matchLabels: { app: "watcher" } } };
@@ -107,8 +108,15 @@ export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" 
   if (cfg.llamacpp) {
     flows.push(
       { name: "mcp-to-llamacpp", from: { pods: mcp }, to: { pods: pods(NAMES.llamacpp) }, ports: [{ port: PORTS.llamacpp }], why: "LLAMACPP_URL" },
-      // NetworkPolicy is per pod: the model host is reachable from the llama.cpp pod, whose init container downloads it.
-      { name: "llamacpp-model-download", from: { pods: pods(NAMES.llamacpp) }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "LLAMACPP_MODEL_URL download (init container)" },
+      // NetworkPolicy is per pod: the model host is reachable from the download Job's pods (with a claim), or from the
+      // llama.cpp pod, whose init container downloads into an emptyDir (persistence off).
+      {
+        name: "llamacpp-model-download",
+        from: { pods: pods(modelDownloader(NAMES.llamacpp, ctx.persistence)) },
+        to: { external: ctx.network.internet },
+        ports: INTERNET_PORTS,
+        why: ctx.persistence ? `LLAMACPP_MODEL_URL download (Job ${modelDownloader(NAMES.llamacpp, true)}; the server has no internet)` : "LLAMACPP_MODEL_URL download (init container: without a claim it runs in the server's pod)",
+      },
     );
   }
   if (ctx.exposure.mode === "nodePort") {

@@ -9,9 +9,9 @@ import { serviceHost } from "../../platform/exposure";
 import type { ContainerArgs, EnvMap, VolumeMount } from "../../workloads/pod";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { StatefulService } from "../../workloads/statefulService";
-import { modelDownload } from "../../workloads/llamacpp";
+import { modelFetch } from "../../workloads/modelFetch";
 import { WebService } from "../../workloads/webService";
-import { dataVolume, type SuiteContext, workloadOpts } from "../context";
+import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
 import type { ContextEngineImage } from "./images";
 import { GIT_SYNC_DIR, GIT_SYNC_PORT, MCP, MODELS_DIR, NAMES, PORT_ENV, PORTS, REPOS_DIR, ROLE_COMMAND, scaled, SEED_RESOURCES } from "./names";
@@ -102,6 +102,10 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
 
   if (cfg.llamacpp) {
     const models = dataVolume(ctx, { claim: NAMES.models, size: cfg.storage.models });
+    const fetch = modelFetch(
+      { server: NAMES.llamacpp, namespace: ctx.namespace, instance: ctx.instance, image: ctx.images["wait-for"], model: { url: cfg.llamacpp.modelUrl, file: cfg.llamacpp.modelName, sha256: cfg.llamacpp.sha256 }, volume: { ...models, name: NAMES.models }, dir: MODELS_DIR, uid: UID, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets },
+      childOpts(ctx),
+    );
     new WebService(
       NAMES.llamacpp,
       {
@@ -110,7 +114,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
         strategy: "Recreate",
         port: { port: PORTS.llamacpp },
         volumes: [models, emptyDir("tmp")],
-        initContainers: [modelDownload(ctx.images["wait-for"], { url: cfg.llamacpp.modelUrl, file: cfg.llamacpp.modelName, sha256: cfg.llamacpp.sha256 }, NAMES.models, MODELS_DIR)],
+        initContainers: [fetch.init],
         container: {
           image: ctx.images["llamacpp-server"],
           size: "large",

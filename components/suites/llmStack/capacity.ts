@@ -7,6 +7,7 @@ import type { WorkloadDemand } from "../../lib/capacity";
 import { workloadDemand } from "../../lib/demand";
 import { resources } from "../../lib/resources";
 import { GATE_SIZE } from "../../workloads/waitFor";
+import { modelFetchDemand } from "../../workloads/modelFetch";
 import type { LlmStackConfig } from "./config";
 import { modelWorkload } from "./models";
 import { modelResources } from "./modelServers";
@@ -29,6 +30,10 @@ export function llmStackDemand(cfg: LlmStackConfig, platform: PlatformConfig): W
     d(NAMES.gatewayDb, "Job", [resources(platform.resourceProfile, "tiny")]),
     d(NAMES.gatewayKeys, "Job", [resources(platform.resourceProfile, "tiny")]),
     // Each local model's server (its download or copy runs before it, smaller), with its GPUs.
-    ...cfg.localModels.map((m) => d(modelWorkload(m), "Deployment", [modelResources(m, platform.gpu.resourceName)], [resources(platform.resourceProfile, "small")])),
+    ...cfg.localModels.flatMap((m) => {
+      // llama.cpp: its download Job (with a claim) and the server's wait; vLLM: the copy from the object store.
+      const fetch = m.server === "llamacpp" ? modelFetchDemand(ns, modelWorkload(m), platform.resourceProfile, platform.persistence) : { init: resources(platform.resourceProfile, "small"), jobs: [] };
+      return [d(modelWorkload(m), "Deployment", [modelResources(m, platform.gpu.resourceName)], [fetch.init]), ...fetch.jobs];
+    }),
   ];
 }

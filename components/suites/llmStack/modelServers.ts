@@ -9,7 +9,7 @@ import type { Resources } from "../../lib/resources";
 import { gpuPlacement } from "../../platform/gpu";
 import type { PodGroup } from "../../platform/flows";
 import { OBJECT_STORE_SECRET, type ObjectStore, type ObjectStoreGrant, type StoreSecret, useObjectStore } from "../../platform/objectStore";
-import { modelDownload } from "../../workloads/llamacpp";
+import { modelFetch } from "../../workloads/modelFetch";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { WebService } from "../../workloads/webService";
 import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
@@ -91,7 +91,12 @@ function llamacppServer(ctx: SuiteContext<LlmStackImage>, m: LocalModel, weights
       ...modelServerBase(ctx, m, secrets),
       uid: 1000,
       volumes: [weights, emptyDir("tmp")],
-      initContainers: [modelDownload(ctx.images["wait-for"], gguf, "weights", MODELS_DIR)],
+      initContainers: [
+        modelFetch(
+          { server: modelWorkload(m), namespace: ctx.namespace, instance: ctx.instance, image: ctx.images["wait-for"], model: gguf, volume: { ...weights, name: "weights" }, dir: MODELS_DIR, uid: 1000, profile: ctx.profile, imagePullSecrets: ctx.imagePullSecrets },
+          childOpts(ctx),
+        ).init,
+      ],
       container: {
         image: ctx.images["llamacpp-server"],
         size: "large",

@@ -2,13 +2,14 @@
  * Section: the stack's flows (from its wiring; default deny both ways otherwise) and its public routes.
  * - R2R reads Postgres, Qdrant (HTTP and gRPC) and Redis from its env; OpenWebUI calls LiteLLM; the React
  *   client's VITE_API_BASE_URL names OpenWebUI;
- * - only LiteLLM (model providers), R2R (tokenizer downloads) and the llama.cpp model pods (their GGUF download)
+ * - only LiteLLM (model providers), R2R (tokenizer downloads) and the llama.cpp models' download Jobs (their GGUF)
  *   reach the internet; LiteLLM reaches its database and its model servers, which nothing else may reach;
  * - public traffic: the edge to OpenWebUI, the React client and (with a host) LiteLLM; NodePorts in dev;
  * - with monitoring on, Prometheus scrapes LiteLLM and Qdrant, the two that serve metrics themselves;
  *   Postgres and Redis would need exporter sidecars (the seed has none), and R2R, OpenWebUI and the React
  *   client serve no Prometheus endpoint: not scraped.
  */
+import { modelDownloader } from "../../workloads/modelFetch";
 import type * as pulumi from "@pulumi/pulumi";
 import { EdgeRoutes } from "../../platform/edge/edgeRoutes";
 import type { RouteGroup } from "../../platform/edge/routes";
@@ -23,7 +24,7 @@ import { MODEL_PORTS, modelWorkload } from "./models";
 import { CONSUMER_KEY } from "./gatewayKeys";
 import { consumerKeySecret, INSTANCE, KEYS, NAMES, PORTS } from "./names";
 
-export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePorts: boolean, own?: PodGroup["own"]): Flow[] {
+export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePorts: boolean, own?: PodGroup["own"], persistence = true): Flow[] {
   const pods = (name: string) => workloadPods(name, INSTANCE, cfg.namespace, own);
   const flow = (from: string, to: string, ports: number[], why: string): Flow => ({ name: `${from}-to-${to}`, from: { pods: pods(from) }, to: { pods: pods(to) }, ports: ports.map((port) => ({ port })), why });
   const flows: Flow[] = [
@@ -37,10 +38,17 @@ export function stackFlows(cfg: LlmStackConfig, network: NetworkConfig, nodePort
     flow(NAMES.openwebui, NAMES.redis, [PORTS.redis], "REDIS_URL, WEBSOCKET_REDIS_URL"),
     flow(NAMES.reactClient, NAMES.openwebui, [PORTS.openwebui], "VITE_API_BASE_URL"),
     ...cfg.localModels.map((m) => flow(NAMES.litellm, modelWorkload(m), [MODEL_PORTS[m.server]], `model_list: ${m.name}'s api_base`)),
-    // NetworkPolicy is per pod: a llama.cpp model's host is reachable from its pod, whose init container downloads the GGUF.
+    // NetworkPolicy is per pod: a llama.cpp model's host is reachable from its download Job's pods alone (with a claim),
+    // or from its server's pod, whose init container downloads into an emptyDir (persistence off).
     ...cfg.localModels
       .filter((m) => m.server === "llamacpp")
-      .map((m): Flow => ({ name: `${modelWorkload(m)}-download`, from: { pods: pods(modelWorkload(m)) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: `${m.name}'s GGUF download (init container)` })),
+      .map((m): Flow => ({
+        name: `${modelWorkload(m)}-download`,
+        from: { pods: pods(modelDownloader(modelWorkload(m), persistence)) },
+        to: { external: network.internet },
+        ports: INTERNET_PORTS,
+        why: persistence ? `${m.name}'s GGUF download (Job ${modelDownloader(modelWorkload(m), true)}; the server has no internet)` : `${m.name}'s GGUF download (init container: without a claim the download runs in the server's pod)`,
+      })),
     { name: `${NAMES.litellm}-to-internet`, from: { pods: pods(NAMES.litellm) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "litellm calls model providers" },
     // R2R's models go through the gateway; it still downloads tokenizer files (tiktoken's encodings) at first use.
     { name: `${NAMES.r2r}-to-internet`, from: { pods: pods(NAMES.r2r) }, to: { external: network.internet }, ports: INTERNET_PORTS, why: "r2r downloads tokenizer files" },
@@ -98,7 +106,7 @@ export function stackScrapeTargets(cfg: LlmStackConfig, namespace: pulumi.Input<
 }
 
 export function stackNetwork(ctx: SuiteContext<LlmStackImage>, cfg: LlmStackConfig, monitoring: MonitoringAccess | undefined): void {
-  for (const f of stackFlows(cfg, ctx.network, ctx.exposure.mode === "nodePort", ctx.namespace)) allowFlow(f, ctx.instance, childOpts(ctx));
+  for (const f of stackFlows(cfg, ctx.network, ctx.exposure.mode === "nodePort", ctx.namespace, ctx.persistence)) allowFlow(f, ctx.instance, childOpts(ctx));
   for (const t of stackScrapeTargets(cfg, ctx.namespace)) scrape(t, monitoring, childOpts(ctx));
   if (!hasPublicHosts(ctx.exposure)) return;
   for (const g of stackRouteGroups(cfg)) new EdgeRoutes(`${INSTANCE}-${g.name}`, { group: g, namespace: ctx.namespace, edge: ctx.edge }, childOpts(ctx));

@@ -1,0 +1,102 @@
+/**
+ * How a llama.cpp server gets its GGUF without the server's pod reaching the internet. A NetworkPolicy selects
+ * pods, not containers: an init container that downloads would leave the server's pod with internet egress for its
+ * whole life. With a claim, the download is a Job of its own (`<server>-download`, its pods labelled apart and alone
+ * given the internet flow), scheduled beside the server (the claim may be ReadWriteOnce), and the server's init
+ * container only waits for the file the Job completes. Without a claim (persistence off) there is nothing to share
+ * between two pods: the server's init container downloads, and its pod keeps the flow (the flow's reason says so).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { checksum } from "../lib/checksum";
+import { selectorLabels, standardLabels } from "../lib/labels";
+import type { WorkloadDemand } from "../lib/capacity";
+import { workloadDemand } from "../lib/demand";
+import { type Resources, resources, type ResourceProfile } from "../lib/resources";
+import { type GgufModel, modelDownload } from "./llamacpp";
+import { buildPodSpec, type ContainerArgs, type Volume } from "./pod";
+
+/**
+ * The server's wait: the file present, recorded as from this URL, and no download in progress (MODEL_DOWNLOAD_SCRIPT
+ * records the URL before it renames the finished file, so a `.part` beside it means the old file is still there).
+ */
+export const MODEL_WAIT_SCRIPT = `
+set -eu
+target="$MODELS_DIR/$LLAMACPP_MODEL_NAME"
+n=0
+until [ -f "$target" ] && [ ! -f "$target.part" ] && [ "$(cat "$target.url" 2>/dev/null)" = "$LLAMACPP_MODEL_URL" ]; do
+  [ $((n % 12)) -ne 0 ] || echo "waiting for $target from $LLAMACPP_MODEL_URL (Job $DOWNLOAD_JOB)"
+  n=$((n + 1))
+  sleep 5
+done
+echo "model $target present"
+`.trim();
+
+export interface ModelFetchArgs {
+  /** The server's workload name (its pods' selector name). */
+  readonly server: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly instance: string;
+  /** A curl image with /bin/sh (the platform's wait-for). */
+  readonly image: string;
+  readonly model: GgufModel;
+  /** The server's model volume: a claim (download Job) or an emptyDir (download in the pod). */
+  readonly volume: Volume & { readonly name: string };
+  readonly dir: string;
+  readonly uid: number;
+  readonly profile: ResourceProfile;
+  readonly imagePullSecrets: readonly string[];
+}
+
+/** What the fetch asks of the cluster: the server's init container, and with a claim the download Job's pod. */
+export function modelFetchDemand(namespace: string, server: string, profile: ResourceProfile, claim: boolean): { init: Resources; jobs: WorkloadDemand[] } {
+  if (!claim) return { init: resources(profile, "small"), jobs: [] };
+  return { init: resources(profile, "tiny"), jobs: [workloadDemand({ namespace, workload: modelDownloader(server, true), kind: "Job", containers: [resources(profile, "small")] })] };
+}
+
+/** The workload whose pods download (and so reach the internet): the Job with a claim, the server without. */
+export const modelDownloader = (server: string, claim: boolean): string => (claim ? `${server}-download` : server);
+
+/** The server's init container, and with a claim the download Job. */
+export function modelFetch(a: ModelFetchArgs, opts: pulumi.CustomResourceOptions): { init: ContainerArgs; job?: k8s.batch.v1.Job } {
+  const download = modelDownload(a.image, a.model, a.volume.name, a.dir);
+  if (!a.volume.persistentVolumeClaim) return { init: download };
+  const name = modelDownloader(a.server, true);
+  const labels = standardLabels(name, a.instance, "model-download");
+  const job = new k8s.batch.v1.Job(
+    name,
+    {
+      // The server's readiness is what `up` waits for (it waits for this Job's file); nothing waits on the Job itself.
+      metadata: { name, namespace: a.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
+      spec: {
+        backoffLimit: 6,
+        // Gigabytes over a slow link: four hours, then the Job fails and says so.
+        activeDeadlineSeconds: 4 * 3600,
+        template: {
+          // A new URL or checksum is a new template: the Job is replaced and downloads again.
+          metadata: { labels, annotations: { "llm-platform/model": checksum({ url: a.model.url, file: a.model.file, sha256: a.model.sha256 ?? "" }) } },
+          spec: buildPodSpec({
+            profile: a.profile,
+            uid: a.uid,
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            imagePullSecrets: a.imagePullSecrets,
+            volumes: [a.volume],
+            besidePods: selectorLabels(a.server, a.instance),
+            containers: [download],
+          }),
+        },
+      },
+    },
+    { ...opts, deleteBeforeReplace: true },
+  );
+  const init: ContainerArgs = {
+    name: "wait-for-model",
+    image: a.image,
+    size: "tiny",
+    command: ["/bin/sh", "-c", MODEL_WAIT_SCRIPT],
+    env: { MODELS_DIR: a.dir, LLAMACPP_MODEL_URL: a.model.url, LLAMACPP_MODEL_NAME: a.model.file, DOWNLOAD_JOB: name },
+    volumeMounts: [{ name: a.volume.name, mountPath: a.dir, readOnly: true }],
+  };
+  return { init, job };
+}
