@@ -1,0 +1,130 @@
+/**
+ * The security model's credential table (README "Security model"): every Secret a stack renders, who holds it
+ * (the workloads whose pods read it, found in the render: env references, envFrom, secret and projected volumes;
+ * plus the chart pods that read it by name, which a render does not contain) and what it opens (PURPOSES, written
+ * here). `npm run docs` writes it; tests/unit/docs.test.ts fails when it is stale or a Secret has no purpose.
+ */
+import { valueAt as at } from "../../components/lib/valueAt";
+import { type JsonObject, k8sName, type Recorded } from "./render";
+
+interface Purpose {
+  /** What the values open. */
+  readonly opens: string;
+  /** Chart pods that read it by name (a render does not contain them). */
+  readonly chart?: string;
+}
+
+/** By Secret name; `*` matches any run of characters. The first match wins. */
+const PURPOSES: ReadonlyArray<readonly [string, Purpose]> = [
+  ["minio-credentials", { opens: "MinIO's root: every bucket, its users and policies, the console (the operator's; no consumer holds it)" }],
+  ["minio-user-*", { opens: "that MinIO user: its own buckets only, read-only where it only reads (ConfigMap minio-policies); its consumer's object-store, backup-target or kserve-s3 Secret holds a copy" }],
+  ["object-store", { opens: "the namespace's own MinIO user (keys of minio-user-<user>): its buckets only" }],
+  ["backup-target", { opens: "the backup target: MinIO user `backups` (platform-backups only), or the operator's external bucket" }],
+  ["llmctl-studio-secrets", { opens: "the studio's PostgreSQL and Redis, and ChromaDB's token" }],
+  ["llmctl-studio-broker", { opens: "the studio's Redis, as Celery's broker and result URLs" }],
+  ["llmctl-redis-config", { opens: "the studio's Redis (its requirepass)" }],
+  ["llmctl-chromadb-proxy", { opens: "ChromaDB, through its token proxy (the token the proxy checks)" }],
+  ["llmctl-mcp-secrets", { opens: "the outside services of the studio's MCP servers (GitHub, Atlassian, Google; operator-supplied)" }],
+  ["llm-stack-secrets", { opens: "the LLM stack's PostgreSQL, Redis and Qdrant, and OpenWebUI's session signing key" }],
+  ["redis-config", { opens: "the LLM stack's Redis (its requirepass)" }],
+  ["openwebui-redis", { opens: "the LLM stack's Redis, as OpenWebUI's URL" }],
+  ["litellm-secret", { opens: "LiteLLM's master key (every key and model, its admin API) and salt key (encrypts the provider keys it stores)" }],
+  ["litellm-database", { opens: "LiteLLM's own role and database in the LLM stack's PostgreSQL" }],
+  ["litellm-provider-keys", { opens: "the model providers' APIs (OpenAI, Anthropic; operator-supplied)" }],
+  ["gateway-*", { opens: "LiteLLM, as that consumer: its own virtual key, its models and budget" }],
+  ["model-gateway", { opens: "LiteLLM, as the code executor: its own virtual key" }],
+  ["model-servers", { opens: "the local model servers (llama.cpp, vLLM): the key LiteLLM calls them with" }],
+  ["context-engine-secrets", { opens: "the context engine's Qdrant (its API key)" }],
+  ["llm-executor-secrets", { opens: "the code executor's outside services: its database, Event Hub, LLM and S3 keys (operator-supplied)" }],
+  ["postgresql-credentials", { opens: "MLOps' PostgreSQL: the superuser and MLflow's role" }],
+  ["mlflow-auth", { opens: "MLflow's admin login and its session signing key" }],
+  ["harbor-credentials", { opens: "Harbor: the admin login, its database, registry, job service and session secrets", chart: "Harbor's core, jobservice, registry and database (the chart, by name)" }],
+  ["harbor-registry-credentials", { opens: "Harbor's registry (core's login to it)", chart: "Harbor's core and registry (the chart, by name)" }],
+  ["harbor-database-password", { opens: "Harbor's PostgreSQL", chart: "Harbor's database (the chart, by name)" }],
+  ["harbor-token", { opens: "Harbor's token service: the key that signs registry tokens", chart: "Harbor's core and registry (the chart, by name)" }],
+  ["llmctl-pgadmin-credentials", { opens: "pgAdmin's login, and the studio's PostgreSQL (pgpass)", chart: "pgAdmin (the chart, by name)" }],
+  ["grafana-admin", { opens: "Grafana's admin login", chart: "Grafana (the chart, by name)" }],
+  ["*-basic-auth", { opens: "the edge's basic-auth login to that route (an htpasswd entry)", chart: "the Envoy proxies (SecurityPolicy)" }],
+  ["edge-*", { opens: "the edge's login or OIDC client secret", chart: "the Envoy proxies (SecurityPolicy)" }],
+  ["*-tls", { opens: "a public host's TLS key", chart: "the Envoy proxies (the Gateway's listeners)" }],
+  ["*pull*", { opens: "the image registry (pull only)", chart: "the kubelet, pulling images" }],
+];
+
+const WORKLOADS = ["apps/v1:Deployment", "apps/v1:StatefulSet", "apps/v1:DaemonSet", "batch/v1:Job", "batch/v1:CronJob"];
+
+const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+export const purposeOf = (secret: string): Purpose | undefined => PURPOSES.find(([p]) => glob(p).test(secret))?.[1];
+
+function podSpec(w: Recorded): JsonObject {
+  return ((w.type.endsWith(":CronJob") ? at(w.inputs, "spec.jobTemplate.spec.template.spec") : at(w.inputs, "spec.template.spec")) ?? {}) as JsonObject;
+}
+
+/** The Secrets a workload's pods read, by name. */
+function secretsRead(w: Recorded): Set<string> {
+  const spec = podSpec(w);
+  const names = new Set<string>();
+  const containers = [...((spec.initContainers ?? []) as JsonObject[]), ...((spec.containers ?? []) as JsonObject[])];
+  for (const c of containers) {
+    for (const e of (c.env ?? []) as JsonObject[]) {
+      const ref = at(e, "valueFrom.secretKeyRef.name");
+      if (typeof ref === "string") names.add(ref);
+    }
+    for (const f of (c.envFrom ?? []) as JsonObject[]) {
+      const ref = at(f, "secretRef.name");
+      if (typeof ref === "string") names.add(ref);
+    }
+  }
+  for (const v of (spec.volumes ?? []) as JsonObject[]) {
+    const direct = at(v, "secret.secretName");
+    if (typeof direct === "string") names.add(direct);
+    for (const s of (at(v, "projected.sources") ?? []) as JsonObject[]) {
+      const ref = at(s, "secret.name");
+      if (typeof ref === "string") names.add(ref);
+    }
+  }
+  for (const p of (spec.imagePullSecrets ?? []) as JsonObject[]) if (typeof p.name === "string") names.add(p.name);
+  return names;
+}
+
+export interface CredentialRow {
+  readonly namespace: string;
+  readonly secret: string;
+  readonly holders: readonly string[];
+  readonly opens: string;
+}
+
+/** Every Secret of a render, its holders and purpose; a Secret without a purpose is an error naming it. */
+export function credentialRows(resources: readonly Recorded[]): CredentialRow[] {
+  const workloads = resources.filter((r) => WORKLOADS.some((k) => r.type === `kubernetes:${k}`));
+  return resources
+    .filter((r) => r.type === "kubernetes:core/v1:Secret")
+    .map((s) => {
+      const namespace = String(at(s.inputs, "metadata.namespace"));
+      const secret = k8sName(s);
+      const purpose = purposeOf(secret);
+      if (!purpose) throw new Error(`Secret ${namespace}/${secret} has no purpose in scripts/lib/credentialModel.ts (PURPOSES): say what it opens`);
+      const readers = workloads.filter((w) => String(at(w.inputs, "metadata.namespace")) === namespace && secretsRead(w).has(secret)).map((w) => `${k8sName(w)}`);
+      return { namespace, secret, holders: [...new Set(readers)].sort().concat(purpose.chart ? [purpose.chart] : []), opens: purpose.opens };
+    })
+    .sort((a, b) => `${a.namespace}/${a.secret}`.localeCompare(`${b.namespace}/${b.secret}`));
+}
+
+/** The table of both stacks: one row per Secret, the stacks it is in. */
+export function credentialModelTable(stacks: ReadonlyArray<readonly [string, readonly CredentialRow[]]>): string {
+  const rows = new Map<string, { row: CredentialRow; in: string[]; holders: Set<string> }>();
+  for (const [stack, list] of stacks) {
+    for (const row of list) {
+      const id = `${row.namespace}/${row.secret}`;
+      const seen = rows.get(id) ?? { row, in: [], holders: new Set<string>() };
+      seen.in.push(stack);
+      for (const h of row.holders) seen.holders.add(h);
+      rows.set(id, seen);
+    }
+  }
+  const holders = (h: Set<string>) => (h.size > 0 ? [...h].join(", ") : "the operator (stack outputs)");
+  return [
+    "| namespace | Secret | held by (pods that read it) | opens | stacks |",
+    "|---|---|---|---|---|",
+    ...[...rows.values()].sort((a, b) => `${a.row.namespace}/${a.row.secret}`.localeCompare(`${b.row.namespace}/${b.row.secret}`)).map((r) => `| \`${r.row.namespace}\` | \`${r.row.secret}\` | ${holders(r.holders)} | ${r.row.opens} | ${r.in.join(", ")} |`),
+  ].join("\n");
+}
