@@ -31,7 +31,7 @@ import { configuredCidrs } from "./platform/flows";
 import { Problems, PROJECT, type RawConfig, Reader } from "./config/reader";
 import { mergeSchemas, type Schema } from "./config/schema";
 import { checkFit, profileProblems, type WorkloadDemand } from "./lib/capacity";
-import { type ImageCatalogue, type ImageSettings, imageNames, isPinned, mergeCatalogues, PLATFORM_IMAGES, resolveImages } from "./lib/images";
+import { type ImageCatalogue, type ImageSettings, imageNames, isPinned, mergeCatalogues, parseImage, PLATFORM_IMAGES, resolveImages } from "./lib/images";
 import { PLANNED_SUITES, SUITES } from "./suites/registry";
 import type { ParsedSuite, RegisteredSuite } from "./suites/types";
 
@@ -125,13 +125,18 @@ function pullCredentials(problems: Problems, platform: PlatformConfig, harbor: H
   return { kind: "operator", server: registry.split("/")[0], username, password };
 }
 
-/** With requirePinnedImages, every image an enabled module runs must be pinned. */
-function checkPins(problems: Problems, settings: ImageSettings, catalogues: readonly ImageCatalogue[]): void {
+/** With requirePinnedImages, every image an enabled module runs must be pinned; with requireImageDigests, by digest. */
+function checkPins(problems: Problems, settings: ImageSettings, catalogues: readonly ImageCatalogue[], require: { pinned: boolean; digests: boolean }): void {
   const catalogue = mergeCatalogues(catalogues);
+  const unpinned: string[] = [];
   for (const [name, ref] of Object.entries(resolveImages(catalogue, settings))) {
-    if (isPinned(ref)) continue;
+    if (require.digests && !parseImage(ref)?.digest) unpinned.push(name);
+    if (!require.pinned || isPinned(ref)) continue;
     const key = settings.overrides[name] ? "imageOverrides" : "imageTag";
     problems.add(key, `image ${name} resolves to ${JSON.stringify(ref)}, which is not pinned (requirePinnedImages is true: use a fixed tag or digest, not latest)`);
+  }
+  if (unpinned.length > 0) {
+    problems.add("requireImageDigests", `${unpinned.length} image(s) have no digest: ${unpinned.join(", ")}; \`npm run pin-digests -- <stack>\` resolves them from their registries into imageOverrides (name=repo:tag@sha256:...)`);
   }
 }
 
@@ -188,7 +193,7 @@ export function parseStackConfig(raw: RawConfig, suites: readonly RegisteredSuit
     tag: platform.images.tag,
     overrides: platform.images.overrides,
   };
-  if (platform.images.requirePinned) checkPins(problems, images, [PLATFORM_IMAGES, ...active.map((p) => p.images)]);
+  if (platform.images.requirePinned || platform.images.requireDigests) checkPins(problems, images, [PLATFORM_IMAGES, ...active.map((p) => p.images)], { pinned: platform.images.requirePinned, digests: platform.images.requireDigests });
   const credentials = pullCredentials(problems, platform, harbor.config);
 
   const ordered = enabled.map((e) => active.find((p) => p.name === e.name)!);

@@ -84,6 +84,12 @@ export const PLATFORM_SCHEMA = {
     default: false,
     description: "Reject any image that is untagged or tagged latest (set in production).",
   },
+  requireImageDigests: {
+    type: "boolean",
+    group: g.images,
+    default: false,
+    description: "Reject any image not pinned by digest (repo:tag@sha256:...); `npm run pin-digests -- <stack>` resolves them from their registries into imageOverrides.",
+  },
   registryUsername: {
     type: "string",
     group: g.images,
@@ -160,6 +166,8 @@ export interface ImageKeys {
   readonly overrides: Readonly<Record<string, string>>;
   readonly pullSecrets: readonly string[];
   readonly requirePinned: boolean;
+  /** Every image by digest (requireImageDigests). */
+  readonly requireDigests: boolean;
   /** Operator-supplied pull credentials for imageRegistry. */
   readonly registryUsername?: string;
   readonly registryPassword?: pulumi.Output<string>;
@@ -265,7 +273,7 @@ function parseImageKeys(r: Reader<PlatformSchema>, imageNames: readonly string[]
   if ((registryUsername === undefined) !== (registryPassword === undefined)) {
     r.problem(registryUsername === undefined ? "registryUsername" : "registryPassword", "registryUsername and registryPassword must be set together");
   }
-  return { registry, tag, overrides, pullSecrets, requirePinned: r.get("requirePinnedImages"), registryUsername, registryPassword };
+  return { registry, tag, overrides, pullSecrets, requirePinned: r.get("requirePinnedImages"), requireDigests: r.get("requireImageDigests"), registryUsername, registryPassword };
 }
 
 function parseCluster(r: Reader<PlatformSchema>): ClusterProfile {
