@@ -109,22 +109,27 @@ export function credentialRows(resources: readonly Recorded[]): CredentialRow[] 
     .sort((a, b) => `${a.namespace}/${a.secret}`.localeCompare(`${b.namespace}/${b.secret}`));
 }
 
-/** The table of both stacks: one row per Secret, the stacks it is in. */
+/**
+ * The table of both stacks: one row per purpose (Secrets of the same kind in several namespaces share it, e.g. each
+ * namespace's backup-target), with the Secrets as namespace/name, everyone who reads one, and the stacks it is in.
+ */
 export function credentialModelTable(stacks: ReadonlyArray<readonly [string, readonly CredentialRow[]]>): string {
-  const rows = new Map<string, { row: CredentialRow; in: string[]; holders: Set<string> }>();
+  const rows = new Map<string, { secrets: Set<string>; holders: Set<string>; in: Set<string> }>();
   for (const [stack, list] of stacks) {
     for (const row of list) {
-      const id = `${row.namespace}/${row.secret}`;
-      const seen = rows.get(id) ?? { row, in: [], holders: new Set<string>() };
-      seen.in.push(stack);
+      const seen = rows.get(row.opens) ?? { secrets: new Set<string>(), holders: new Set<string>(), in: new Set<string>() };
+      seen.secrets.add(`${row.namespace}/${row.secret}`);
       for (const h of row.holders) seen.holders.add(h);
-      rows.set(id, seen);
+      seen.in.add(stack);
+      rows.set(row.opens, seen);
     }
   }
-  const holders = (h: Set<string>) => (h.size > 0 ? [...h].join(", ") : "the operator (stack outputs)");
+  const list = (xs: Set<string>, code = false) => [...xs].sort().map((x) => (code ? `\`${x}\`` : x)).join(", ");
   return [
-    "| namespace | Secret | held by (pods that read it) | opens | stacks |",
-    "|---|---|---|---|---|",
-    ...[...rows.values()].sort((a, b) => `${a.row.namespace}/${a.row.secret}`.localeCompare(`${b.row.namespace}/${b.row.secret}`)).map((r) => `| \`${r.row.namespace}\` | \`${r.row.secret}\` | ${holders(r.holders)} | ${r.row.opens} | ${r.in.join(", ")} |`),
+    "| Secret | held by (the pods that read it) | opens | stacks |",
+    "|---|---|---|---|",
+    ...[...rows.entries()]
+      .sort(([, a], [, b]) => list(a.secrets).localeCompare(list(b.secrets)))
+      .map(([opens, r]) => `| ${list(r.secrets, true)} | ${r.holders.size > 0 ? list(r.holders) : "the operator (stack outputs)"} | ${opens} | ${[...r.in].join(", ")} |`),
   ].join("\n");
 }
