@@ -9,11 +9,13 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, settle, stackFileConfig, type StackName } from "./lib/render";
+import { clusterObject, PROJECT, settle, stackFileConfig, type StackName } from "./lib/render";
 
 class CountingMocks implements pulumi.runtime.Mocks {
   count = 0;
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    // A read of what the cluster has (the API server's EndpointSlice): answered as the render's mocks answer it.
+    if (args.id) return { id: args.id, state: clusterObject(args.type, args.id) };
     this.count++;
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type === "random:index/randomPassword:RandomPassword") state.result = `bench-${args.name}`;
@@ -57,7 +59,13 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
 async function watcherScaling(programPath: string, iterations: number): Promise<void> {
   // A cluster big enough for 500 watchers, so the capacity check passes and only the evaluation is measured.
-  const repos = (n: number) => ({ "llm-platform:contextEngineRepositories": JSON.stringify(Array.from({ length: n }, (_, i) => `repo-${i}`)), "llm-platform:clusterNodes": "100" });
+  // Its namespace quota sized for them too (the quota check refuses one below the namespace's own demand).
+  const repos = (n: number) => ({
+    "llm-platform:contextEngineRepositories": JSON.stringify(Array.from({ length: n }, (_, i) => `repo-${i}`)),
+    "llm-platform:clusterNodes": "100",
+    "llm-platform:contextEngineQuotaCpu": "1000",
+    "llm-platform:contextEngineQuotaMemory": "2000Gi",
+  });
   console.log(`\ncontext-engine watcher scaling (dev stack), ${iterations} runs each`);
   console.log("repositories  resources  mean_ms  min_ms");
   const results: Record<number, { ms: number; resources: number }> = {};

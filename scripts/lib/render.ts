@@ -85,6 +85,13 @@ const CLUSTER_OBJECTS: Readonly<Record<string, Record<string, unknown>>> = {
   },
 };
 
+/** The mocked cluster's answer to a read (Resource.get) of `type` `id`; a read nobody mocked is an error naming it. */
+export function clusterObject(type: string, id: string): Record<string, unknown> {
+  const read = CLUSTER_OBJECTS[`${type}/${id}`];
+  if (!read) throw new Error(`unmocked read of ${type} ${id}: add it to CLUSTER_OBJECTS`);
+  return read;
+}
+
 /** Records resources; echoes inputs back as state, with Kubernetes metadata.name defaulted. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: Recorded[] = [];
@@ -95,11 +102,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, unknown> }> {
     // A read of an object the cluster already has (Resource.get): answered, not recorded (the program makes nothing).
-    if (args.id) {
-      const read = CLUSTER_OBJECTS[`${args.type}/${args.id}`];
-      if (!read) throw new Error(`unmocked read of ${args.type} ${args.id}: add it to CLUSTER_OBJECTS`);
-      return { id: args.id, state: read };
-    }
+    if (args.id) return { id: args.id, state: clusterObject(args.type, args.id) };
     const raw = args.inputs as JsonObject;
     const inputs = unwrapSecrets(raw) as JsonObject;
     this.resources.push({ type: args.type, name: args.name, raw, inputs });
