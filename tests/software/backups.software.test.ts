@@ -11,12 +11,14 @@ import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { renderStack, type Recorded } from "../helpers/harness";
 import { runShell } from "../helpers/s3server";
-import { runCronJobPod } from "./cronJobPod";
+import * as os from "os";
+import { runCronJobPod, runJobPod } from "./cronJobPod";
 import { type LocalMinio, localMinio } from "./minio";
 import { localContainer, type LocalContainer } from "./pod";
 import { listening, type LocalPostgres, startPostgres } from "./postgres";
 
 const MINIO = "minio.mlops.svc.cluster.local";
+const MC = path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software"), "mc", "bin");
 let res: Recorded[];
 let minio: LocalMinio;
 
@@ -31,10 +33,11 @@ beforeAll(async () => {
   ({ resources: res } = await renderStack("dev"));
   minio = localMinio(res);
   await minio.start();
-  // The buckets, by the rendered bucket Job's own script (platform-backups among them).
-  const job = localContainer(res, "batch/v1:Job", "minio-create-buckets");
-  const made = await runShell(job.command[2], { ...job.env, S3_ENDPOINT_URL: minio.endpoint });
-  expect(made).toMatchObject({ code: 0 });
+  // The buckets and users, by the rendered setup pod (mc): platform-backups, and the user `backups` the backup-target
+  // Secrets hold, which the backup pods below use.
+  const made = runJobPod(res, "batch/v1:Job", "minio-create-buckets", { hosts: [MINIO], path: [MC] });
+  expect(made.output).toContain("user backups: policy llm-platform-backups");
+  expect(made.code).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
