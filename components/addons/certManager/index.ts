@@ -69,8 +69,8 @@ export class CertManager extends pulumi.ComponentResource {
         own: ns.name,
         selector: component
           ? { matchLabels: { "app.kubernetes.io/instance": CERT_MANAGER.release, "app.kubernetes.io/component": component } }
-          : // The chart's four components, each of which works through the API server (the ACME solver pods run in the edge's namespace).
-            { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["controller", "cainjector", "webhook", "startupapicheck"] }] },
+          : // The chart's three components (startupapicheck is off), each of which works through the API server (the ACME solver pods run in the edge's namespace).
+            { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["controller", "cainjector", "webhook"] }] },
       });
       const flows: Flow[] = [
         { name: "cert-manager-to-api-server", from: { pods: pods(undefined) }, to: { external: args.network.apiServer }, ports: args.network.apiServerPorts.map((port) => ({ port })), why: "every cert-manager component works through the API server" },

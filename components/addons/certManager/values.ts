@@ -6,6 +6,7 @@ import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand } from "../../lib/demand";
 import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
 import type { CertManagerConfig } from "./config";
+import { RESTRICTED_CONTAINER, RESTRICTED_POD } from "../../lib/security";
 
 export const CERT_MANAGER = { release: "cert-manager", chart: "cert-manager" } as const;
 
@@ -14,6 +15,8 @@ function sizes(profile: ResourceProfile): { controller: Resources; webhook: Reso
 }
 
 /** `gatewayApi`: exposure gateway, where the gateway-shim issues the listeners' certificates (the controller then needs the Gateway API CRDs at start). */
+const RESTRICTED = { securityContext: RESTRICTED_POD, containerSecurityContext: RESTRICTED_CONTAINER, networkPolicy: { enabled: false } };
+
 export function certManagerValues(profile: ResourceProfile, gatewayApi: boolean): Record<string, unknown> {
   const s = sizes(profile);
   return {
@@ -22,8 +25,11 @@ export function certManagerValues(profile: ResourceProfile, gatewayApi: boolean)
     // Gateway API support: the gateway-shim issues a Certificate for each HTTPS listener of an annotated Gateway.
     config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: gatewayApi } },
     resources: s.controller,
-    webhook: { resources: s.webhook },
-    cainjector: { resources: s.cainjector },
+    // The chart's defaults (cert-manager v1.21 values.yaml), stated. Its NetworkPolicies stay off: they would open
+    // 80, 443, 53 and 6443 to anywhere; the platform's flows (index.ts) are narrower.
+    ...RESTRICTED,
+    webhook: { resources: s.webhook, ...RESTRICTED },
+    cainjector: { resources: s.cainjector, ...RESTRICTED },
     // A Helm hook Job; helm.v4.Chart does not run hooks, and the ClusterIssuers wait for the chart instead.
     startupapicheck: { enabled: false },
   };

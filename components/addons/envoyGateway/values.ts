@@ -7,6 +7,7 @@ import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand, workloadDemand } from "../../lib/demand";
 import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
 import type { EnvoyGatewayConfig } from "./config";
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, runsAs } from "../../lib/security";
 
 export const ENVOY_GATEWAY = {
   release: "envoy-gateway",
@@ -31,7 +32,12 @@ function sizes(profile: ResourceProfile): { controller: Resources; proxy: Resour
 
 export function envoyGatewayValues(profile: ResourceProfile): Record<string, unknown> {
   return {
-    deployment: { replicas: 1, envoyGateway: { resources: sizes(profile).controller } },
+    // The chart's defaults (gateway-helm v1.9 values.tmpl.yaml), stated: 65532, read-only root, nothing to escalate.
+    deployment: {
+      replicas: 1,
+      pod: { securityContext: { ...RESTRICTED_POD, ...runsAs(65532) } },
+      envoyGateway: { resources: sizes(profile).controller, securityContext: { ...RESTRICTED_CONTAINER, ...RESTRICTED_POD, privileged: false, runAsUser: 65532, runAsGroup: 65532 } },
+    },
     // Its webhook and certgen's patch of it are Helm hooks, which helm.v4.Chart drops (certgen.ts runs certgen).
     topologyInjector: { enabled: false },
     // The safe-upgrade ValidatingAdmissionPolicy renders only if absent or owned by a Helm release

@@ -54,6 +54,9 @@ export function harborValues(a: HarborValuesArgs): Record<string, unknown> {
   const sized = harborSizes(a.profile);
   return {
     externalURL: a.externalUrl,
+    // Every container's (harbor-helm 1.18 has one key for all; the pods' users, 10000 and 999, are in its templates).
+    // Not read-only: the chart never set it, and the components write their roots.
+    containerSecurityContext: { privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
     expose: harborExpose(cfg, a.exposure),
     existingSecretAdminPassword: HARBOR.credentials,
     existingSecretAdminPasswordKey: "HARBOR_ADMIN_PASSWORD",

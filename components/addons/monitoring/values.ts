@@ -5,6 +5,7 @@
  */
 import type { WorkloadDemand } from "../../lib/capacity";
 import { chartPodDemand, workloadDemand } from "../../lib/demand";
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, runsAs } from "../../lib/security";
 import { type Resources, resources, type ResourceProfile } from "../../lib/resources";
 import type { ExposureMode } from "../../platform/exposure";
 import type { MonitoringConfig } from "./config";
@@ -70,6 +71,8 @@ export function monitoringValues(a: MonitoringValuesArgs): Record<string, unknow
     kubeProxy: { enabled: false },
     prometheusOperator: {
       resources: s.operator,
+      securityContext: { ...RESTRICTED_POD, ...runsAs(65534) },
+      containerSecurityContext: RESTRICTED_CONTAINER,
       prometheusConfigReloader: { resources: s.reloader },
       // No admission webhook, and the operator serves plain HTTP: the webhook's certificate Secret (kps-admission)
       // is made only by the chart's certgen Jobs, which are Helm hooks, and helm.v4.Chart drops every hook;
@@ -88,6 +91,8 @@ export function monitoringValues(a: MonitoringValuesArgs): Record<string, unknow
         ruleSelectorNilUsesHelmValues: false,
         retention: cfg.retention,
         resources: s.prometheus,
+        // The pod's; the operator sets the containers' itself (no escalation, no capabilities, read-only root).
+        securityContext: { ...RESTRICTED_POD, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
         // The TSDB on a PVC with persistence (samples survive a restart); an emptyDir otherwise.
         ...(a.persistence
           ? {
@@ -118,16 +123,26 @@ export function monitoringValues(a: MonitoringValuesArgs): Record<string, unknow
       // Dashboards and datasources come from ConfigMaps (the sidecars), the login from the Secret: nothing to keep.
       persistence: { enabled: false },
       resources: s.grafana,
+      // The chart's defaults plus a pod seccomp profile. Grafana's root stays writable: the image is not documented as
+      // read-only safe, and nothing here ran it so.
+      securityContext: { ...RESTRICTED_POD, ...runsAs(472) },
+      containerSecurityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
       // The dashboard sidecar (kube-prometheus-stack's defaults, stated): ConfigMaps labelled grafana_dashboard=1 in
       // this namespace, such as the suites' dashboards (platform/metrics.ts, dashboard).
-      sidecar: { resources: s.sidecar, dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" } },
+      sidecar: {
+        resources: s.sidecar,
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
+        dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1" },
+      },
       // A helm test Pod: helm.v4.Chart does not run tests.
       testFramework: { enabled: false },
     },
-    "kube-state-metrics": { resources: s.kubeStateMetrics },
+    "kube-state-metrics": { resources: s.kubeStateMetrics, securityContext: { enabled: true, ...RESTRICTED_POD, ...runsAs(65534) }, containerSecurityContext: RESTRICTED_CONTAINER },
     // Kept: node metrics (CPU, memory, disk, network of every node, GPU nodes included) are most of what an
     // operator looks at. It needs hostNetwork, hostPID and hostPath, hence the namespace's privileged level.
-    "prometheus-node-exporter": { resources: s.nodeExporter },
+    // Its chart sets only a read-only root and 65534: no seccomp profile, escalation or capabilities are stated, so
+    // they are here (it reads /proc, /sys and the host's root read-only, which needs no capability).
+    "prometheus-node-exporter": { resources: s.nodeExporter, securityContext: { ...RESTRICTED_POD, ...runsAs(65534) }, containerSecurityContext: RESTRICTED_CONTAINER },
   };
 }
 

@@ -155,6 +155,10 @@ export class PgAdmin extends pulumi.ComponentResource {
       securityContext: { runAsUser: 5050, runAsGroup: 5050, fsGroup: 5050, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       resources: resources(args.profile, "small"),
       test: { enabled: false },
+      // The chart's ingress-only NetworkPolicy for the pgAdmin pod (its default, stated), beside the platform's flows.
+      networkPolicy: { enabled: true },
+      // Its init container that would chmod the data volume as root stays off (the default): fsGroup does it.
+      VolumePermissions: { enabled: false },
     };
 
     chartRelease(name, { release: PGADMIN.release, chart: "pgadmin4", source: cfg.chart, namespace: this.namespace, values }, this, { apis: args.edge.apis, after: [credentials], keepClaims: args.dataProtection && args.persistence });
