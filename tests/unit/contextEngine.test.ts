@@ -137,6 +137,25 @@ test("internet egress: only the llama.cpp pod by default; the MCP servers and wa
   expect(ephemeral.some((r) => r.type === "kubernetes:batch/v1:Job" && k8sName(r) === "llamacpp-download")).toBe(false);
 });
 
+test("the MCP servers and watchers run read-only; a downloaded embedding model goes to a volume of its own (FASTEMBED_CACHE_PATH), never into /tmp", async () => {
+  const indexers = (res: Recorded[]) => res.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && at(r.inputs, "metadata.namespace") === "context-engine" && /^(mcp-|watcher-)/.test(k8sName(r)));
+  const off = indexers((await renderStack("dev")).resources);
+  expect(off.length).toBeGreaterThan(5);
+  for (const d of off) {
+    const c = containersOf(d)[0];
+    expect([k8sName(d), at(c, "securityContext.readOnlyRootFilesystem")]).toEqual([k8sName(d), true]);
+    // Off: the image's own FASTEMBED_CACHE_PATH is left alone (a model it carries stays visible).
+    expect(envOf(c).FASTEMBED_CACHE_PATH).toBeUndefined();
+  }
+  const on = indexers((await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: true } })).resources);
+  for (const d of on) {
+    const c = containersOf(d)[0];
+    expect(envOf(c).FASTEMBED_CACHE_PATH).toMatchObject({ value: "/models/fastembed" });
+    expect(c.volumeMounts).toContainEqual({ name: "embedding-cache", mountPath: "/models" });
+    expect(podSpecOf(d).volumes).toContainEqual({ name: "embedding-cache", emptyDir: { sizeLimit: "2Gi" } });
+  }
+});
+
 test("the server's wait for its download Job: done only when the file is there, from this URL, and no download is half-way", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "model-wait-"));
   const env = { MODELS_DIR: dir, LLAMACPP_MODEL_URL: "https://models.example/m.gguf", LLAMACPP_MODEL_NAME: "m.gguf", DOWNLOAD_JOB: "llamacpp-download" };

@@ -34,7 +34,8 @@ export const CONTEXT_ENGINE_SCHEMA = {
     type: "boolean",
     group: g.ce,
     default: false,
-    description: "Let the MCP servers and watchers reach the internet to download EMBEDDING_MODEL at start. Off: the model must be in the image; only llama.cpp's download gets internet.",
+    description:
+      "Let the MCP servers and watchers reach the internet to download EMBEDDING_MODEL at start, into a volume of their own (FASTEMBED_CACHE_PATH). Off: the image must carry the model at its own FASTEMBED_CACHE_PATH (the seed's image does not: it downloads); only llama.cpp's download gets internet.",
   },
   contextEngineIndexMicroChunks: { type: "boolean", group: g.ce, default: true, description: "INDEX_MICRO_CHUNKS." },
   contextEngineMaxMicroChunksPerFile: { type: "integer", group: g.ce, default: 200, description: "MAX_MICRO_CHUNKS_PER_FILE (1-10000)." },

@@ -6,7 +6,8 @@ import type { ContextEngineImage } from "./images";
 
 /**
  * The seed's one context-engine image (seed context-engine.md; its public source is the Context-Engine
- * project, read in a fork whose deploy/kubernetes README is the seed verbatim: Dockerfile CMD
+ * project, read in AP3X-Dev/Context-Engine and a fork whose deploy/kubernetes README is the seed verbatim: python:3.11-slim, no
+ * USER, no model baked in (fastembed downloads EMBEDDING_MODEL into FASTEMBED_CACHE_PATH or /tmp/fastembed_cache); Dockerfile CMD
  * `python /app/scripts/mcp_memory_server.py`, roles chosen by command, FASTMCP_* settings, health on the
  * FASTMCP_HEALTH_PORT at /readyz). Assumption: the seed's image is that project's unified image.
  * The watcher (scripts/watch_index.py) takes the repository's name from its path, polls with WATCH_USE_POLLING,
@@ -28,6 +29,8 @@ const CONTEXT_ENGINE: ImageContract = {
     "EMBEDDING_SERVICE_URL",
     "HF_HOME",
     "XDG_CACHE_HOME",
+    // fastembed's cache directory (embedder.py calls TextEmbedding without cache_dir): default /tmp/fastembed_cache.
+    "FASTEMBED_CACHE_PATH",
     "INDEX_MICRO_CHUNKS",
     "MAX_MICRO_CHUNKS_PER_FILE",
     "INDEX_SEMANTIC_CHUNKS",
@@ -54,7 +57,7 @@ const CONTEXT_ENGINE: ImageContract = {
     return [Number(c.env.FASTMCP_PORT ?? 8000), ...health];
   },
   httpPaths: ["/readyz", "/tools"],
-  writes: ["/work/.codebase", "/tmp"],
+  writes: ["/work/.codebase", "/tmp", "$FASTEMBED_CACHE_PATH"],
 };
 
 /**

@@ -20,10 +20,22 @@ import type * as pulumi from "@pulumi/pulumi";
 type Ctx = SuiteContext<ContextEngineImage>;
 const UID = 1000;
 
-/** What the MCP servers and watchers read: the ConfigMap, and Qdrant's key. */
-function indexEnv(): EnvMap {
-  return { QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } } };
+/**
+ * The embedding model's cache: fastembed's TextEmbedding(model_name) without a cache_dir (Context-Engine
+ * scripts/embedder.py) uses FASTEMBED_CACHE_PATH, else /tmp/fastembed_cache. With contextEngineEmbeddingDownload the
+ * model is downloaded there at start: into a volume of its own, not the pod's /tmp. Without it the image must carry
+ * the model at its own FASTEMBED_CACHE_PATH (outside /tmp, which the pod mounts an emptyDir over), so it is not set.
+ */
+const EMBEDDING_CACHE = { volume: "embedding-cache", dir: "/models", path: "/models/fastembed", size: "2Gi" } as const;
+
+/** What the MCP servers and watchers read: the ConfigMap, Qdrant's key, and where a downloaded model goes. */
+function indexEnv(cfg: ContextEngineConfig): EnvMap {
+  return { QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } }, ...(cfg.index.embeddingDownload ? { FASTEMBED_CACHE_PATH: EMBEDDING_CACHE.path } : {}) };
 }
+
+/** The cache volume and its mount, with contextEngineEmbeddingDownload. */
+const embeddingCache = (cfg: ContextEngineConfig): { volumes: Volume[]; mounts: VolumeMount[] } =>
+  cfg.index.embeddingDownload ? { volumes: [emptyDir(EMBEDDING_CACHE.volume, EMBEDDING_CACHE.size)], mounts: [{ name: EMBEDDING_CACHE.volume, mountPath: EMBEDDING_CACHE.dir }] } : { volumes: [], mounts: [] };
 
 /** What every context-engine Deployment shares: namespace, identity, pull secrets, the config checksums that roll it. */
 function commonArgs(ctx: Ctx, checksums: Record<string, pulumi.Input<string>>) {
@@ -80,20 +92,21 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
         // The seed's HPA: mcp-indexer 1..5 at 70% CPU (it owns the replicas).
         ...(indexer ? { replicas: 1, maxReplicas: 5, targetCpuUtilization: 70, podDisruptionBudget: true } : { replicas: 1 }),
         port: { port: m.port, nodePort: m.name === "mcp-memory" ? nodePort(cfg.nodePorts.memory) : indexer ? nodePort(cfg.nodePorts.indexer) : undefined },
-        volumes: [emptyDir("tmp", "1Gi"), ...(indexer ? [repos] : [])],
+        volumes: [emptyDir("tmp", "1Gi"), ...embeddingCache(cfg).volumes, ...(indexer ? [repos] : [])],
         container: {
           image: ctx.images["context-engine"],
           size: "medium",
           resourcesOverride: scaled(SEED_RESOURCES.mcp, ctx.profile),
           command: [...ROLE_COMMAND[m.server]],
           envFrom,
-          env: { ...indexEnv(), FASTMCP_HOST: "0.0.0.0", FASTMCP_TRANSPORT: m.transport, [PORT_ENV[m.server]]: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
+          env: { ...indexEnv(cfg), FASTMCP_HOST: "0.0.0.0", FASTMCP_TRANSPORT: m.transport, [PORT_ENV[m.server]]: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
           // The indexer keeps its state in <root>/.codebase: the repos claim read-write, as the image's own manifests.
-          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR }] : [])],
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...embeddingCache(cfg).mounts, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR }] : [])],
           // The health server answers /readyz (and /tools) only.
           probes: httpProbes(m.health, "/readyz", 10),
-          // The embedding library keeps its model cache under the image's home (and downloads into it with contextEngineEmbeddingDownload).
-          readOnlyRootFilesystem: false,
+          // Read-only root: every write of the servers goes to /tmp (their file and indexing locks fall back there when
+          // /work is not writable; the reranker's weights and events), /work/.codebase on the repos claim, or the
+          // embedding cache (Context-Engine scripts/workspace_state.py, embedder.py, rerank_*; read, not run).
         },
       },
       workloadOpts(ctx, deps),
@@ -186,7 +199,7 @@ function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Vo
       strategy: "Recreate",
       // The seed's log commands select `app=watcher`.
       podLabels: { app: "watcher" },
-      volumes: [repos, emptyDir("tmp", "1Gi"), ...(git ? [emptyDir("git-tmp", "64Mi")] : []), ...(git && cfg.git.token ? [{ name: "git-token", secret: { secretName: NAMES.gitSecret, defaultMode: 0o440 } }] : [])],
+      volumes: [repos, emptyDir("tmp", "1Gi"), ...embeddingCache(cfg).volumes, ...(git ? [emptyDir("git-tmp", "64Mi")] : []), ...(git && cfg.git.token ? [{ name: "git-token", secret: { secretName: NAMES.gitSecret, defaultMode: 0o440 } }] : [])],
       initContainers: git ? [gitSync(ctx, cfg, repo, git)] : [],
       container: {
         image: ctx.images["context-engine"],
@@ -195,13 +208,13 @@ function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Vo
         command: [...ROLE_COMMAND.watcher],
         envFrom,
         // The watcher names the repository from its path (WATCH_ROOT), and keeps its state in WATCH_ROOT/.codebase.
-        env: { ...indexEnv(), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}), ...(git ? { WATCH_USE_POLLING: "1" } : {}) },
-        volumeMounts: [reposMount, { name: "tmp", mountPath: "/tmp" }],
+        env: { ...indexEnv(cfg), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}), ...(git ? { WATCH_USE_POLLING: "1" } : {}) },
+        volumeMounts: [reposMount, { name: "tmp", mountPath: "/tmp" }, ...embeddingCache(cfg).mounts],
         probes: {
           readinessProbe: { exec: { command: ["/bin/sh", "-c", "test -d \"$WATCH_ROOT\""] }, initialDelaySeconds: 5, periodSeconds: 10 },
           livenessProbe: { exec: { command: ["/bin/sh", "-c", "kill -0 1"] }, initialDelaySeconds: 30, periodSeconds: 20 },
         },
-        readOnlyRootFilesystem: false,
+        // Read-only root, as the MCP servers (its state is WATCH_ROOT/.codebase, its locks /work/.codebase or /tmp).
       },
     },
     workloadOpts(ctx, deps),
