@@ -269,7 +269,11 @@ describe("KServe", () => {
     expect(waitsFor(registered, "kserve-chart", "kserve-crd-chart")).toBe(true);
     expect(at(values(ctl), "kserve.controller")).toMatchObject({ deploymentMode: "Standard", gateway: { disableIngressCreation: true, disableIstioVirtualHost: true } });
     expect(at(values(ctl), "kserve.servingruntime.enabled")).toBe(false);
-    expect(policy(res, "kserve", "api-server-to-kserve-webhook-ingress").inputs.spec).toMatchObject({ podSelector: {}, ingress: [{ ports: [{ port: 9443, protocol: "TCP" }] }] });
+    // The controller manager alone, admitted from the API server's address only (the mocked cluster's 192.168.49.2).
+    expect(policy(res, "kserve", "api-server-to-kserve-webhook-ingress").inputs.spec).toMatchObject({
+      podSelector: { matchLabels: { "control-plane": "kserve-controller-manager" } },
+      ingress: [{ from: [{ ipBlock: { cidr: "192.168.49.2/32" } }], ports: [{ port: 9443, protocol: "TCP" }] }],
+    });
     expect(at(policy(res, "kserve", "kserve-to-api-server-egress").inputs.spec, "egress.0.ports")).toEqual(expect.arrayContaining([{ port: 6443, protocol: "TCP" }]));
     expect(enforced(res, "kserve")).toBe("baseline");
   });

@@ -42,10 +42,12 @@ export class Kserve extends pulumi.ComponentResource {
     chartRelease(name, { release: KSERVE.release, chart: KSERVE.chart, source: cfg.chart, namespace: ns.name, values: kserveValues(args.profile) }, this, { apis: args.apis });
 
     const pods = (suffix: string, selector: PodGroup["selector"]): PodGroup => ({ name: suffix, namespace: cfg.namespace, own: ns.name, selector });
+    // The controller manager (its webhook server runs in the same pod), by the label KServe's manifests give it.
+    const controller = (suffix: string) => pods(suffix, { matchLabels: { "control-plane": "kserve-controller-manager" } });
     const flows: Flow[] = [
       {
         name: "kserve-to-api-server",
-        from: { pods: pods(name, {}) },
+        from: { pods: controller(name) },
         to: { external: args.network.apiServer },
         ports: args.network.apiServerPorts.map((port) => ({ port })),
         why: "the controller reconciles InferenceServices into Deployments, Services and HPAs",
@@ -53,7 +55,7 @@ export class Kserve extends pulumi.ComponentResource {
       {
         name: "api-server-to-kserve-webhook",
         from: { external: args.network.apiServer },
-        to: { pods: pods(`${name}-webhook`, {}) },
+        to: { pods: controller(`${name}-webhook`) },
         ports: [{ port: KSERVE.webhookPort }],
         why: "the API server calls KServe's admission webhooks (InferenceService defaulting and validation, pod mutation for the storage-initializer), from the control plane's addresses",
       },
