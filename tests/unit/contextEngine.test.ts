@@ -16,6 +16,7 @@ import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_T
 import { at, byName, containersOf, envOf, isSecretValue, k8sName, ofType, podSpecOf, renderStack, WORKLOAD_KINDS, type JsonObject, type Recorded, type RegisteredResource } from "../helpers/harness";
 import { MODEL_DOWNLOAD_SCRIPT } from "../../components/workloads/llamacpp";
 import { MODEL_WAIT_SCRIPT } from "../../components/workloads/modelFetch";
+import { EMBEDDING_DOWNLOAD_SCRIPT, EMBEDDING_WAIT_SCRIPT } from "../../components/suites/contextEngine/embedding";
 import { type LocalS3, runShell, S3_KEYS, startLocalS3 } from "../helpers/s3server";
 
 const NS = "context-engine";
@@ -121,40 +122,70 @@ test("removing a repository removes exactly its watcher; --skip-llamacpp is cont
   expect(at(byName(resources, "networking.k8s.io/v1:NetworkPolicy", "allow-intra-namespace-ingress-internal").inputs, "spec.ingress")).toEqual([{ from: [{ podSelector: {} }] }]);
 });
 
-test("internet egress: only the llama.cpp pod by default; the MCP servers and watchers with contextEngineEmbeddingDownload", async () => {
+test("internet egress: only the two download Jobs by default (llama.cpp's GGUF, the embedding model); without persistence the pods that download", async () => {
   const internetFlows = (res: Recorded[]) =>
     inNs(res, "networking.k8s.io/v1:NetworkPolicy")
       .filter((p) => JSON.stringify(at(p.inputs, "spec.egress") ?? []).includes("0.0.0.0/0"))
-      .map((p) => String(at(p.inputs, "metadata.annotations.llm-platform/flow")));
-  const job = "LLAMACPP_MODEL_URL download (Job llamacpp-download; the server has no internet)";
-  expect(internetFlows((await renderStack("dev")).resources)).toEqual([job]);
-  const { resources } = await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: true } });
-  expect(internetFlows(resources).sort()).toEqual(["EMBEDDING_MODEL download (contextEngineEmbeddingDownload)", job]);
-  // Without persistence there is no claim to share: the server's init container downloads, and its pod has the flow.
-  // The same render the backups tests use (one render per options per run).
+      .map((p) => String(at(p.inputs, "metadata.annotations.llm-platform/flow")))
+      .sort();
+  expect(internetFlows((await renderStack("dev")).resources)).toEqual([
+    "EMBEDDING_MODEL download (Job embedding-download; the MCP servers and watchers have no internet)",
+    "LLAMACPP_MODEL_URL download (Job llamacpp-download; the server has no internet)",
+  ]);
+  // Without persistence there is no claim to share: each pod downloads what it needs, and has the flow.
   const ephemeral = (await renderStack("dev", { set: { persistence: false } })).resources;
-  expect(internetFlows(ephemeral)).toEqual(["LLAMACPP_MODEL_URL download (init container: without a claim it runs in the server's pod)"]);
+  expect(internetFlows(ephemeral)).toEqual([
+    "EMBEDDING_MODEL download (without a claim each MCP server and watcher downloads it at start)",
+    "LLAMACPP_MODEL_URL download (init container: without a claim it runs in the server's pod)",
+  ]);
   expect(containersOf(byName(ephemeral, "apps/v1:Deployment", "llamacpp"), true)[0].name).toBe("download-model");
-  expect(ephemeral.some((r) => r.type === "kubernetes:batch/v1:Job" && k8sName(r) === "llamacpp-download")).toBe(false);
+  expect(ephemeral.some((r) => r.type === "kubernetes:batch/v1:Job" && ["llamacpp-download", "embedding-download"].includes(k8sName(r)))).toBe(false);
+  // Off: the image must carry the model; nothing downloads it.
+  const off = (await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: false } })).resources;
+  expect(internetFlows(off)).toEqual(["LLAMACPP_MODEL_URL download (Job llamacpp-download; the server has no internet)"]);
 });
 
-test("the MCP servers and watchers run read-only; a downloaded embedding model goes to a volume of its own (FASTEMBED_CACHE_PATH), never into /tmp", async () => {
+test("the MCP servers and watchers run read-only, find the embedding model on the claim the Job fills, and wait for it", async () => {
   const indexers = (res: Recorded[]) => res.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && at(r.inputs, "metadata.namespace") === "context-engine" && /^(mcp-|watcher-)/.test(k8sName(r)));
-  const off = indexers((await renderStack("dev")).resources);
-  expect(off.length).toBeGreaterThan(5);
-  for (const d of off) {
+  const { resources } = await renderStack("dev");
+  const pods = indexers(resources);
+  expect(pods.length).toBeGreaterThan(5);
+  for (const d of pods) {
     const c = containersOf(d)[0];
     expect([k8sName(d), at(c, "securityContext.readOnlyRootFilesystem")]).toEqual([k8sName(d), true]);
-    // Off: the image's own FASTEMBED_CACHE_PATH is left alone (a model it carries stays visible).
-    expect(envOf(c).FASTEMBED_CACHE_PATH).toBeUndefined();
+    expect(envOf(c).FASTEMBED_CACHE_PATH).toMatchObject({ value: "/embedding-models/fastembed" });
+    expect(c.volumeMounts).toContainEqual({ name: "embedding-models", mountPath: "/embedding-models" });
+    expect(podSpecOf(d).volumes).toContainEqual({ name: "embedding-models", persistentVolumeClaim: { claimName: "embedding-models" } });
+    const wait = containersOf(d, true).find((i) => i.name === "wait-for-embedding-model");
+    expect(envOf(wait as JsonObject).EMBEDDING_MODEL).toMatchObject({ value: "BAAI/bge-base-en-v1.5" });
   }
-  const on = indexers((await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: true } })).resources);
-  for (const d of on) {
-    const c = containersOf(d)[0];
-    expect(envOf(c).FASTEMBED_CACHE_PATH).toMatchObject({ value: "/models/fastembed" });
-    expect(c.volumeMounts).toContainEqual({ name: "embedding-cache", mountPath: "/models" });
-    expect(podSpecOf(d).volumes).toContainEqual({ name: "embedding-cache", emptyDir: { sizeLimit: "2Gi" } });
-  }
+  // One ReadWriteMany claim, filled once by the Job with the library the pods use; replaced when the model changes.
+  const claim = byName(resources, "core/v1:PersistentVolumeClaim", "embedding-models");
+  expect(at(claim.inputs, "spec.accessModes")).toEqual(["ReadWriteMany"]);
+  const job = byName(resources, "batch/v1:Job", "embedding-download");
+  expect(containersOf(job)[0]).toMatchObject({ image: containersOf(pods[0])[0].image, volumeMounts: expect.arrayContaining([{ name: "embedding-models", mountPath: "/embedding-models" }]) });
+  expect(at(job.inputs, "metadata.annotations")).toMatchObject({ "pulumi.com/skipAwait": "true" });
+  expect(at(job.inputs, "spec.template.metadata.annotations")).toHaveProperty(["llm-platform/model"]);
+  // Off: nothing is set, so the image's own FASTEMBED_CACHE_PATH (a model it carries) stays in force.
+  const off = indexers((await renderStack("dev", { set: { suites: ["context-engine"], contextEngineEmbeddingDownload: false } })).resources);
+  for (const d of off) expect(envOf(containersOf(d)[0]).FASTEMBED_CACHE_PATH).toBeUndefined();
+});
+
+test("the embedding scripts, for real: the wait passes only on this model's marker; the Job writes that marker after the library's download", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedding-"));
+  const env = { FASTEMBED_CACHE_PATH: dir, EMBEDDING_MODEL: "BAAI/bge-base-en-v1.5", DOWNLOAD_JOB: "embedding-download" };
+  const once = (script: string, e: Record<string, string>) => runShell(`sleep() { exit 3; }\n${script}`, e);
+  expect(await once(EMBEDDING_WAIT_SCRIPT, env)).toMatchObject({ code: 3, output: expect.stringContaining("waiting for BAAI/bge-base-en-v1.5") });
+  fs.writeFileSync(path.join(dir, ".complete"), "BAAI/bge-small-en-v1.5\n");
+  expect((await once(EMBEDDING_WAIT_SCRIPT, env)).code).toBe(3);
+  // The Job's script with a stand-in python (the library itself has no build here) that checks what it is asked.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-python-"));
+  fs.writeFileSync(path.join(bin, "python"), `#!/bin/sh\necho "$2" > ${dir}/called\n`, { mode: 0o755 });
+  expect(await runShell(EMBEDDING_DOWNLOAD_SCRIPT, { ...env, PATH: `${bin}:/usr/bin:/bin` })).toMatchObject({ code: 0 });
+  expect(fs.readFileSync(path.join(dir, "called"), "utf8")).toContain('TextEmbedding(model_name=os.environ["EMBEDDING_MODEL"])');
+  expect(await once(EMBEDDING_WAIT_SCRIPT, env)).toMatchObject({ code: 0, output: expect.stringContaining("present") });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(bin, { recursive: true, force: true });
 });
 
 test("the server's wait for its download Job: done only when the file is there, from this URL, and no download is half-way", async () => {

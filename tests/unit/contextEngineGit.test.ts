@@ -64,7 +64,8 @@ describe("a git= repository: git-sync beside its watcher", () => {
 
   test("an uploaded repository keeps its sub-directory mount and no sidecar; only the synced watcher may reach the internet, on 443", () => {
     const backend = byName(res, "apps/v1:Deployment", "watcher-backend");
-    expect(containersOf(backend, true)).toEqual([]);
+    // No git-sync sidecar: its only init container is the wait for the embedding model.
+    expect(containersOf(backend, true).map((c) => c.name)).toEqual(["wait-for-embedding-model"]);
     expect(containersOf(backend)[0].volumeMounts).toContainEqual({ name: "repos-storage", mountPath: "/work/backend", subPath: "backend" });
     const flow = inNs(res, "networking.k8s.io/v1:NetworkPolicy").filter((p) => String(at(p.inputs, "metadata.annotations.llm-platform/flow")).startsWith("git-sync of"));
     expect(flow).toHaveLength(1);

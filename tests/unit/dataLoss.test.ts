@@ -48,6 +48,7 @@ describe("the plan names the claims an update puts at risk", () => {
     const loss = dataLoss(planOf(await renderStack("prod"), await renderStack("prod", { set: { storageClass: "premium-ssd" } })));
     const replaced = loss.claims.filter((c) => c.fate === "replaced");
     expect(replaced.map((c) => `${c.namespace}/${c.claim}`)).toEqual([
+      "context-engine/embedding-models",
       "context-engine/models-storage",
       "context-engine/qdrant-snapshots",
       "context-engine/repos-storage",

@@ -24,6 +24,7 @@ describe("data protection", () => {
       "kubernetes:core/v1:Namespace llmctl-pgadmin-namespace",
       "kubernetes:core/v1:Namespace mlops-namespace",
       "kubernetes:core/v1:Namespace monitoring-namespace",
+      "kubernetes:core/v1:PersistentVolumeClaim embedding-models",
       "kubernetes:core/v1:PersistentVolumeClaim llmctl-studio-data",
       "kubernetes:core/v1:PersistentVolumeClaim minio-storage",
       "kubernetes:core/v1:PersistentVolumeClaim model-local-chat-weights",

@@ -33,9 +33,9 @@ export const CONTEXT_ENGINE_SCHEMA = {
   contextEngineEmbeddingDownload: {
     type: "boolean",
     group: g.ce,
-    default: false,
+    default: true,
     description:
-      "Let the MCP servers and watchers reach the internet to download EMBEDDING_MODEL at start, into a volume of their own (FASTEMBED_CACHE_PATH). Off: the image must carry the model at its own FASTEMBED_CACHE_PATH (the seed's image does not: it downloads); only llama.cpp's download gets internet.",
+      "Download EMBEDDING_MODEL (the seed's image carries none): with persistence, once, by the Job embedding-download into the claim embedding-models, the only pod with internet for it; without, by each MCP server and watcher at start. Off: the image must carry the model at its own FASTEMBED_CACHE_PATH.",
   },
   contextEngineIndexMicroChunks: { type: "boolean", group: g.ce, default: true, description: "INDEX_MICRO_CHUNKS." },
   contextEngineMaxMicroChunksPerFile: { type: "integer", group: g.ce, default: 200, description: "MAX_MICRO_CHUNKS_PER_FILE (1-10000)." },

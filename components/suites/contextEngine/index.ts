@@ -17,6 +17,7 @@ import { CONTEXT_ENGINE_CATALOGUE, type ContextEngineImage } from "./images";
 import { INSTANCE, MCP, NAMES, PORTS, scaled, SEED_RESOURCES, SNAPSHOT_GRANT } from "./names";
 import { backups, basics, contextMetrics, network } from "./ops";
 import { workloads } from "./workloads";
+import { EMBEDDING, embeddingDownloader } from "./embedding";
 
 /** What a person opens: the MCP endpoints the seed's IDE setup uses, Qdrant, llama.cpp. */
 export function contextUrls(cfg: ContextEngineConfig, exposure: ExposureConfig): Record<string, string> {
@@ -39,12 +40,15 @@ export function contextDemand(cfg: ContextEngineConfig, platform: PlatformConfig
   const p = platform.resourceProfile;
   const d = (workload: string, kind: string, c: Parameters<typeof workloadDemand>[0]["containers"], extra: Partial<Parameters<typeof workloadDemand>[0]> = {}) =>
     workloadDemand({ namespace: cfg.namespace, workload, kind, containers: c, ...extra });
+  // The index pods' wait for the embedding model's Job (embedding.ts).
+  const waitForModel = embeddingDownloader(cfg, platform.persistence) === "job" ? [resources(p, "tiny")] : [];
   return [
     d(NAMES.qdrant, "StatefulSet", [scaled(SEED_RESOURCES.qdrant, p)]),
-    ...MCP.map((m) => d(m.name, "Deployment", [scaled(SEED_RESOURCES.mcp, p)], m.name === "mcp-indexer" ? { pods: 1, maxPods: 5 } : {})),
+    ...MCP.map((m) => d(m.name, "Deployment", [scaled(SEED_RESOURCES.mcp, p)], { initContainers: waitForModel, ...(m.name === "mcp-indexer" ? { pods: 1, maxPods: 5 } : {}) })),
     ...(cfg.llamacpp ? llamacppDemand(cfg.namespace, p, platform.persistence, (init) => d(NAMES.llamacpp, "Deployment", [scaled(SEED_RESOURCES.llamacpp, p)], { initContainers: [init] })) : []),
     // A git= repository's git-sync runs beside its watcher (a native sidecar): its requests count with the watcher's.
-    ...cfg.repositories.filter((r) => r.enabled).map((r) => d(`watcher-${r.name}`, "Deployment", [scaled(SEED_RESOURCES.watcher, p), ...(r.git ? [resources(p, "small")] : [])])),
+    ...cfg.repositories.filter((r) => r.enabled).map((r) => d(`watcher-${r.name}`, "Deployment", [scaled(SEED_RESOURCES.watcher, p), ...(r.git ? [resources(p, "small")] : [])], { initContainers: waitForModel })),
+    ...(embeddingDownloader(cfg, platform.persistence) === "job" ? [d(EMBEDDING.job, "Job", [resources(p, "small")])] : []),
   ];
 }
 

@@ -21,6 +21,7 @@ import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
 import { modelDownloader } from "../../workloads/modelFetch";
+import { EMBEDDING, embeddingDownloader } from "./embedding";
 import { INSTANCE, MCP, NAMES, PORTS, SNAPSHOT_BUCKET, SNAPSHOT_GRANT, snapshotPrefix } from "./names";
 import { RESTORE_FROM_BUCKET_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT, SNAPSHOT_TO_BUCKET_SCRIPT } from "./scripts";
 import { CRONJOB_RUN_POLICY } from "../../workloads/cronJob";
@@ -95,10 +96,13 @@ export function contextFlows(cfg: ContextEngineConfig, ctx: Pick<Ctx, "network" 
     { name: "watchers-to-qdrant", from: { pods: watchers }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "QDRANT_URL" },
     { name: "backup-to-qdrant", from: { pods: backupPods(cfg.namespace, own) }, to: { pods: qdrant }, ports: [{ port: PORTS.qdrant }], why: "the snapshot and restore jobs call Qdrant's API" },
   ];
-  if (cfg.index.embeddingDownload) {
-    // Opt-in: an image without the embedding model baked in downloads it at first start.
+  // The embedding model's download (embedding.ts): the Job's pods with a claim; the index pods themselves without one.
+  const downloader = embeddingDownloader(cfg, ctx.persistence);
+  if (downloader === "job") {
+    flows.push({ name: "embedding-download-to-internet", from: { pods: pods(EMBEDDING.job) }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: `EMBEDDING_MODEL download (Job ${EMBEDDING.job}; the MCP servers and watchers have no internet)` });
+  } else if (downloader === "index") {
     const index: PodGroup = { name: "index", namespace: cfg.namespace, own, selector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["mcp", "watcher"] }] } };
-    flows.push({ name: "index-to-internet", from: { pods: index }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "EMBEDDING_MODEL download (contextEngineEmbeddingDownload)" });
+    flows.push({ name: "index-to-internet", from: { pods: index }, to: { external: ctx.network.internet }, ports: INTERNET_PORTS, why: "EMBEDDING_MODEL download (without a claim each MCP server and watcher downloads it at start)" });
   }
   for (const repo of cfg.repositories.filter((r) => r.enabled && r.git)) {
     // git-sync fetches over HTTPS from the watcher's pod (NetworkPolicy is per pod), on the URL's port.

@@ -10,6 +10,7 @@ import type { ContainerArgs, EnvMap, VolumeMount } from "../../workloads/pod";
 import { emptyDir, type Volume } from "../../workloads/pod";
 import { StatefulService } from "../../workloads/statefulService";
 import { modelFetch } from "../../workloads/modelFetch";
+import { embedding, type EmbeddingUse } from "./embedding";
 import { WebService } from "../../workloads/webService";
 import { childOpts, dataVolume, type SuiteContext, workloadOpts } from "../context";
 import type { ContextEngineConfig, Repository } from "./config";
@@ -20,22 +21,10 @@ import type * as pulumi from "@pulumi/pulumi";
 type Ctx = SuiteContext<ContextEngineImage>;
 const UID = 1000;
 
-/**
- * The embedding model's cache: fastembed's TextEmbedding(model_name) without a cache_dir (Context-Engine
- * scripts/embedder.py) uses FASTEMBED_CACHE_PATH, else /tmp/fastembed_cache. With contextEngineEmbeddingDownload the
- * model is downloaded there at start: into a volume of its own, not the pod's /tmp. Without it the image must carry
- * the model at its own FASTEMBED_CACHE_PATH (outside /tmp, which the pod mounts an emptyDir over), so it is not set.
- */
-const EMBEDDING_CACHE = { volume: "embedding-cache", dir: "/models", path: "/models/fastembed", size: "2Gi" } as const;
-
-/** What the MCP servers and watchers read: the ConfigMap, Qdrant's key, and where a downloaded model goes. */
-function indexEnv(cfg: ContextEngineConfig): EnvMap {
-  return { QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } }, ...(cfg.index.embeddingDownload ? { FASTEMBED_CACHE_PATH: EMBEDDING_CACHE.path } : {}) };
+/** What the MCP servers and watchers read: the ConfigMap, Qdrant's key, and where the embedding model is (embedding.ts). */
+function indexEnv(model: EmbeddingUse): EnvMap {
+  return { QDRANT_API_KEY: { secretKeyRef: { name: NAMES.secret, key: "QDRANT_API_KEY" } }, ...model.env };
 }
-
-/** The cache volume and its mount, with contextEngineEmbeddingDownload. */
-const embeddingCache = (cfg: ContextEngineConfig): { volumes: Volume[]; mounts: VolumeMount[] } =>
-  cfg.index.embeddingDownload ? { volumes: [emptyDir(EMBEDDING_CACHE.volume, EMBEDDING_CACHE.size)], mounts: [{ name: EMBEDDING_CACHE.volume, mountPath: EMBEDDING_CACHE.dir }] } : { volumes: [], mounts: [] };
 
 /** What every context-engine Deployment shares: namespace, identity, pull secrets, the config checksums that roll it. */
 function commonArgs(ctx: Ctx, checksums: Record<string, pulumi.Input<string>>) {
@@ -49,6 +38,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
   const nodePort = (port: number) => (ctx.exposure.mode === "nodePort" ? port : undefined);
   // One repos claim (ReadWriteMany): mcp-indexer reads it, every watcher mounts its own sub-directory.
   const repos = dataVolume(ctx, { claim: NAMES.repos, size: cfg.storage.repos, accessMode: "ReadWriteMany" });
+  const model = embedding(ctx, cfg, UID);
 
   new StatefulService(
     NAMES.qdrant,
@@ -92,16 +82,17 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
         // The seed's HPA: mcp-indexer 1..5 at 70% CPU (it owns the replicas).
         ...(indexer ? { replicas: 1, maxReplicas: 5, targetCpuUtilization: 70, podDisruptionBudget: true } : { replicas: 1 }),
         port: { port: m.port, nodePort: m.name === "mcp-memory" ? nodePort(cfg.nodePorts.memory) : indexer ? nodePort(cfg.nodePorts.indexer) : undefined },
-        volumes: [emptyDir("tmp", "1Gi"), ...embeddingCache(cfg).volumes, ...(indexer ? [repos] : [])],
+        volumes: [emptyDir("tmp", "1Gi"), ...model.volumes, ...(indexer ? [repos] : [])],
+        initContainers: model.init,
         container: {
           image: ctx.images["context-engine"],
           size: "medium",
           resourcesOverride: scaled(SEED_RESOURCES.mcp, ctx.profile),
           command: [...ROLE_COMMAND[m.server]],
           envFrom,
-          env: { ...indexEnv(cfg), FASTMCP_HOST: "0.0.0.0", FASTMCP_TRANSPORT: m.transport, [PORT_ENV[m.server]]: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
+          env: { ...indexEnv(model), FASTMCP_HOST: "0.0.0.0", FASTMCP_TRANSPORT: m.transport, [PORT_ENV[m.server]]: String(m.port), FASTMCP_HEALTH_PORT: String(m.health) },
           // The indexer keeps its state in <root>/.codebase: the repos claim read-write, as the image's own manifests.
-          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...embeddingCache(cfg).mounts, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR }] : [])],
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...model.mounts, ...(indexer ? [{ name: NAMES.repos, mountPath: REPOS_DIR }] : [])],
           // The health server answers /readyz (and /tools) only.
           probes: httpProbes(m.health, "/readyz", 10),
           // Read-only root: every write of the servers goes to /tmp (their file and indexing locks fall back there when
@@ -145,7 +136,7 @@ export function workloads(ctx: Ctx, cfg: ContextEngineConfig, deps: pulumi.Resou
     );
   }
 
-  for (const repo of cfg.repositories.filter((r) => r.enabled)) watcher(ctx, cfg, repo, repos, common, envFrom, deps);
+  for (const repo of cfg.repositories.filter((r) => r.enabled)) watcher(ctx, cfg, repo, { repos, model }, common, envFrom, deps);
 }
 
 const GIT_TOKEN_DIR = "/etc/git-secret";
@@ -186,7 +177,8 @@ function gitSync(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, git: NonN
 }
 
 /** watcher-<name>: one Recreate pod watching its repository's sub-directory of repos-storage. */
-function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Volume, common: Common, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[]): void {
+function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, shared: { repos: Volume; model: EmbeddingUse }, common: Common, envFrom: k8s.types.input.core.v1.EnvFromSource[], deps: pulumi.Resource[]): void {
+  const { repos, model } = shared;
   const git = repo.git;
   // A synced checkout is a symlink git-sync moves: the whole claim is mounted (a subPath would pin the first
   // target), and the watcher polls (inotify keeps watching the old checkout).
@@ -199,8 +191,9 @@ function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Vo
       strategy: "Recreate",
       // The seed's log commands select `app=watcher`.
       podLabels: { app: "watcher" },
-      volumes: [repos, emptyDir("tmp", "1Gi"), ...embeddingCache(cfg).volumes, ...(git ? [emptyDir("git-tmp", "64Mi")] : []), ...(git && cfg.git.token ? [{ name: "git-token", secret: { secretName: NAMES.gitSecret, defaultMode: 0o440 } }] : [])],
-      initContainers: git ? [gitSync(ctx, cfg, repo, git)] : [],
+      volumes: [repos, emptyDir("tmp", "1Gi"), ...model.volumes, ...(git ? [emptyDir("git-tmp", "64Mi")] : []), ...(git && cfg.git.token ? [{ name: "git-token", secret: { secretName: NAMES.gitSecret, defaultMode: 0o440 } }] : [])],
+      // git-sync (a native sidecar) starts first and syncs while the watcher waits for the embedding model.
+      initContainers: [...(git ? [gitSync(ctx, cfg, repo, git)] : []), ...model.init],
       container: {
         image: ctx.images["context-engine"],
         size: "small",
@@ -208,8 +201,8 @@ function watcher(ctx: Ctx, cfg: ContextEngineConfig, repo: Repository, repos: Vo
         command: [...ROLE_COMMAND.watcher],
         envFrom,
         // The watcher names the repository from its path (WATCH_ROOT), and keeps its state in WATCH_ROOT/.codebase.
-        env: { ...indexEnv(cfg), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}), ...(git ? { WATCH_USE_POLLING: "1" } : {}) },
-        volumeMounts: [reposMount, { name: "tmp", mountPath: "/tmp" }, ...embeddingCache(cfg).mounts],
+        env: { ...indexEnv(model), WATCH_ROOT: `${REPOS_DIR}/${repo.subPath}`, ...(repo.debounceSecs ? { WATCH_DEBOUNCE_SECS: repo.debounceSecs } : {}), ...(git ? { WATCH_USE_POLLING: "1" } : {}) },
+        volumeMounts: [reposMount, { name: "tmp", mountPath: "/tmp" }, ...model.mounts],
         probes: {
           readinessProbe: { exec: { command: ["/bin/sh", "-c", "test -d \"$WATCH_ROOT\""] }, initialDelaySeconds: 5, periodSeconds: 10 },
           livenessProbe: { exec: { command: ["/bin/sh", "-c", "kill -0 1"] }, initialDelaySeconds: 30, periodSeconds: 20 },
