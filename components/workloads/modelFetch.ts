@@ -20,17 +20,22 @@ import { buildPodSpec, type ContainerArgs, type Volume } from "./pod";
  * The server's wait: the file present, recorded as from this URL, and no download in progress (MODEL_DOWNLOAD_SCRIPT
  * records the URL before it renames the finished file, so a `.part` beside it means the old file is still there).
  */
-export const MODEL_WAIT_SCRIPT = `
-set -eu
-target="$MODELS_DIR/$LLAMACPP_MODEL_NAME"
-n=0
-until [ -f "$target" ] && [ ! -f "$target.part" ] && [ "$(cat "$target.url" 2>/dev/null)" = "$LLAMACPP_MODEL_URL" ]; do
-  [ $((n % 12)) -ne 0 ] || echo "waiting for $target from $LLAMACPP_MODEL_URL (Job $DOWNLOAD_JOB)"
-  n=$((n + 1))
-  sleep 5
-done
-echo "model $target present"
-`.trim();
+export const MODEL_WAIT_SCRIPT = waitScript(
+  'target="$MODELS_DIR/$LLAMACPP_MODEL_NAME"',
+  '[ -f "$target" ] && [ ! -f "$target.part" ] && [ "$(cat "$target.url" 2>/dev/null)" = "$LLAMACPP_MODEL_URL" ]',
+  "$target from $LLAMACPP_MODEL_URL",
+  "model $target present",
+);
+
+/**
+ * A pod's wait for what a download Job writes (a model, offline): `until` the condition, a line every minute naming
+ * what it waits for and the Job ($DOWNLOAD_JOB), a check every 5 s; the Job's deadline and the pod's readiness bound it.
+ */
+export function waitScript(setup: string, condition: string, what: string, done: string): string {
+  return ["set -eu", setup, "n=0", `until ${condition}; do`, `  [ $((n % 12)) -ne 0 ] || echo "waiting for ${what} (Job $DOWNLOAD_JOB)"`, "  n=$((n + 1))", "  sleep 5", "done", `echo "${done}"`]
+    .filter((line) => line !== "")
+    .join("\n");
+}
 
 export interface ModelFetchArgs {
   /** The server's workload name (its pods' selector name). */

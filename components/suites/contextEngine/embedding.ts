@@ -13,6 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { checksum } from "../../lib/checksum";
 import { standardLabels } from "../../lib/labels";
+import { waitScript } from "../../workloads/modelFetch";
 import { buildPodSpec, type ContainerArgs, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
 import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
@@ -32,16 +33,12 @@ echo "embedding model $EMBEDDING_MODEL in $FASTEMBED_CACHE_PATH"
 `.trim();
 
 /** The index pods' wait: the marker names this model (a new EMBEDDING_MODEL waits for its own download). */
-export const EMBEDDING_WAIT_SCRIPT = `
-set -eu
-n=0
-until [ "$(cat "$FASTEMBED_CACHE_PATH/.complete" 2>/dev/null)" = "$EMBEDDING_MODEL" ]; do
-  [ $((n % 12)) -ne 0 ] || echo "waiting for $EMBEDDING_MODEL in $FASTEMBED_CACHE_PATH (Job $DOWNLOAD_JOB)"
-  n=$((n + 1))
-  sleep 5
-done
-echo "embedding model $EMBEDDING_MODEL present"
-`.trim();
+export const EMBEDDING_WAIT_SCRIPT = waitScript(
+  "",
+  '[ "$(cat "$FASTEMBED_CACHE_PATH/.complete" 2>/dev/null)" = "$EMBEDDING_MODEL" ]',
+  "$EMBEDDING_MODEL in $FASTEMBED_CACHE_PATH",
+  "embedding model $EMBEDDING_MODEL present",
+);
 
 /** What the index pods (MCP servers, watchers) get: env, volumes, mounts, and the wait for the Job. */
 export interface EmbeddingUse {
