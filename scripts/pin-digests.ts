@@ -16,11 +16,8 @@ import { rawStackConfig, ROOT, runScript, stackFileConfig } from "./lib/render";
 
 /** The images the stack's enabled modules run, by name, as its config resolves them. */
 export function stackImages(stack: StackConfig): Record<string, string> {
-  return resolveImages(mergeCatalogues([PLATFORM_IMAGES, ...stack.suites.map((s) => s.images)]), {
-    registry: stack.platform.images.registry,
-    tag: stack.platform.images.tag,
-    overrides: stack.platform.images.overrides,
-  });
+  // stack.images: the settings the program resolves with (Harbor's registry when useHarborRegistry is on).
+  return resolveImages(mergeCatalogues([PLATFORM_IMAGES, ...stack.suites.map((s) => s.images)]), stack.images);
 }
 
 /**
