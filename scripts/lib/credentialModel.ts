@@ -5,7 +5,9 @@
  * here). `npm run docs` writes it; tests/unit/docs.test.ts fails when it is stale or a Secret has no purpose.
  */
 import { valueAt as at } from "../../components/lib/valueAt";
-import { type JsonObject, k8sName, type Recorded } from "./render";
+import { podInputs } from "./compare";
+import { toManifest } from "./manifests";
+import { type Json, k8sName, type Recorded } from "./render";
 
 interface Purpose {
   /** What the values open. */
@@ -50,40 +52,14 @@ const PURPOSES: ReadonlyArray<readonly [string, Purpose]> = [
   ["*pull*", { opens: "the image registry (pull only)", chart: "the kubelet, pulling images" }],
 ];
 
-const WORKLOADS = ["apps/v1:Deployment", "apps/v1:StatefulSet", "apps/v1:DaemonSet", "batch/v1:Job", "batch/v1:CronJob"];
-
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 export const purposeOf = (secret: string): Purpose | undefined => PURPOSES.find(([p]) => glob(p).test(secret))?.[1];
 
-function podSpec(w: Recorded): JsonObject {
-  return ((w.type.endsWith(":CronJob") ? at(w.inputs, "spec.jobTemplate.spec.template.spec") : at(w.inputs, "spec.template.spec")) ?? {}) as JsonObject;
-}
-
-/** The Secrets a workload's pods read, by name. */
-function secretsRead(w: Recorded): Set<string> {
-  const spec = podSpec(w);
-  const names = new Set<string>();
-  const containers = [...((spec.initContainers ?? []) as JsonObject[]), ...((spec.containers ?? []) as JsonObject[])];
-  for (const c of containers) {
-    for (const e of (c.env ?? []) as JsonObject[]) {
-      const ref = at(e, "valueFrom.secretKeyRef.name");
-      if (typeof ref === "string") names.add(ref);
-    }
-    for (const f of (c.envFrom ?? []) as JsonObject[]) {
-      const ref = at(f, "secretRef.name");
-      if (typeof ref === "string") names.add(ref);
-    }
-  }
-  for (const v of (spec.volumes ?? []) as JsonObject[]) {
-    const direct = at(v, "secret.secretName");
-    if (typeof direct === "string") names.add(direct);
-    for (const s of (at(v, "projected.sources") ?? []) as JsonObject[]) {
-      const ref = at(s, "secret.name");
-      if (typeof ref === "string") names.add(ref);
-    }
-  }
-  for (const p of (spec.imagePullSecrets ?? []) as JsonObject[]) if (typeof p.name === "string") names.add(p.name);
-  return names;
+/** The Secrets a workload's pods read, by name (env, envFrom, secret and projected volumes: compare.ts's podInputs). */
+function secretsRead(w: Recorded, namespace: string): Set<string> {
+  const manifest = toManifest(w);
+  const prefix = `v1/Secret/${namespace}/`;
+  return new Set(manifest ? podInputs(manifest as unknown as Json).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)) : []);
 }
 
 export interface CredentialRow {
@@ -95,7 +71,6 @@ export interface CredentialRow {
 
 /** Every Secret of a render, its holders and purpose; a Secret without a purpose is an error naming it. */
 export function credentialRows(resources: readonly Recorded[]): CredentialRow[] {
-  const workloads = resources.filter((r) => WORKLOADS.some((k) => r.type === `kubernetes:${k}`));
   return resources
     .filter((r) => r.type === "kubernetes:core/v1:Secret")
     .map((s) => {
@@ -103,7 +78,7 @@ export function credentialRows(resources: readonly Recorded[]): CredentialRow[] 
       const secret = k8sName(s);
       const purpose = purposeOf(secret);
       if (!purpose) throw new Error(`Secret ${namespace}/${secret} has no purpose in scripts/lib/credentialModel.ts (PURPOSES): say what it opens`);
-      const readers = workloads.filter((w) => String(at(w.inputs, "metadata.namespace")) === namespace && secretsRead(w).has(secret)).map((w) => `${k8sName(w)}`);
+      const readers = resources.filter((w) => String(at(w.inputs, "metadata.namespace")) === namespace && secretsRead(w, namespace).has(secret)).map(k8sName);
       return { namespace, secret, holders: [...new Set(readers)].sort().concat(purpose.chart ? [purpose.chart] : []), opens: purpose.opens };
     })
     .sort((a, b) => `${a.namespace}/${a.secret}`.localeCompare(`${b.namespace}/${b.secret}`));
