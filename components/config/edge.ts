@@ -14,7 +14,7 @@ import {
   type ExposureMode,
   type TlsConfig,
 } from "../platform/exposure";
-import { DNS_LABEL, DNS_SUBDOMAIN, EMAIL } from "./patterns";
+import { DNS_LABEL, DNS_SUBDOMAIN, EMAIL, tooWide } from "./patterns";
 import type { Reader } from "./reader";
 import type { KeySpec } from "./schema";
 
@@ -98,12 +98,6 @@ function parseTls(r: Reader<EdgeSchema>, mode: ExposureMode): TlsConfig {
   const token = r.secret("acmeDns01CloudflareApiToken");
   if (resolved === "acmeDns01" && !token) r.problem("acmeDns01CloudflareApiToken", "is required when tlsMode is acmeDns01: `pulumi config set --secret acmeDns01CloudflareApiToken ...`");
   return { mode: resolved, clusterIssuer: PLATFORM_ISSUER, acme: { email, server, ...(resolved === "acmeDns01" && token ? { cloudflareApiToken: token } : {}) } };
-}
-
-/** A CIDR whose prefix is shorter than /8 (IPv4) or /16 (IPv6): 0.0.0.0/0 and its halves are not an allow-list. */
-function tooWide(cidr: string): boolean {
-  const [address, bits] = cidr.split("/");
-  return Number(bits) < (address.includes(":") ? 16 : 8);
 }
 
 function parseAuth(r: Reader<EdgeSchema>, mode: ExposureMode): EdgeAuthConfig {

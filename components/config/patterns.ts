@@ -57,3 +57,12 @@ export function cronProblem(expr: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A CIDR whose prefix is shorter than /8 (IPv4) or /16 (IPv6): 0.0.0.0/0 and its halves are "the internet", not an
+ * allow-list or a peer (edgeAllowedCidrs, networkApiServerCidrs, monitoringNodeCidrs).
+ */
+export function tooWide(cidr: string): boolean {
+  const [address, bits] = cidr.split("/");
+  return Number(bits) < (address.includes(":") ? 16 : 8);
+}

@@ -10,7 +10,7 @@ import { RESOURCE_PROFILES, type ResourceProfile } from "../lib/resources";
 import type { ExposureConfig } from "../platform/exposure";
 import { EDGE_SCHEMA, parseEdge } from "./edge";
 import { TAINT_EFFECTS, type GpuConfig, type Toleration } from "../platform/gpu";
-import { DNS_SUBDOMAIN, LABEL_KEY, RESOURCE_NAME } from "./patterns";
+import { DNS_SUBDOMAIN, LABEL_KEY, RESOURCE_NAME, tooWide } from "./patterns";
 import { type Problems, type RawConfig, Reader } from "./reader";
 import type { KeySpec } from "./schema";
 
@@ -350,7 +350,7 @@ export function productionSignals(platform: Pick<PlatformConfig, "dataProtection
 
 /** The API server as "everywhere" is a choice a dev stack may make, never a production-like one. */
 export function checkApiServerPeer(platform: PlatformConfig, problems: Problems): void {
-  const wide = configuredCidrs(platform.network.apiServer).filter((c) => Number(c.split("/")[1]) < 8);
+  const wide = configuredCidrs(platform.network.apiServer).filter(tooWide);
   const production = productionSignals(platform);
   if (wide.length > 0 && production.length > 0) {
     problems.add(

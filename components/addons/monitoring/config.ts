@@ -3,6 +3,7 @@ import type { Claims } from "../../config/claims";
 import { type PlatformConfig, productionSignals } from "../../config/platform";
 import type { ChartConfig, Reader } from "../../config/reader";
 import { chartAddonKeys, type KeySpec } from "../../config/schema";
+import { tooWide } from "../../config/patterns";
 import type { ExternalPeer } from "../../platform/flows";
 import { addonHost, addonHostClaims } from "../shared";
 
@@ -57,7 +58,7 @@ export function parseMonitoring(r: Reader<typeof MONITORING_SCHEMA>, platform: P
   const cidrs = r.get("monitoringNodeCidrs");
   for (const c of cidrs) if (!IPV4_CIDR.test(c)) r.problem("monitoringNodeCidrs", `${JSON.stringify(c)} is not an IPv4 CIDR such as 10.0.0.0/16`);
   if (enabled && cidrs.length === 0) r.problem("monitoringNodeCidrs", `is required with monitoringEnabled: the subnets of the nodes' addresses (kubectl get nodes -o wide, INTERNAL-IP; e.g. ["10.0.0.0/16"]), which Prometheus scrapes on 10250 and 9100`);
-  const wide = cidrs.filter((c) => IPV4_CIDR.test(c) && Number(c.split("/")[1]) < 8);
+  const wide = cidrs.filter((c) => IPV4_CIDR.test(c) && tooWide(c));
   const production = productionSignals(platform);
   if (enabled && wide.length > 0 && production.length > 0) {
     r.problem("monitoringNodeCidrs", `${wide.join(", ")} lets Prometheus reach the internet on 10250 and 9100 on a production-like stack (${production.join(", ")}): list the nodes' subnets (kubectl get nodes -o wide, INTERNAL-IP)`);
