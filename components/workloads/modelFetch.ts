@@ -53,6 +53,55 @@ export interface ModelFetchArgs {
   readonly imagePullSecrets: readonly string[];
 }
 
+export interface DownloadJobArgs {
+  readonly name: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly instance: string;
+  readonly profile: ResourceProfile;
+  readonly uid: number;
+  readonly imagePullSecrets: readonly string[];
+  readonly deadlineSeconds: number;
+  /** What is downloaded: its digest is in the template, so a new model replaces the Job. */
+  readonly model: pulumi.Input<Record<string, string>>;
+  readonly volumes: Volume[];
+  /** Schedule beside these pods (a ReadWriteOnce claim they share). */
+  readonly besidePods?: Readonly<Record<string, string>>;
+  readonly container: ContainerArgs;
+}
+
+/**
+ * A Job that downloads a model into a claim its readers wait on (the llama.cpp GGUF, the context engine's embedding
+ * model): not awaited (the readers' readiness is what `up` waits for), replaced (deleted first: its name is fixed, its
+ * template immutable) when the model changes, no API token, the only pod of the download's internet flow.
+ */
+export function downloadJob(a: DownloadJobArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+  const labels = standardLabels(a.name, a.instance, "model-download");
+  return new k8s.batch.v1.Job(
+    a.name,
+    {
+      metadata: { name: a.name, namespace: a.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: a.deadlineSeconds,
+        template: {
+          metadata: { labels, annotations: { "llm-platform/model": checksum(a.model) } },
+          spec: buildPodSpec({
+            profile: a.profile,
+            uid: a.uid,
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            imagePullSecrets: a.imagePullSecrets,
+            volumes: a.volumes,
+            ...(a.besidePods ? { besidePods: a.besidePods } : {}),
+            containers: [a.container],
+          }),
+        },
+      },
+    },
+    { ...opts, deleteBeforeReplace: true },
+  );
+}
+
 /** What the fetch asks of the cluster: the server's init container, and with a claim the download Job's pod. */
 export function modelFetchDemand(namespace: string, server: string, profile: ResourceProfile, claim: boolean): { init: Resources; jobs: WorkloadDemand[] } {
   if (!claim) return { init: resources(profile, "small"), jobs: [] };
@@ -67,33 +116,23 @@ export function modelFetch(a: ModelFetchArgs, opts: pulumi.CustomResourceOptions
   const download = modelDownload(a.image, a.model, a.volume.name, a.dir);
   if (!a.volume.persistentVolumeClaim) return { init: download };
   const name = modelDownloader(a.server, true);
-  const labels = standardLabels(name, a.instance, "model-download");
-  const job = new k8s.batch.v1.Job(
-    name,
+  const job = downloadJob(
     {
-      // The server's readiness is what `up` waits for (it waits for this Job's file); nothing waits on the Job itself.
-      metadata: { name, namespace: a.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
-      spec: {
-        backoffLimit: 6,
-        // Gigabytes over a slow link: four hours, then the Job fails and says so.
-        activeDeadlineSeconds: 4 * 3600,
-        template: {
-          // A new URL or checksum is a new template: the Job is replaced and downloads again.
-          metadata: { labels, annotations: { "llm-platform/model": checksum({ url: a.model.url, file: a.model.file, sha256: a.model.sha256 ?? "" }) } },
-          spec: buildPodSpec({
-            profile: a.profile,
-            uid: a.uid,
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            imagePullSecrets: a.imagePullSecrets,
-            volumes: [a.volume],
-            besidePods: selectorLabels(a.server, a.instance),
-            containers: [download],
-          }),
-        },
-      },
+      name,
+      namespace: a.namespace,
+      instance: a.instance,
+      profile: a.profile,
+      uid: a.uid,
+      imagePullSecrets: a.imagePullSecrets,
+      // Gigabytes over a slow link: four hours, then the Job fails and says so.
+      deadlineSeconds: 4 * 3600,
+      // A new URL or checksum is a new template: the Job is replaced and downloads again.
+      model: { url: a.model.url, file: a.model.file, sha256: a.model.sha256 ?? "" },
+      volumes: [a.volume],
+      besidePods: selectorLabels(a.server, a.instance),
+      container: download,
     },
-    { ...opts, deleteBeforeReplace: true },
+    opts,
   );
   const init: ContainerArgs = {
     name: "wait-for-model",

@@ -10,11 +10,8 @@
  * Without it, the image must carry the model at its own FASTEMBED_CACHE_PATH (outside /tmp, where the pods mount an
  * emptyDir), and nothing here is set.
  */
-import * as k8s from "@pulumi/kubernetes";
-import { checksum } from "../../lib/checksum";
-import { standardLabels } from "../../lib/labels";
-import { waitScript } from "../../workloads/modelFetch";
-import { buildPodSpec, type ContainerArgs, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
+import { downloadJob, waitScript } from "../../workloads/modelFetch";
+import { type ContainerArgs, emptyDir, type EnvMap, type Volume, type VolumeMount } from "../../workloads/pod";
 import { childOpts, dataVolume, type SuiteContext } from "../context";
 import type { ContextEngineConfig } from "./config";
 import type { ContextEngineImage } from "./images";
@@ -62,7 +59,7 @@ export function embedding(ctx: Ctx, cfg: ContextEngineConfig, uid: number): Embe
   const mounts = [{ name: EMBEDDING.volume, mountPath: EMBEDDING.dir }];
   if (mode === "index") return { env, volumes: [emptyDir(EMBEDDING.volume, EMBEDDING.size)], mounts, init: [] };
   const volume = dataVolume(ctx, { claim: EMBEDDING.claim, volume: EMBEDDING.volume, size: EMBEDDING.size, accessMode: "ReadWriteMany" });
-  downloadJob(ctx, cfg, uid, volume);
+  embeddingJob(ctx, cfg, uid, volume);
   const wait: ContainerArgs = {
     name: "wait-for-embedding-model",
     image: ctx.images["context-engine"],
@@ -74,45 +71,31 @@ export function embedding(ctx: Ctx, cfg: ContextEngineConfig, uid: number): Embe
   return { env, volumes: [volume], mounts, init: [wait] };
 }
 
-/**
- * embedding-download: replaced (deleted first) when the model changes; not awaited (the index pods' readiness is what
- * `up` waits for, and they wait for the marker). Its pods alone get the internet flow (ops.ts).
- */
-function downloadJob(ctx: Ctx, cfg: ContextEngineConfig, uid: number, volume: Volume): k8s.batch.v1.Job {
-  const labels = standardLabels(EMBEDDING.job, ctx.instance, "model-download");
-  return new k8s.batch.v1.Job(
-    EMBEDDING.job,
+/** embedding-download (workloads/modelFetch.ts downloadJob): its pods alone get the internet flow (ops.ts). */
+function embeddingJob(ctx: Ctx, cfg: ContextEngineConfig, uid: number, volume: Volume): void {
+  downloadJob(
     {
-      metadata: { name: EMBEDDING.job, namespace: ctx.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 3600,
-        template: {
-          metadata: { labels, annotations: { "llm-platform/model": checksum(cfg.index.embeddingModel) } },
-          spec: buildPodSpec({
-            profile: ctx.profile,
-            uid,
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            imagePullSecrets: ctx.imagePullSecrets,
-            volumes: [volume, emptyDir("tmp", "1Gi")],
-            containers: [
-              {
-                name: "download-embedding-model",
-                image: ctx.images["context-engine"],
-                size: "small",
-                command: ["/bin/sh", "-c", EMBEDDING_DOWNLOAD_SCRIPT],
-                env: { FASTEMBED_CACHE_PATH: CACHE_PATH, EMBEDDING_MODEL: cfg.index.embeddingModel },
-                volumeMounts: [
-                  { name: EMBEDDING.volume, mountPath: EMBEDDING.dir },
-                  { name: "tmp", mountPath: "/tmp" },
-                ],
-              },
-            ],
-          }),
-        },
+      name: EMBEDDING.job,
+      namespace: ctx.namespace,
+      instance: ctx.instance,
+      profile: ctx.profile,
+      uid,
+      imagePullSecrets: ctx.imagePullSecrets,
+      deadlineSeconds: 3600,
+      model: { model: cfg.index.embeddingModel },
+      volumes: [volume, emptyDir("tmp", "1Gi")],
+      container: {
+        name: "download-embedding-model",
+        image: ctx.images["context-engine"],
+        size: "small",
+        command: ["/bin/sh", "-c", EMBEDDING_DOWNLOAD_SCRIPT],
+        env: { FASTEMBED_CACHE_PATH: CACHE_PATH, EMBEDDING_MODEL: cfg.index.embeddingModel },
+        volumeMounts: [
+          { name: EMBEDDING.volume, mountPath: EMBEDDING.dir },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
       },
     },
-    { ...childOpts(ctx), deleteBeforeReplace: true },
+    childOpts(ctx),
   );
 }
