@@ -11,14 +11,13 @@ import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { renderStack, type Recorded } from "../helpers/harness";
 import { runShell } from "../helpers/s3server";
-import * as os from "os";
 import { runCronJobPod, runJobPod } from "./cronJobPod";
-import { type LocalMinio, localMinio } from "./minio";
+import { type LocalMinio, localMinio, toolDir } from "./minio";
 import { localContainer, type LocalContainer } from "./pod";
 import { listening, type LocalPostgres, startPostgres } from "./postgres";
 
 const MINIO = "minio.mlops.svc.cluster.local";
-const MC = path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software"), "mc", "bin");
+const MC = toolDir("mc");
 let res: Recorded[];
 let minio: LocalMinio;
 

@@ -37,16 +37,16 @@ export interface PodRunOptions {
 }
 
 /** A rendered Job's or CronJob's pod, run here as runCronJobPod says. */
-export function runJobPod(res: readonly Recorded[], kind: "batch/v1:CronJob" | "batch/v1:Job", cronJob: string, opts: PodRunOptions): PodRun {
-  const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === cronJob);
-  if (!w) throw new Error(`no ${kind} ${cronJob} in the render`);
-  const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `sw-${cronJob}-`));
+export function runJobPod(res: readonly Recorded[], kind: "batch/v1:CronJob" | "batch/v1:Job", workload: string, opts: PodRunOptions): PodRun {
+  const w = res.find((r) => r.type === `kubernetes:${kind}` && k8sName(r) === workload);
+  if (!w) throw new Error(`no ${kind} ${workload} in the render`);
+  const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `sw-${workload}-`));
   let output = "";
   let code = 0;
   const sidecars: { child: ChildProcess; log: string }[] = [];
   for (const spec of [...containersOf(w, true), ...containersOf(w)]) {
     const step = String(spec.name);
-    const c = localContainer(res, kind, cronJob, step, root);
+    const c = localContainer(res, kind, workload, step, root);
     // Service names in mounted Secrets and ConfigMaps (the backup target's endpoint) point at loopback too.
     for (const m of (spec.volumeMounts ?? []) as JsonObject[]) {
       const v = ((podSpecOf(w).volumes ?? []) as JsonObject[]).find((x) => x.name === m.name);

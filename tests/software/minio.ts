@@ -12,8 +12,10 @@ import { statusOf } from "./http";
 import { localContainer, type LocalContainer } from "./pod";
 import { launch, stop, tail, waitUntil } from "./processes";
 
-export const minioBin = (): string =>
-  path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software"), "minio", "bin", "minio");
+/** Where tests/software/run.sh builds a Go tool (minio, mc): its bin directory under the software cache. */
+export const toolDir = (tool: "minio" | "mc"): string =>
+  path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache/llm-platform/software"), tool, "bin");
+export const minioBin = (): string => path.join(toolDir("minio"), "minio");
 
 export interface LocalMinio {
   readonly c: LocalContainer;

@@ -6,16 +6,13 @@
  * (nothing changes), a rotated key (the old one refused), a consumer gone (its user removed, an operator's own user
  * kept), and wrong root keys (the pod fails at once, saying so).
  */
-import * as os from "os";
-import * as path from "path";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { at, k8sName, podSpecOf, renderStack, type JsonObject, type Recorded } from "../helpers/harness";
 import { runShell } from "../helpers/s3server";
 import { runJobPod } from "./cronJobPod";
-import { type LocalMinio, localMinio } from "./minio";
+import { type LocalMinio, localMinio, toolDir } from "./minio";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software");
-const MC = path.join(CACHE, "mc", "bin");
+const MC = toolDir("mc");
 const hosts = ["minio.mlops.svc.cluster.local"];
 
 interface Consumer {

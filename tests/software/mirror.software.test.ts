@@ -13,11 +13,10 @@ import { renderStack, type Recorded } from "../helpers/harness";
 import { runShell } from "../helpers/s3server";
 import { runCronJobPod, runJobPod } from "./cronJobPod";
 import { statusOf } from "./http";
-import { type LocalMinio, localMinio, minioBin } from "./minio";
+import { type LocalMinio, localMinio, minioBin, toolDir } from "./minio";
 import { launch, stop, tail, waitUntil } from "./processes";
 
-const CACHE = process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software");
-const TOOLS = [path.join(CACHE, "mc", "bin"), path.join(CACHE, "minio", "bin")];
+const TOOLS = [toolDir("mc"), toolDir("minio")];
 const TARGET = { port: 19000, user: "external-backup", password: "external-backup-secret-0123456789" };
 const hosts = ["minio.mlops.svc.cluster.local"];
 

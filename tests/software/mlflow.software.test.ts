@@ -9,18 +9,17 @@ import { type ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStack, type Recorded } from "../helpers/harness";
-import * as os from "os";
 import { S3_SHELL_FUNCTION } from "../../components/lib/s3Shell";
 import { runShell } from "../helpers/s3server";
 import { runJobPod } from "./cronJobPod";
-import { type LocalMinio, localMinio } from "./minio";
+import { type LocalMinio, localMinio, toolDir } from "./minio";
 import { request } from "./http";
 import { localContainer, type LocalContainer, onLoopback, renderedData } from "./pod";
 import { type LocalPostgres, startPostgres } from "./postgres";
 import { launch, stop, tail, venvBin, waitUntil } from "./processes";
 
 const NS = "mlops";
-const MC = path.join(process.env.LLM_PLATFORM_SOFTWARE_CACHE ?? path.join(os.homedir(), ".cache/llm-platform/software"), "mc", "bin");
+const MC = toolDir("mc");
 /** The status of a listing of a bucket with MinIO's root keys (the operator's view), and the keys in it. */
 const listing = async (bucket: string) => {
   const env = localContainer(res, "apps/v1:Deployment", "minio").env;
