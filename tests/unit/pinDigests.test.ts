@@ -69,4 +69,6 @@ test("requireImageDigests: a stack with any image without a digest fails preview
   const images = stackImages(parsedStack("prod"));
   const overrides = Object.entries(images).map(([name, ref]) => `${name}=${ref}@${DIGEST}`);
   expect(() => parsedStack("prod", { set: { requireImageDigests: true, imageOverrides: overrides } })).not.toThrow();
+  // A typo is refused naming the key.
+  expect(configProblems("prod", { requireImageDigests: "yes please" })).toEqual([expect.stringMatching(/^llm-platform:requireImageDigests: must be true or false/)]);
 });

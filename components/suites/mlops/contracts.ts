@@ -40,10 +40,12 @@ const MLFLOW: ImageContract = {
 /**
  * minio/mc RELEASE.2025-03-12T17-29-24Z (Dockerfile.release: ubi-micro, /usr/bin/mc, ENTRYPOINT ["mc"]; the same
  * ubi-micro base as the minio image, whose entrypoint is a /bin/sh script, so /bin/sh and coreutils are there;
- * cmd/flags.go and cmd/config.go: --config-dir, env MC_CONFIG_DIR, else $HOME/.mc, holds the aliases and must be writable).
+ * cmd/flags.go and cmd/config.go: --config-dir, env MC_CONFIG_DIR, else $HOME/.mc, holds the aliases and must be writable;
+ * alias-set.go and admin-user-add.go read a missing secret key from stdin; admin-policy-attach.go treats an attached
+ * policy as done; admin-user-add.go's --json list prints accessKey and policyName).
  */
 const MC: ImageContract = {
-  source: { repo: "minio/mc", ref: "RELEASE.2025-03-12T17-29-24Z", files: ["Dockerfile.release", "cmd/flags.go", "cmd/config.go", "cmd/alias-set.go", "cmd/mirror-main.go", "cmd/diff-main.go", "cmd/mb-main.go"] },
+  source: { repo: "minio/mc", ref: "RELEASE.2025-03-12T17-29-24Z", files: ["Dockerfile.release", "cmd/flags.go", "cmd/config.go", "cmd/alias-set.go", "cmd/mirror-main.go", "cmd/diff-main.go", "cmd/mb-main.go", "cmd/admin-user-add.go", "cmd/admin-user-list.go", "cmd/admin-policy-create.go", "cmd/admin-policy-attach.go"] },
   runs: ["mc"],
   env: ["HOME"],
   envPrefixes: ["MC_"],
